@@ -1,0 +1,200 @@
+"""The `wijkkompas` command line: argument parsing and dispatch, nothing more.
+
+Commands that need the terminal app (opening the navigator, `demo`, `serve`) are
+provided by the UI package through `UiHooks`, so the core never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+from . import __version__
+from .problems import InvalidInput, ProblemsError, UsageError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+COMMANDS = ("demo", "new", "list", "show", "find", "status", "set", "validate", "report", "serve")
+
+EPILOG = """\
+voorbeelden:
+  wijkkompas demo                         een voorbeeldproject verkennen
+  wijkkompas new wijkkompas.yaml --name "De Maten" --gemeente Apeldoorn
+  wijkkompas                              ./wijkkompas.yaml openen in de navigator
+  wijkkompas list --phase 1 --track sociaal
+  wijkkompas show 12                      één knooppunt lezen (nummer of slug)
+  wijkkompas find netcongestie            zoeken in alle pagina's
+  wijkkompas set wijkkompas.yaml 12 --status bezig --owner Fatima
+  wijkkompas status wijkkompas.yaml       voortgang per fase en spoor
+  wijkkompas report wijkkompas.yaml --format html -o apk.html
+  wijkkompas serve wijkkompas.yaml --ssh 2222 --passcode
+
+statussen: open (todo), bezig (doing), afgerond (done), vastgelopen (stuck), n.v.t. (skipped)
+exitcodes: 0 gelukt, 1 ongeldige invoer, 2 verkeerd gebruik
+"""
+
+
+class UiHooks(Protocol):
+    """What the terminal app offers the command line."""
+
+    def open(self, args: argparse.Namespace) -> int: ...
+    def demo(self, args: argparse.Namespace) -> int: ...
+    def serve(self, args: argparse.Namespace) -> int: ...
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
+                        help="een ander procespakket gebruiken dan het meegeleverde")
+    ui = argparse.ArgumentParser(add_help=False)
+    ui.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="taal van de app (de inhoud blijft zoals het pakket hem geeft)")
+    ui.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS, help="de muis niet gebruiken (handig over SSH)")
+
+    p = argparse.ArgumentParser(
+        prog="wijkkompas",
+        description="Navigator voor het Wijkkompas: een wijk aardgasvrij maken, fase voor fase.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common, ui],
+    )
+    p.add_argument("--version", action="version", version=f"wijkkompas {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMANDO")
+
+    s = sub.add_parser("open", parents=[common, ui], help=argparse.SUPPRESS)
+    s.add_argument("state", nargs="?", default="wijkkompas.yaml", metavar="STATE")
+
+    s = sub.add_parser("demo", parents=[common, ui], help="een meegeleverd voorbeeldproject openen")
+
+    s = sub.add_parser("new", parents=[common], help="een projectbestand maken met elk knooppunt")
+    s.add_argument("state", metavar="STATE")
+    s.add_argument("--name", required=True, help="naam van het project")
+    s.add_argument("--gemeente", help="gemeente")
+    s.add_argument("--wijk", help="wijk of buurt")
+
+    s = sub.add_parser("list", parents=[common], help="knooppunten opsommen")
+    s.add_argument("--phase", type=int, metavar="N", help="alleen fase N (1..6)")
+    s.add_argument("--track", help="alleen dit spoor: sociaal of technisch")
+    s.add_argument("--stakeholder", metavar="S", help="alleen waar deze partij bij betrokken is")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    s = sub.add_parser("show", parents=[common], help="één knooppunt tonen (nummer of slug)")
+    s.add_argument("ref", metavar="N|SLUG")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    s = sub.add_parser("find", parents=[common], help="zoeken in titels en paginatekst")
+    s.add_argument("query", nargs="+", metavar="QUERY")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    s.add_argument("--limit", type=int, default=20, help="hoogstens zoveel resultaten (standaard 20)")
+
+    s = sub.add_parser("status", parents=[common], help="voortgang per fase en spoor")
+    s.add_argument("states", nargs="+", metavar="STATE")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    s = sub.add_parser("set", parents=[common], help="status, notitie, eigenaar of datum van een knooppunt zetten")
+    s.add_argument("state", metavar="STATE")
+    s.add_argument("ref", metavar="N|SLUG")
+    s.add_argument("--status", help="open, bezig, afgerond, vastgelopen, n.v.t. (of todo, doing, done, stuck, skipped)")
+    s.add_argument("--note", help="notitie (vervangt de bestaande)")
+    s.add_argument("--owner", help="eigenaar (naam)")
+    s.add_argument("--due", metavar="YYYY-MM-DD", help="streefdatum; leeg maakt hem leeg")
+    s.add_argument("--by", help=argparse.SUPPRESS)
+
+    s = sub.add_parser("validate", parents=[common], help="een projectbestand en/of procespakket controleren")
+    s.add_argument("state", nargs="?", metavar="STATE")
+
+    s = sub.add_parser("report", parents=[common], help="rapport 'APK van de wijkaanpak' maken")
+    s.add_argument("states", nargs="+", metavar="STATE")
+    s.add_argument("--format", choices=("md", "html"), default="md")
+    s.add_argument("-o", "--output", metavar="FILE", help="naar dit bestand schrijven in plaats van stdout")
+
+    s = sub.add_parser("serve", parents=[common, ui], help="de app aanbieden voor een workshop (SSH of browser)")
+    s.add_argument("state", metavar="STATE")
+    how = s.add_mutually_exclusive_group(required=True)
+    how.add_argument("--ssh", metavar="[HOST:]PORT")
+    how.add_argument("--web", metavar="[HOST:]PORT")
+    s.add_argument("--authorized-keys", metavar="FILE")
+    s.add_argument("--passcode", action="store_true", help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE)")
+    s.add_argument("--facilitator", metavar="NAAM", help="deze deelnemer mag de zaal laten meekijken (volgmodus)")
+    s.add_argument("--max-sessions", type=int, default=40)
+    s.add_argument("--idle-timeout", type=int, default=3600, metavar="SECONDEN")
+    return p
+
+
+_VALUE_OPTIONS = {"--pack", "--lang"}
+
+
+def _insert_open(argv: list[str]) -> list[str]:
+    """`wijkkompas [STATE]` means `open STATE`; anything else unknown is a usage error."""
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in _VALUE_OPTIONS:
+            i += 2
+            continue
+        if tok.startswith("-"):
+            if tok in ("-h", "--help", "--version"):
+                return argv
+            i += 1
+            continue
+        if tok in COMMANDS or tok == "open":
+            return argv
+        if Path(tok).is_file() or tok.endswith((".yaml", ".yml")):
+            return argv[:i] + ["open"] + argv[i:]
+        raise UsageError(f"onbekend commando '{tok}'; commando's: {', '.join(COMMANDS)} (of een .yaml-bestand om te openen)")
+    return argv + ["open"]
+
+
+def main(argv: Sequence[str] | None = None, ui: UiHooks | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    try:
+        args = parser.parse_args(_insert_open(args_list))
+    except UsageError as exc:
+        print(f"wijkkompas: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return int(exc.code or 0)
+    try:
+        return _dispatch(args, ui)
+    except ProblemsError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except InvalidInput as exc:
+        print(f"wijkkompas: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except UsageError as exc:
+        print(f"wijkkompas: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace, ui: UiHooks | None) -> int:
+    from .commands import browse, reporting, tracking
+
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "list": browse.cmd_list,
+        "show": browse.cmd_show,
+        "find": browse.cmd_find,
+        "validate": tracking.cmd_validate,
+        "new": tracking.cmd_new,
+        "set": tracking.cmd_set,
+        "status": tracking.cmd_status,
+        "report": reporting.cmd_report,
+    }
+    if args.command in handlers:
+        return handlers[args.command](args)
+    if ui is None:
+        raise UsageError(f"'{args.command}' heeft de terminal-app nodig; start via het commando 'wijkkompas'")
+    return {"open": ui.open, "demo": ui.demo, "serve": ui.serve}[args.command](args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

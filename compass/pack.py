@@ -1,0 +1,477 @@
+"""Load and validate a process pack: a directory of YAML and Markdown files.
+
+All problems are collected and reported as `FILE:LINE:COL: message`. A valid pack
+is cached as JSON in the user's cache directory, keyed by the files' sizes and
+modification times, because loading is on the start-up path of every command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .model import TRACKS, Knooppunt, Phase, ProcessPack, Track, TrackPage
+from .pagefile import PageFile, Section, bullets, numbered_steps, paragraphs, read_page
+from .problems import Problem, ProblemsError, yaml_error_problem, yaml_position
+
+CACHE_VERSION = "1"
+KNOOPPUNT_SECTIONS = {"Doel": "doel", "Aanpak": "aanpak", "Tips": "tips", "Bronnen": "bronnen", "Uit de praktijk": "praktijk"}
+PHASE_SECTIONS = {"Doel": "doel", "Divergeren en convergeren": "divergeren", "Producten": "producten"}
+SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MIN_TIPS = 3
+DUPLICATE_MIN_CHARS = 40
+
+
+def bundled_pack_dir() -> Path:
+    """The pack shipped with the program: `compass/data` when installed, `data/` in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    return installed if installed.is_dir() else here.parent / "data"
+
+
+# --- the shapes of the files (pydantic at the edge) -------------------------------
+
+
+class _Edge(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PackMeta(_Edge):
+    schema_: int = Field(alias="schema")
+    title: str = Field(min_length=1)
+    language: str = "nl"
+    policy_date: Any = None
+    stakeholders: dict[str, str] = Field(min_length=1)
+    flags: dict[str, str] = {}
+
+
+class KnooppuntHead(_Edge):
+    number: int = Field(ge=1)
+    slug: str = Field(pattern=SLUG_RE)
+    title: str = Field(min_length=1)
+    phase: int = Field(ge=1, le=6)
+    track: Track
+    stakeholders: list[str] = Field(min_length=1)
+    flags: list[str] = []
+    links: list[str] = []
+
+    @field_validator("stakeholders", "flags", "links", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+
+class PhaseHead(_Edge):
+    number: int = Field(ge=1, le=6)
+    slug: str = Field(pattern=SLUG_RE)
+    title: str = Field(min_length=1)
+    dominant_track: Track
+
+
+class TrackHead(_Edge):
+    id: Track
+    title: str = Field(min_length=1)
+
+
+class AboutHead(_Edge):
+    title: str = Field(min_length=1)
+
+
+def _pydantic_problems(path: str, meta: Any, exc: ValidationError, line_offset: int) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        pos = yaml_position(meta, loc)
+        where = ".".join(str(p) for p in loc) or "voorwerk"
+        msg = _dutch_error(err)
+        if pos is None:
+            out.append(Problem(path, line_offset, 1, f"{where}: {msg}"))
+        else:
+            out.append(Problem(path, pos[0] + line_offset - 1, pos[1], f"{where}: {msg}"))
+    return out
+
+
+def _dutch_error(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "ontbreekt"
+    if kind == "extra_forbidden":
+        return "onbekende sleutel"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"ongeldige waarde {err.get('input')!r}; verwacht {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"ongeldige slug {err.get('input')!r}: alleen kleine letters, cijfers en '-'"
+    if kind in ("int_parsing", "int_type"):
+        return f"verwacht een geheel getal, niet {err.get('input')!r}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"waarde {err.get('input')!r} valt buiten het toegestane bereik"
+    if kind == "too_short":
+        return "mag niet leeg zijn"
+    return err.get("msg", kind)
+
+
+# --- loading ---------------------------------------------------------------------
+
+
+def _pack_files(root: Path) -> list[Path]:
+    files = [root / "pack.yaml", root / "over.md"]
+    for sub in ("fasen", "sporen", "knooppunten"):
+        d = root / sub
+        if d.is_dir():
+            files.extend(sorted(p for p in d.rglob("*.md") if p.is_file()))
+    return files
+
+
+def _fingerprint(root: Path, files: list[Path]) -> str:
+    h = hashlib.sha256(f"{CACHE_VERSION}|{root}".encode())
+    for p in files:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        h.update(f"{p}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:32]
+
+
+def _cache_path(key: str) -> Path | None:
+    base = os.environ.get("WIJKKOMPAS_CACHE_DIR")
+    if base is None:
+        try:
+            from platformdirs import user_cache_dir
+
+            base = user_cache_dir("wijkkompas", appauthor=False)
+        except Exception:  # pragma: no cover - no home directory
+            return None
+    return Path(base) / f"pack-{key}.json"
+
+
+def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> ProcessPack:
+    """Load the pack at `root` (the bundled one by default); raises ProblemsError when invalid."""
+    root_path = Path(root).resolve() if root is not None else bundled_pack_dir()
+    if not root_path.is_dir():
+        raise ProblemsError([Problem(str(root_path), None, None, "geen map met een procespakket")])
+    files = _pack_files(root_path)
+    cache = _cache_path(_fingerprint(root_path, files)) if use_cache else None
+    if cache is not None and cache.is_file():
+        try:
+            return ProcessPack.model_validate_json(cache.read_bytes())
+        except (OSError, ValueError):
+            pass
+    pack = _load_uncached(root_path)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(pack.model_dump_json(), encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    return pack
+
+
+def _rel(root: Path, p: Path) -> str:
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+def _load_uncached(root: Path) -> ProcessPack:
+    problems: list[Problem] = []
+    meta = _load_meta(root, problems)
+    phases = _load_phases(root, problems)
+    tracks = _load_tracks(root, problems)
+    about = _load_about(root, problems)
+    knooppunten = _load_knooppunten(root, problems)
+    if meta is not None:
+        problems.extend(check_pack_rules(meta, phases, knooppunten))
+    problems.extend(check_duplicate_text(knooppunten))
+    if problems or meta is None:
+        raise ProblemsError(problems)
+    return ProcessPack(
+        title=meta.title,
+        policy_date=meta.policy_date,
+        stakeholders=meta.stakeholders,
+        flags=meta.flags,
+        phases=tuple(p for p, _ in sorted(phases, key=lambda x: x[0].number)),
+        tracks=tuple(sorted(tracks, key=lambda t: TRACKS.index(t.id))),
+        knooppunten=tuple(k for k, _ in sorted(knooppunten, key=lambda x: x[0].number)),
+        about=about,
+        root=str(root),
+    )
+
+
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(str(path), None, None, "geen geldige UTF-8-tekst"))
+    except OSError as exc:
+        problems.append(Problem(str(path), None, None, f"kan niet lezen: {exc.strerror or exc}"))
+    return None
+
+
+def _load_meta(root: Path, problems: list[Problem]) -> PackMeta | None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    path = root / "pack.yaml"
+    name = _rel(root, path)
+    if not path.is_file():
+        problems.append(Problem(name, None, None, "pack.yaml ontbreekt"))
+        return None
+    text = _read(path, problems)
+    if text is None:
+        return None
+    try:
+        y = YAML(typ="rt")
+        y.allow_duplicate_keys = False
+        doc = y.load(text)
+    except YAMLError as exc:
+        problems.append(yaml_error_problem(name, exc))
+        return None
+    if not isinstance(doc, dict):
+        problems.append(Problem(name, 1, 1, "pack.yaml moet een mapping zijn"))
+        return None
+    try:
+        meta = PackMeta.model_validate(dict(doc))
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(name, doc, exc, 1))
+        return None
+    if meta.schema_ != 1:
+        problems.append(Problem(name, 1, 1, f"onbekende schema-versie {meta.schema_}; deze versie van wijkkompas kent schema 1"))
+        return None
+    return meta
+
+
+def _section_text(page: PageFile, name: str) -> str:
+    s = page.sections.get(name)
+    return s.text if s else ""
+
+
+def _check_sections(page: PageFile, allowed: dict[str, str], required: tuple[str, ...], problems: list[Problem]) -> None:
+    order = list(allowed)
+    last = -1
+    for title, sec in page.sections.items():
+        if title not in allowed:
+            problems.append(Problem(page.path, sec.line, 1, f"onbekende sectie '{title}'; verwacht: {', '.join(order)}"))
+            continue
+        idx = order.index(title)
+        if idx < last:
+            problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' staat niet op zijn plaats; volgorde: {', '.join(order)}"))
+        last = max(last, idx)
+    for title in required:
+        sec = page.sections.get(title)
+        if sec is None:
+            problems.append(Problem(page.path, page.body_line, 1, f"sectie '## {title}' ontbreekt"))
+        elif not sec.text.strip() or sec.text.strip() == "TODO":
+            problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' is leeg"))
+
+
+def _load_phases(root: Path, problems: list[Problem]) -> list[tuple[Phase, str]]:
+    out = []
+    for path in sorted((root / "fasen").glob("*.md")):
+        name = _rel(root, path)
+        text = _read(path, problems)
+        page = read_page(name, text, problems) if text is not None else None
+        if page is None:
+            continue
+        try:
+            head = PhaseHead.model_validate(dict(page.meta))
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
+            continue
+        _check_sections(page, PHASE_SECTIONS, ("Doel", "Divergeren en convergeren", "Producten"), problems)
+        producten = bullets(name, page.sections["Producten"], problems) if "Producten" in page.sections else []
+        out.append((Phase(**head.model_dump(), doel=_section_text(page, "Doel"),
+                          divergeren=_section_text(page, "Divergeren en convergeren"),
+                          producten=tuple(producten)), name))
+    return out
+
+
+def _load_tracks(root: Path, problems: list[Problem]) -> list[TrackPage]:
+    out = []
+    for path in sorted((root / "sporen").glob("*.md")):
+        name = _rel(root, path)
+        text = _read(path, problems)
+        if text is None:
+            continue
+        page = read_page(name, text, problems, free_body=True)
+        if page is None:
+            continue
+        try:
+            head = TrackHead.model_validate(dict(page.meta))
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
+            continue
+        body = text.split("\n", page.body_line - 1)[-1].strip()
+        out.append(TrackPage(id=head.id, title=head.title, body=body))
+    return out
+
+
+def _load_about(root: Path, problems: list[Problem]) -> str:
+    path = root / "over.md"
+    if not path.is_file():
+        return ""
+    text = _read(path, problems)
+    if text is None:
+        return ""
+    page = read_page(_rel(root, path), text, problems, free_body=True)
+    if page is None:
+        return ""
+    return text.split("\n", page.body_line - 1)[-1].strip()
+
+
+def _load_knooppunten(root: Path, problems: list[Problem]) -> list[tuple[Knooppunt, PageFile]]:
+    out = []
+    for path in sorted((root / "knooppunten").rglob("*.md")):
+        name = _rel(root, path)
+        text = _read(path, problems)
+        page = read_page(name, text, problems) if text is not None else None
+        if page is None:
+            continue
+        try:
+            head = KnooppuntHead.model_validate(dict(page.meta))
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
+            continue
+        _check_sections(page, KNOOPPUNT_SECTIONS, ("Doel", "Aanpak", "Tips", "Bronnen"), problems)
+        tips = bullets(name, page.sections["Tips"], problems) if "Tips" in page.sections else []
+        bronnen = bullets(name, page.sections["Bronnen"], problems) if "Bronnen" in page.sections else []
+        k = Knooppunt(
+            **head.model_dump(exclude={"stakeholders", "flags", "links"}),
+            stakeholders=tuple(head.stakeholders),
+            flags=tuple(head.flags),
+            links=tuple(head.links),
+            doel=_section_text(page, "Doel"),
+            aanpak=_section_text(page, "Aanpak"),
+            tips=tuple(tips),
+            bronnen=tuple(bronnen),
+            praktijk=_section_text(page, "Uit de praktijk"),
+            source=name,
+        )
+        out.append((k, page))
+    return out
+
+
+# --- rules over the whole pack -----------------------------------------------------
+
+
+def _key_pos(page: PageFile, key: str, index: int | None = None) -> tuple[int, int]:
+    loc: tuple[Any, ...] = (key,) if index is None else (key, index)
+    pos = yaml_position(page.meta, loc)
+    if pos is None:
+        return page.meta_line, 1
+    return pos[0] + page.meta_line - 1, pos[1]
+
+
+def check_pack_rules(meta: PackMeta, phases: list[tuple[Phase, str]], items: list[tuple[Knooppunt, PageFile]]) -> list[Problem]:
+    """The completeness rules: numbering, uniqueness, coverage, vocabulary and links."""
+    problems: list[Problem] = []
+    if not items:
+        return [Problem("knooppunten", None, None, "het pakket bevat geen knooppunten")]
+
+    seen_num: dict[int, str] = {}
+    seen_slug: dict[str, str] = {}
+    seen_title: dict[str, str] = {}
+    for k, page in items:
+        for value, seen, key, label in (
+            (k.number, seen_num, "number", "nummer"),
+            (k.slug, seen_slug, "slug", "slug"),
+            (k.title.lower(), seen_title, "title", "titel"),
+        ):
+            if value in seen:
+                line, col = _key_pos(page, key)
+                problems.append(Problem(page.path, line, col, f"{label} {getattr(k, key)!r} komt ook voor in {seen[value]}"))
+            else:
+                seen[value] = page.path  # type: ignore[index]
+    numbers = sorted(seen_num)
+    missing = sorted(set(range(1, len(items) + 1)) - set(numbers))
+    if missing:
+        problems.append(Problem("knooppunten", None, None, f"nummering heeft gaten: {', '.join(map(str, missing[:10]))} ontbreekt; nummers horen 1..{len(items)} te zijn"))
+
+    phase_numbers = {p.number for p, _ in phases}
+    for n in range(1, 7):
+        if n not in phase_numbers:
+            problems.append(Problem("fasen", None, None, f"fasepagina voor fase {n} ontbreekt"))
+        for track in TRACKS:
+            if not any(k.phase == n and k.track == track for k, _ in items):
+                problems.append(Problem("knooppunten", None, None, f"fase {n} heeft geen knooppunt in het spoor {track}"))
+
+    ordered = sorted(items, key=lambda x: x[0].number)
+    for (a, _), (b, page) in zip(ordered, ordered[1:]):
+        if b.phase < a.phase:
+            line, col = _key_pos(page, "phase")
+            problems.append(Problem(page.path, line, col, f"knooppunt {b.number} staat in fase {b.phase}, na knooppunt {a.number} in fase {a.phase}: nummers volgen de procesvolgorde"))
+
+    for k, page in items:
+        for i, s in enumerate(k.stakeholders):
+            if s not in meta.stakeholders:
+                line, col = _key_pos(page, "stakeholders", i)
+                problems.append(Problem(page.path, line, col, f"onbekende partij {s!r}; bekend: {', '.join(meta.stakeholders)}"))
+        for i, f in enumerate(k.flags):
+            if f not in meta.flags:
+                line, col = _key_pos(page, "flags", i)
+                problems.append(Problem(page.path, line, col, f"onbekende vlag {f!r}; bekend: {', '.join(meta.flags) or 'geen'}"))
+        if not k.links:
+            line, col = _key_pos(page, "links")
+            problems.append(Problem(page.path, line, col, "minstens één link naar een ander knooppunt nodig"))
+        for i, target in enumerate(k.links):
+            if target == k.slug:
+                line, col = _key_pos(page, "links", i)
+                problems.append(Problem(page.path, line, col, "een knooppunt linkt niet naar zichzelf"))
+            elif target not in seen_slug:
+                line, col = _key_pos(page, "links", i)
+                problems.append(Problem(page.path, line, col, f"link naar onbekend knooppunt {target!r}"))
+        sec = page.sections.get("Tips")
+        if sec is not None and len(k.tips) < MIN_TIPS:
+            problems.append(Problem(page.path, sec.line, 1, f"minstens {MIN_TIPS} tips nodig, nu {len(k.tips)}"))
+        sec = page.sections.get("Bronnen")
+        if sec is not None and not k.bronnen:
+            problems.append(Problem(page.path, sec.line, 1, "minstens één bron nodig"))
+        for field in ("tips", "bronnen"):
+            if any(t.strip() == "TODO" for t in getattr(k, field)):
+                sec = page.sections.get(field.capitalize())
+                problems.append(Problem(page.path, sec.line if sec else 1, 1, f"'{field}' bevat nog TODO"))
+    return problems
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def check_duplicate_text(items: list[tuple[Knooppunt, PageFile]]) -> list[Problem]:
+    """No paragraph, tip or step may appear on two pages: each page says its own thing."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for k, page in sorted(items, key=lambda x: x[0].number):
+        pieces: list[tuple[str, str]] = []
+        pieces += [("Doel", p) for p in paragraphs(k.doel)]
+        pieces += [("Aanpak", s) for s in numbered_steps(k.aanpak)]
+        pieces += [("Tips", t) for t in k.tips]
+        pieces += [("Uit de praktijk", p) for p in paragraphs(k.praktijk)]
+        for section, piece in pieces:
+            key = _norm(piece)
+            if len(key) < DUPLICATE_MIN_CHARS:
+                continue
+            if key in seen and seen[key] != page.path:
+                sec: Section | None = page.sections.get(section)
+                line = _find_line(sec, piece) if sec else page.body_line
+                problems.append(Problem(page.path, line, 1, f"dezelfde tekst staat al in {seen[key]}: {piece[:50]}..."))
+            else:
+                seen.setdefault(key, page.path)
+    return problems
+
+
+def _find_line(sec: Section, piece: str) -> int:
+    probe = piece[:30]
+    for line_no, raw in sec.lines:
+        if probe and probe in raw:
+            return line_no
+    return sec.line

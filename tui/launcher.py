@@ -1,0 +1,32 @@
+"""The console script: the core's command line, with the terminal app plugged in.
+
+Textual is imported only when a command opens the app, so `wijkkompas list` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from compass.cli import main as core_main
+
+
+class TuiHooks:
+    def open(self, args: argparse.Namespace) -> int:
+        from .run import open_navigator
+
+        return open_navigator(args)
+
+    def demo(self, args: argparse.Namespace) -> int:
+        from .run import open_demo
+
+        return open_demo(args)
+
+    def serve(self, args: argparse.Namespace) -> int:
+        from .serve import serve
+
+        return serve(args)
+
+
+def main() -> None:
+    sys.exit(core_main(ui=TuiHooks()))
