@@ -1,0 +1,171 @@
+"""The pack loader: a valid pack loads; each kind of broken pack is reported at its line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compass.pack import load_pack
+from compass.problems import ProblemsError
+from tests.fixtures.make_mini_pack import make_mini_pack
+
+
+@pytest.fixture
+def pack_dir(tmp_path: Path) -> Path:
+    return make_mini_pack(tmp_path / "pack")
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(ProblemsError) as info:
+        load_pack(root, use_cache=False)
+    return [str(p) for p in info.value.problems]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def kp(root: Path, n: int) -> Path:
+    return next((root / "knooppunten").glob(f"{n:05d}-*.md"))
+
+
+def test_valid_pack_loads_in_process_order(pack_dir: Path) -> None:
+    pack = load_pack(pack_dir, use_cache=False)
+    assert [k.number for k in pack.knooppunten] == list(range(1, 13))
+    assert [p.number for p in pack.phases] == [1, 2, 3, 4, 5, 6]
+    k = pack.resolve("knooppunt-5")
+    assert k is not None and k.number == 5 and pack.resolve("5") == k
+    assert k.tips == ("Tip een bij 5.", "Tip twee bij 5.", "Tip drie bij 5.")
+    assert k.bronnen == ("Organisatie — *Bron 5*",)
+    assert pack.links_of(k)[0].slug == "knooppunt-6"
+    assert pack.linked_from(k)[0].slug == "knooppunt-4"
+
+
+def test_gap_in_numbering(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 12), "number: 12", "number: 14")
+    assert any("nummering heeft gaten: 12" in p for p in problems_of(pack_dir))
+
+
+def test_duplicate_slug_points_at_the_second_file(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 4), "slug: knooppunt-4", "slug: knooppunt-3")
+    edit(kp(pack_dir, 3), "links: [knooppunt-4]", "links: [knooppunt-5]")
+    probs = problems_of(pack_dir)
+    assert any(p.startswith(str(kp(pack_dir, 4))) and ":3:7: slug 'knooppunt-3' komt ook voor" in p for p in probs), probs
+
+
+def test_phase_out_of_range_with_position(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 2), "phase: 1", "phase: 9")
+    probs = problems_of(pack_dir)
+    assert any(p.endswith("00002-knooppunt-2.md:5:8: phase: waarde 9 valt buiten het toegestane bereik") for p in probs), probs
+
+
+def test_missing_track_in_a_phase(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 2), "track: technisch", "track: sociaal")
+    assert any("fase 1 heeft geen knooppunt in het spoor technisch" in p for p in problems_of(pack_dir))
+
+
+def test_unknown_track_value(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 2), "track: technisch", "track: financieel")
+    probs = problems_of(pack_dir)
+    assert any(":6:8: track: ongeldige waarde 'financieel'" in p for p in probs), probs
+
+
+def test_empty_required_section(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "Doel van knooppunt 1: warmte en wijk nummer 1.", "")
+    probs = problems_of(pack_dir)
+    assert any(p.endswith("00001-knooppunt-1.md:12:1: sectie 'Doel' is leeg") for p in probs), probs
+
+
+def test_too_few_tips(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "- Tip drie bij 1.\n", "")
+    assert any("minstens 3 tips nodig, nu 2" in p for p in problems_of(pack_dir))
+
+
+def test_no_sources(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "- Organisatie — *Bron 1*\n", "")
+    assert any("minstens één bron nodig" in p for p in problems_of(pack_dir))
+
+
+def test_link_to_unknown_and_to_itself(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "links: [knooppunt-2]", "links: [knooppunt-1, bestaat-niet]")
+    probs = problems_of(pack_dir)
+    assert any(":9:9: een knooppunt linkt niet naar zichzelf" in p for p in probs), probs
+    assert any(":9:22: link naar onbekend knooppunt 'bestaat-niet'" in p for p in probs), probs
+
+
+def test_no_links(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "links: [knooppunt-2]", "links: []")
+    assert any("minstens één link" in p for p in problems_of(pack_dir))
+
+
+def test_unknown_stakeholder_and_flag(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "stakeholders: [gemeente, bewoners]", "stakeholders: [gemeente, buren]")
+    edit(kp(pack_dir, 1), "flags: []", "flags: [geheim]")
+    probs = problems_of(pack_dir)
+    assert any(":7:26: onbekende partij 'buren'" in p for p in probs), probs
+    assert any(":8:9: onbekende vlag 'geheim'" in p for p in probs), probs
+
+
+def test_broken_yaml_front_matter(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "title: Knooppunt 1 sociaal fase 1", "title: Knooppunt: 1: kapot")
+    probs = problems_of(pack_dir)
+    assert any(p.endswith(":4:17: ongeldige YAML: mapping values are not allowed here") for p in probs), probs
+
+
+def test_unknown_key_in_front_matter(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "flags: []", "flags: []\nkleur: rood")
+    probs = problems_of(pack_dir)
+    assert any(":9:8: kleur: onbekende sleutel" in p for p in probs), probs
+
+
+def test_missing_front_matter_and_unknown_section(pack_dir: Path) -> None:
+    kp(pack_dir, 1).write_text("## Doel\n\nGeen voorwerk.\n", encoding="utf-8")
+    edit(kp(pack_dir, 2), "## Tips", "## Trucs")
+    probs = problems_of(pack_dir)
+    assert any(p.endswith("00001-knooppunt-1.md:1:1: het bestand moet beginnen met '---' (YAML-voorwerk)") for p in probs)
+    assert any("onbekende sectie 'Trucs'" in p for p in probs)
+
+
+def test_duplicate_text_across_pages(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 2), "- Tip een bij 2.", "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.")
+    edit(kp(pack_dir, 5), "- Tip een bij 5.", "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.")
+    probs = problems_of(pack_dir)
+    assert any("00005-knooppunt-5.md:23:1: dezelfde tekst staat al in" in p for p in probs), probs
+
+
+def test_missing_phase_page(pack_dir: Path) -> None:
+    (pack_dir / "fasen" / "4.md").unlink()
+    assert any("fasepagina voor fase 4 ontbreekt" in p for p in problems_of(pack_dir))
+
+
+def test_newer_pack_schema_is_refused(pack_dir: Path) -> None:
+    edit(pack_dir / "pack.yaml", "schema: 1", "schema: 7")
+    assert any("onbekende schema-versie 7" in p for p in problems_of(pack_dir))
+
+
+def test_all_problems_at_once(pack_dir: Path) -> None:
+    edit(kp(pack_dir, 1), "links: [knooppunt-2]", "links: [nergens]")
+    edit(kp(pack_dir, 7), "- Tip drie bij 7.\n", "")
+    edit(kp(pack_dir, 9), "track: sociaal", "track: anders")
+    assert len(problems_of(pack_dir)) >= 3
+
+
+def test_cache_is_used_and_invalidated(pack_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_pack(pack_dir)
+    assert list((tmp_path / "cache").glob("pack-*.json"))
+    assert load_pack(pack_dir) == first
+    edit(kp(pack_dir, 3), "Tip een bij 3.", "Een nieuwe, andere tip bij 3.")
+    assert load_pack(pack_dir).resolve(3).tips[0] == "Een nieuwe, andere tip bij 3."
+
+
+def test_bundled_pack_is_complete(bundled_pack) -> None:
+    """The shipped content meets the same rules, and has at least 90 knooppunten."""
+    assert len(bundled_pack.knooppunten) >= 90
+    assert len(bundled_pack.phases) == 6
+    assert {t.id for t in bundled_pack.tracks} == {"sociaal", "technisch"}
+    assert "onafhankelijk" in bundled_pack.about.lower()
