@@ -36,6 +36,15 @@ STATUS_LABELS_EN: dict[str, str] = {
     "skipped": "n/a",
 }
 
+# Roles from which workshop participants record their view ("stand van zaken").
+ROLES: dict[str, str] = {
+    "gemeente": "Gemeente",
+    "woningcorporatie": "Woningcorporatie",
+    "netbeheerder": "Netbeheerder",
+    "bewoners": "Bewoners",
+    "anders": "Andere partij",
+}
+
 
 def parse_status(text: str) -> Status | None:
     """Accept a file value (`done`) or a Dutch label (`afgerond`, `nvt`); None if neither."""

@@ -1,0 +1,178 @@
+"""The Textual app: wiring between the core (pack, state store, search) and the screens."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from textual.app import App
+
+from compass.model import Knooppunt, ProcessPack
+from compass.problems import ProblemsError
+from compass.search import SearchIndex
+
+from .commands import PALETTE_KEY, load_keymap
+from .i18n import t
+from .palette import PaletteProvider
+
+POLL_SECONDS = 0.4  # outside changes show up well within a second
+
+
+class WijkkompasApp(App):
+    CSS_PATH = "wijkkompas.tcss"
+    TITLE = "Wijkkompas"
+    COMMANDS = {PaletteProvider}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, pack: ProcessPack, state_path: Path | None, *, user: str = "", start_at: int | None = None, create_if_missing: bool = True) -> None:
+        super().__init__()
+        self.pack = pack
+        self.state_path = state_path
+        self.user = user or os.environ.get("USER", "")
+        self.start_at = start_at
+        self.create_if_missing = create_if_missing
+        self.store = None
+        self.state = None
+        self.exit_after_paint = os.environ.get("WIJKKOMPAS_EXIT_AFTER_PAINT") == "1"
+        self.follow = None  # set by the workshop server
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        return SearchIndex(self.pack)
+
+    # --- start ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_keymap(load_keymap())
+        if self.state_path is not None and self.state_path.exists():
+            self.open_state(self.state_path)
+            self._show_navigator()
+        elif self.state_path is not None and self.create_if_missing:
+            from .screens.create import CreateStateScreen
+
+            self.push_screen(CreateStateScreen(self.state_path), self._after_create)
+        else:
+            self._show_navigator()
+
+    def _after_create(self, created: bool | None) -> None:
+        if created and self.state_path is not None:
+            self.open_state(self.state_path)
+        self._show_navigator()
+
+    def _show_navigator(self) -> None:
+        from .screens.navigator import NavigatorScreen
+
+        self.push_screen(NavigatorScreen())
+        self.set_interval(POLL_SECONDS, self.poll_state)
+
+    def open_state(self, path: Path) -> None:
+        from compass.state import StateStore
+
+        self.store = StateStore(path, self.pack, user=self.user)
+        self.state = self.store.load()
+
+    def first_paint_done(self) -> None:
+        if self.exit_after_paint:
+            self.call_after_refresh(self.exit)
+
+    # --- the project state ---------------------------------------------------------
+
+    def entry(self, k: Knooppunt):
+        return self.state.entry(k.slug) if self.state is not None else None
+
+    def status_of(self, k: Knooppunt) -> tuple[str, bool]:
+        if self.state is None:
+            return "todo", False
+        e = self.state.entry(k.slug)
+        return e.status, bool(e.bookmark)
+
+    def bookmarks(self) -> list[Knooppunt]:
+        return self.state.bookmarks(self.pack) if self.state is not None else []
+
+    def project_line(self) -> str:
+        if self.state is None:
+            return t("no_state")
+        p = self.state.project
+        return " · ".join(x for x in (p.name, p.wijk, p.gemeente) if x)
+
+    def can_write(self) -> bool:
+        if self.store is None:
+            self.notify(t("no_state"), severity="warning", timeout=3)
+            return False
+        return True
+
+    def save(self, k: Knooppunt, **changes) -> bool:
+        """Write a change through the store at once (atomic, locked); say so when it fails."""
+        if self.store is None:
+            return False
+        try:
+            self.state = self.store.update(k.slug, **changes)
+        except ProblemsError as exc:
+            self.notify(str(exc.problems[0]) if exc.problems else str(exc), severity="error", timeout=8)
+            return False
+        except Exception as exc:  # a full disk or a lost permission must not end the session
+            self.notify(f"{exc}", severity="error", timeout=8)
+            return False
+        self._state_changed()
+        return True
+
+    def poll_state(self) -> None:
+        if self.store is None:
+            return
+        try:
+            new = self.store.poll()
+        except ProblemsError:
+            self.notify(t("invalid_outside"), severity="warning", timeout=4)
+            return
+        if new is not None:
+            self.state = new
+            self._state_changed()
+
+    def _state_changed(self) -> None:
+        screen = self.screen_stack[1] if len(self.screen_stack) > 1 else None
+        from .screens.navigator import NavigatorScreen
+
+        for s in self.screen_stack:
+            if isinstance(s, NavigatorScreen):
+                s.refresh_state()
+            elif hasattr(s, "refresh_state"):
+                s.refresh_state()
+        del screen
+
+    # --- hooks for workshop and reports ---------------------------------------------
+
+    def on_current_changed(self, k: Knooppunt) -> None:
+        if self.follow is not None:
+            self.follow.current_changed(k)
+
+    def toggle_follow(self) -> None:
+        if self.follow is not None:
+            self.follow.toggle()
+
+    def record_perspective(self, k: Knooppunt | None) -> None:
+        if k is None or not self.can_write():
+            return
+        from .screens.perspective import PerspectiveDialog
+
+        self.push_screen(PerspectiveDialog(k, self.state.entry(k.slug).perspectives if self.state else {}), lambda r: r and self.save(k, perspective=r))
+
+    def write_report(self) -> None:
+        if self.state_path is None or self.store is None:
+            self.notify(t("no_state"), severity="warning")
+            return
+        from compass.report import write_report_beside
+
+        try:
+            path = write_report_beside(self.state_path, self.pack)
+        except Exception as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(t("report.written", path=str(path)), timeout=6)
+
+    def help_keys(self) -> list[tuple[str, str]]:
+        from .commands import NAVIGATOR_COMMANDS
+
+        keys = self.screen.active_bindings if False else {}
+        del keys
+        return [(c.display, c.help) for c in (*NAVIGATOR_COMMANDS, PALETTE_KEY)]

@@ -1,0 +1,38 @@
+"""Start the navigator from the command line: `wijkkompas [STATE]` and `wijkkompas demo`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from compass.pack import load_pack
+
+
+def _language(args: argparse.Namespace) -> None:
+    from .i18n import set_language
+
+    set_language(getattr(args, "lang", "nl"))
+
+
+def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: bool = True) -> int:
+    pack = load_pack(getattr(args, "pack", None))
+    if state is not None and state.exists():
+        from compass.state import StateStore
+
+        StateStore(state, pack).load()  # a broken file is reported as FILE:LINE:COL before the app starts
+    _language(args)
+    from .app import WijkkompasApp
+
+    app = WijkkompasApp(pack, state, create_if_missing=create_if_missing)
+    app.run(mouse=not getattr(args, "no_mouse", False))
+    return app.return_code or 0
+
+
+def open_navigator(args: argparse.Namespace) -> int:
+    return run_app(args, Path(args.state))
+
+
+def open_demo(args: argparse.Namespace) -> int:
+    from compass.state import demo_copy
+
+    return run_app(args, demo_copy())

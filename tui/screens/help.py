@@ -1,0 +1,42 @@
+"""Help: every key, generated from the same command declarations as footer and palette."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..commands import NAVIGATOR_COMMANDS, PALETTE_KEY
+from ..i18n import t
+
+
+def key_for(app, command) -> str:
+    """The key as currently bound: a remapped key shows here too."""
+    keymap = getattr(app, "_keymap", {}) or {}
+    return keymap.get(command.id, command.display)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", show=False)]
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for c in (*NAVIGATOR_COMMANDS, PALETTE_KEY):
+            table.add_row(Text(key_for(self.app, c)), Text(f"{c.label}: {c.help}"))
+        table.add_row("", "")
+        table.add_row(Text(t("help.nav")), "")
+        for keys, what in (("↑ ↓  j k", t("help.move")), ("enter", t("help.open")), ("tab", t("help.tab")), ("esc", t("help.close"))):
+            table.add_row(Text(keys), Text(what))
+        with Vertical(classes="dialog"):
+            yield Static(t("help.title"), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(table, id="help-table")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,250 @@
+"""The main screen: the process tree beside the page of the highlighted knooppunt."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, Static, Tree
+
+from compass.history import History
+from compass.model import Knooppunt
+
+from ..commands import NAVIGATOR_COMMANDS, bindings
+from ..i18n import t
+from ..widgets.detail import DetailPane, LinkList
+from ..widgets.process_tree import NodeRef, ProcessTree
+
+if TYPE_CHECKING:
+    from ..app import WijkkompasApp
+
+DETAIL_DELAY = 0.12  # seconds: render the page once the cursor rests, not on every step
+
+
+class NavigatorScreen(Screen):
+    BINDINGS = bindings(NAVIGATOR_COMMANDS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: History[int] = History()
+        self._pending: Timer | None = None
+        self.filter_label = ""
+
+    @property
+    def wk(self) -> "WijkkompasApp":
+        return cast("WijkkompasApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        with Horizontal(id="main"):
+            yield ProcessTree(self.wk.pack, self.wk.status_of, id="tree")
+            yield DetailPane(self.wk.pack, id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.update_title()
+        tree = self.query_one(ProcessTree)
+        tree.focus()
+        first = self.wk.start_at or self.wk.pack.knooppunten[0].number
+        self.call_after_refresh(self._start, first)
+
+    def _start(self, number: int) -> None:
+        self.jump(number, record=False)
+        self.history.visit(number)
+        self.wk.first_paint_done()
+
+    # --- showing ---------------------------------------------------------------
+
+    def update_title(self) -> None:
+        title = Text(" " + t("app.title"), style="bold")
+        info = self.wk.project_line()
+        if info:
+            title.append("  ·  ")
+            title.append(info)
+        if self.filter_label:
+            title.append(f"  ·  {t('filter.active')}: ", style="dim")
+            title.append(self.filter_label, style="reverse")
+        self.query_one("#title", Static).update(title)
+
+    @property
+    def current(self) -> Knooppunt | None:
+        number = self.query_one(DetailPane).number
+        return self.wk.pack.by_number(number) if number is not None else None
+
+    def show_detail(self, number: int) -> None:
+        k = self.wk.pack.by_number(number)
+        if k is not None:
+            self.query_one(DetailPane).show(k, self.wk.entry(k))
+            self.wk.on_current_changed(k)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is None or ref.kind != "k":
+            return
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(DETAIL_DELAY, lambda: self.show_detail(ref.number))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.kind == "k":
+            self.jump(ref.number)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, LinkList) and event.option.id:
+            self.jump(int(event.option.id))
+            self.query_one(ProcessTree).focus()
+
+    def jump(self, number: int, record: bool = True) -> None:
+        """Open knooppunt `number`: tree cursor, page and (optionally) history."""
+        tree = self.query_one(ProcessTree)
+        if not tree.has(number):
+            self.clear_filter(keep=number)
+        if record:
+            current = self.query_one(DetailPane).number
+            if current is not None:
+                self.history.visit(current)
+            self.history.visit(number)
+        if self._pending is not None:
+            self._pending.stop()
+        tree.select_knooppunt(number)
+        self.show_detail(number)
+
+    def refresh_state(self) -> None:
+        """The project state changed (here or outside): marks, counts and the record block."""
+        self.query_one(ProcessTree).refresh_labels()
+        k = self.current
+        if k is not None:
+            self.query_one(DetailPane).show_record(k, self.wk.entry(k))
+        self.update_title()
+
+    def set_filter(self, label: str, predicate) -> None:
+        tree = self.query_one(ProcessTree)
+        tree.visible = predicate
+        self.filter_label = label
+        current = self.query_one(DetailPane).number
+        tree.rebuild()
+        first = next((k.number for k in self.wk.pack.knooppunten if predicate is None or predicate(k)), None)
+        target = current if current is not None and tree.has(current) else first
+        if target is not None:
+            tree.select_knooppunt(target)
+            self.show_detail(target)
+        self.update_title()
+
+    def clear_filter(self, keep: int | None = None) -> None:
+        tree = self.query_one(ProcessTree)
+        tree.visible = None
+        self.filter_label = ""
+        tree.rebuild(keep=keep)
+        self.update_title()
+
+    # --- commands ----------------------------------------------------------------
+
+    def action_goto(self) -> None:
+        from .pickers import GotoScreen
+
+        self.app.push_screen(GotoScreen(self.wk.index), self._jump_to_result)
+
+    def action_search(self) -> None:
+        from .pickers import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.wk.index), self._jump_to_result)
+
+    def _jump_to_result(self, number: int | None) -> None:
+        if number is not None:
+            self.jump(number)
+
+    def action_back(self) -> None:
+        number = self.history.back()
+        if number is None:
+            self.notify(t("back.none"), timeout=2)
+        else:
+            self.jump(number, record=False)
+
+    def action_forward(self) -> None:
+        number = self.history.forward()
+        if number is None:
+            self.notify(t("forward.none"), timeout=2)
+        else:
+            self.jump(number, record=False)
+
+    def action_set_status(self) -> None:
+        from .status import StatusDialog
+
+        k = self.current
+        if k is None or not self.wk.can_write():
+            return
+        self.app.push_screen(StatusDialog(k, self.wk.entry(k)), lambda changes: self._save(k, changes))
+
+    def action_edit_note(self) -> None:
+        from .note import NoteDialog
+
+        k = self.current
+        if k is None or not self.wk.can_write():
+            return
+        entry = self.wk.entry(k)
+        self.app.push_screen(NoteDialog(k, entry.note if entry else ""), lambda note: self._save(k, None if note is None else {"note": note}))
+
+    def _save(self, k: Knooppunt, changes: dict | None) -> None:
+        if changes:
+            self.wk.save(k, **changes)
+
+    def action_toggle_bookmark(self) -> None:
+        k = self.current
+        if k is None or not self.wk.can_write():
+            return
+        entry = self.wk.entry(k)
+        on = not (entry.bookmark if entry else False)
+        if self.wk.save(k, bookmark=on):
+            self.notify(t("bookmark.on" if on else "bookmark.off"), timeout=2)
+
+    def action_bookmarks(self) -> None:
+        from .pickers import BookmarksScreen
+
+        self.app.push_screen(BookmarksScreen(self.wk.bookmarks()), self._jump_to_result)
+
+    def action_overview(self) -> None:
+        from .overview import OverviewScreen
+
+        self.app.push_screen(OverviewScreen(), self._filter_cell)
+
+    def _filter_cell(self, cell: tuple[int, str] | None) -> None:
+        if cell is None:
+            return
+        phase, track = cell
+        label = f"{t('phase')} {phase} · {t('track.' + track)}"
+        self.set_filter(label, lambda k: k.phase == phase and k.track == track)
+
+    def action_filter_party(self) -> None:
+        from .pickers import PartyScreen
+
+        self.app.push_screen(PartyScreen(self.wk.pack.stakeholders), self._filter_party)
+
+    def _filter_party(self, party: str | None) -> None:
+        if party is None:
+            return
+        if party == "":
+            self.set_filter("", None)
+            return
+        self.set_filter(self.wk.pack.stakeholders.get(party, party), lambda k: party in k.stakeholders)
+
+    def action_perspective(self) -> None:
+        self.wk.record_perspective(self.current)
+
+    def action_report(self) -> None:
+        self.wk.write_report()
+
+    def action_toggle_follow(self) -> None:
+        self.wk.toggle_follow()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,102 @@
+"""Overview: the phase × spoor matrix with progress, and what is stuck or overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from compass.model import STATUSES, TRACKS
+
+from ..i18n import status_label, t
+
+BAR = 10
+
+
+def progress_cell(counts: dict[str, int]) -> Text:
+    total = sum(counts.values())
+    finished = counts.get("done", 0) + counts.get("skipped", 0)
+    filled = round(BAR * finished / total) if total else 0
+    cell = Text("█" * filled, style="green")
+    cell.append("░" * (BAR - filled), style="dim")
+    cell.append(f" {finished:>2}/{total:<2}")
+    if counts.get("stuck"):
+        cell.append(f" ✗{counts['stuck']}", style="bold red")
+    return cell
+
+
+class OverviewScreen(ModalScreen[tuple[int, str] | None]):
+    BINDINGS = [Binding("escape,o,q", "close", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="overview"):
+            yield Static(t("overview.title"), classes="dialog-title")
+            yield DataTable(id="overview-table", cursor_type="cell", zebra_stripes=False)
+            with VerticalScroll(id="overview-lists"):
+                yield Static(id="lists")
+            yield Static(t("overview.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("phase"), key="phase")
+        for track in TRACKS:
+            table.add_column(t(f"track.{track}"), key=track)
+        self.refresh_state()
+        table.focus()
+        table.cursor_coordinate = (0, 1)  # type: ignore[assignment]
+
+    def refresh_state(self) -> None:
+        app = self.app
+        pack, state = app.pack, app.state  # type: ignore[attr-defined]
+        table = self.query_one(DataTable)
+        keep = table.cursor_coordinate
+        table.clear()
+        for phase in pack.phases:
+            cells: list[Text] = [Text(f"{phase.number} {phase.title}")]
+            for track in TRACKS:
+                items = pack.in_phase(phase.number, track)
+                counts = {s: 0 for s in STATUSES}
+                for k in items:
+                    counts[state.entry(k.slug).status if state else "todo"] += 1
+                cells.append(progress_cell(counts))
+            table.add_row(*cells, key=str(phase.number))
+        table.cursor_coordinate = keep
+        self.query_one("#lists", Static).update(self._lists())
+
+    def _lists(self) -> Text:
+        app = self.app
+        pack, state = app.pack, app.state  # type: ignore[attr-defined]
+        out = Text()
+        if state is None:
+            return out
+        today = dt.date.today()
+        stuck = [k for k in pack.knooppunten if state.entry(k.slug).status == "stuck"]
+        late = [k for k in pack.knooppunten if (e := state.entry(k.slug)).due and e.due < today and e.status not in ("done", "skipped")]
+        for title, items in ((t("overview.stuck"), stuck), (t("overview.overdue"), late)):
+            out.append(f"{title}: ", style="bold")
+            if not items:
+                out.append(t("overview.none") + "\n", style="dim")
+                continue
+            out.append("\n")
+            for k in items:
+                e = state.entry(k.slug)
+                out.append(f"  {k.number:>3} ")
+                out.append(k.title)
+                extra = [x for x in (e.owner, e.due.isoformat() if e.due else "", status_label(e.status)) if x]
+                out.append(f"  ({', '.join(extra)})\n", style="dim")
+        return out
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        row, col = event.coordinate.row, event.coordinate.column
+        if col == 0:
+            return
+        phase = self.app.pack.phases[row].number  # type: ignore[attr-defined]
+        self.dismiss((phase, TRACKS[col - 1]))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

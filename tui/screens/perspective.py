@@ -1,0 +1,71 @@
+"""Record how one role sees a knooppunt ("stand van zaken"): role, then status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from compass.model import ROLES, STATUSES, Knooppunt
+
+from ..i18n import status_label, t
+
+
+class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, k: Knooppunt, current: dict[str, str], role: str | None = None) -> None:
+        super().__init__()
+        self.k = k
+        self.current = current
+        self.role = role
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            title = Text(f"{t('perspective.title')} ")
+            title.append(f"{self.k.number}. {self.k.title}")
+            yield Static(title, classes="dialog-title")
+            yield Static(t("perspective.role"), id="step")
+            yield OptionList(*self._role_options(), id="roles")
+            yield OptionList(*[Option(status_label(s), id=s) for s in STATUSES], id="statuses")
+
+    def _role_options(self):
+        for role, label in ROLES.items():
+            seen = self.current.get(role)
+            text = Text(label)
+            if seen:
+                text.append(f"  ({status_label(seen)})", style="dim")
+            yield Option(text, id=role)
+
+    def on_mount(self) -> None:
+        statuses = self.query_one("#statuses", OptionList)
+        if self.role:
+            self._ask_status(self.role)
+        else:
+            statuses.display = False
+            self.query_one("#roles", OptionList).focus()
+
+    def _ask_status(self, role: str) -> None:
+        self.role = role
+        self.query_one("#roles", OptionList).display = False
+        statuses = self.query_one("#statuses", OptionList)
+        statuses.display = True
+        statuses.highlighted = STATUSES.index(self.current.get(role, "todo"))
+        self.query_one("#step", Static).update(t("perspective.status", role=ROLES[role]))
+        statuses.focus()
+
+    @on(OptionList.OptionSelected, "#roles")
+    def _role(self, event: OptionList.OptionSelected) -> None:
+        self._ask_status(event.option.id or "anders")
+
+    @on(OptionList.OptionSelected, "#statuses")
+    def _status(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss((self.role or "anders", event.option.id or "todo"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,166 @@
+"""Small dialogs that pick one thing from a list: go to, search, bookmarks, party filter.
+
+They share one shape: an optional input that filters, a list, Enter picks, Esc closes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from compass.model import Knooppunt
+from compass.search import SearchIndex
+
+from ..i18n import t
+
+SEARCH_LIMIT = 40
+
+
+class ListDialog(ModalScreen[Any]):
+    """Title, optional query input, option list. Subclasses say what the options are."""
+
+    BINDINGS = [
+        Binding("escape", "close", t("cancel"), show=False),
+        Binding("down", "focus_list", show=False),
+    ]
+    TITLE_KEY = ""
+    PLACEHOLDER_KEY = ""
+    WITH_INPUT = True
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t(self.TITLE_KEY), classes="dialog-title")
+            if self.WITH_INPUT:
+                yield Input(placeholder=t(self.PLACEHOLDER_KEY), id="query")
+            yield OptionList(id="choices")
+            yield Static("", id="empty", classes="hint")
+
+    def on_mount(self) -> None:
+        self.fill("")
+        if self.WITH_INPUT:
+            self.query_one(Input).focus()
+        else:
+            self.query_one(OptionList).focus()
+
+    def options(self, query: str) -> Iterable[Option]:
+        raise NotImplementedError
+
+    def empty_text(self, query: str) -> str:
+        return t("search.none") if query else ""
+
+    def fill(self, query: str) -> None:
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        opts = list(self.options(query))
+        ol.add_options(opts)
+        if opts:
+            ol.highlighted = 0
+        self.query_one("#empty", Static).update("" if opts else self.empty_text(query))
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        self.fill(event.value)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is not None and ol.option_count:
+            self.pick(ol.get_option_at_index(ol.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.pick(event.option.id)
+
+    def pick(self, option_id: str | None) -> None:
+        self.dismiss(int(option_id) if option_id is not None else None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_list(self) -> None:
+        ol = self.query_one(OptionList)
+        if self.focused is not ol and ol.option_count:
+            ol.focus()
+            if ol.highlighted is not None and ol.highlighted < ol.option_count - 1:
+                ol.highlighted += 1
+
+
+def knooppunt_option(k: Knooppunt, extra: str = "") -> Option:
+    label = Text(f"{k.number:>3}  ")
+    label.append(k.title)
+    label.append(f"  fase {k.phase}{extra}", style="dim")
+    return Option(label, id=str(k.number))
+
+
+class GotoScreen(ListDialog):
+    """Go to a knooppunt by number or the start of its title."""
+
+    TITLE_KEY = "goto.title"
+    PLACEHOLDER_KEY = "goto.placeholder"
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def options(self, query: str) -> Iterable[Option]:
+        if not query.strip():
+            return []
+        return [knooppunt_option(h.knooppunt) for h in self.index.fuzzy(query, limit=12)]
+
+
+class SearchScreen(ListDialog):
+    """Search titles (fuzzy) and page text (token index); results per keystroke."""
+
+    TITLE_KEY = "search.title"
+    PLACEHOLDER_KEY = "search.placeholder"
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def options(self, query: str) -> Iterable[Option]:
+        if not query.strip():
+            return []
+        return [knooppunt_option(h.knooppunt, f" · {h.where}") for h in self.index.search(query, limit=SEARCH_LIMIT)]
+
+
+class BookmarksScreen(ListDialog):
+    TITLE_KEY = "bookmarks.title"
+    WITH_INPUT = False
+
+    def __init__(self, bookmarks: list[Knooppunt]) -> None:
+        super().__init__()
+        self.bookmarks = bookmarks
+
+    def options(self, query: str) -> Iterable[Option]:
+        return [knooppunt_option(k) for k in self.bookmarks]
+
+    def empty_text(self, query: str) -> str:
+        return t("bookmarks.none")
+
+
+class PartyScreen(ListDialog):
+    """Choose a party: the tree then shows only the knooppunten it is involved in."""
+
+    TITLE_KEY = "filter.title"
+    WITH_INPUT = False
+
+    def __init__(self, stakeholders: dict[str, str]) -> None:
+        super().__init__()
+        self.stakeholders = stakeholders
+
+    def options(self, query: str) -> Iterable[Option]:
+        yield Option(t("filter.all"), id="")
+        for sid, label in self.stakeholders.items():
+            yield Option(Text(label), id=sid)
+
+    def pick(self, option_id: str | None) -> None:
+        self.dismiss(option_id)

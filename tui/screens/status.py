@@ -1,0 +1,95 @@
+"""Set the status of a knooppunt (with owner and due date): a small, keyboard-first dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from compass.model import STATUSES, Knooppunt
+
+from ..i18n import status_label, t
+from ..widgets.process_tree import STATUS_MARKS
+
+
+class StatusDialog(ModalScreen[dict[str, Any] | None]):
+    """Enter on a status saves at once; Tab reaches owner and due date; 1-5 pick directly."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False)] + [
+        Binding(str(i + 1), f"pick({i})", show=False) for i in range(len(STATUSES))
+    ]
+
+    def __init__(self, k: Knooppunt, entry) -> None:
+        super().__init__()
+        self.k = k
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        current = self.entry.status if self.entry else "todo"
+        with Vertical(classes="dialog", id="status-dialog"):
+            title = Text(f"{t('status.title')} ")
+            title.append(f"{self.k.number}. {self.k.title}")
+            yield Static(title, classes="dialog-title")
+            yield OptionList(
+                *[Option(f"{i + 1}  {STATUS_MARKS[s]} {status_label(s)}", id=s) for i, s in enumerate(STATUSES)],
+                id="statuses",
+            )
+            yield Label(t("status.owner"))
+            yield Input(value=self.entry.owner if self.entry else "", id="owner")
+            yield Label(t("status.due"))
+            yield Input(value=self.entry.due.isoformat() if self.entry and self.entry.due else "", placeholder="2027-03-31", id="due")
+            yield Static("", id="error", classes="error")
+            with Horizontal():
+                yield Button(t("save"), variant="primary", id="save")
+                yield Button(t("cancel"), id="cancel")
+        self._initial = current
+
+    def on_mount(self) -> None:
+        ol = self.query_one("#statuses", OptionList)
+        ol.highlighted = STATUSES.index(self._initial)
+        ol.focus()
+
+    def action_pick(self, index: int) -> None:
+        if isinstance(self.focused, Input):
+            return
+        self.query_one("#statuses", OptionList).highlighted = index
+        self._submit()
+
+    @on(OptionList.OptionSelected, "#statuses")
+    def _chosen(self) -> None:
+        self._submit()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _submit(self) -> None:
+        ol = self.query_one("#statuses", OptionList)
+        status = STATUSES[ol.highlighted or 0]
+        owner = self.query_one("#owner", Input).value.strip()
+        due_text = self.query_one("#due", Input).value.strip()
+        try:
+            due = dt.date.fromisoformat(due_text) if due_text else None
+        except ValueError:
+            self.query_one("#error", Static).update(t("status.bad_date"))
+            self.query_one("#due", Input).focus()
+            return
+        changes: dict[str, Any] = {}
+        old = self.entry
+        if status != (old.status if old else "todo"):
+            changes["status"] = status
+        if owner != (old.owner if old else ""):
+            changes["owner"] = owner
+        if due != (old.due if old else None):
+            changes["due"] = due
+        self.dismiss(changes)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

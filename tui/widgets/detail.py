@@ -1,0 +1,73 @@
+"""The page of one knooppunt: what the team recorded, the pack's text, and the links."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from compass.model import Knooppunt, ProcessPack
+from compass.render import page_markdown
+
+from ..i18n import status_label, t
+from .process_tree import STATUS_MARKS, STATUS_STYLES
+
+
+class LinkList(OptionList):
+    """Links to related knooppunten; Enter jumps."""
+
+
+class DetailPane(VerticalScroll):
+    can_focus = True
+
+    def __init__(self, pack: ProcessPack, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pack = pack
+        self.number: int | None = None
+        self._page_for: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="record")
+        yield Markdown(id="page")
+        yield Static(t("detail.links"), id="links-title", classes="section-title")
+        yield LinkList(id="links")
+
+    def show(self, k: Knooppunt, entry) -> None:
+        """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k` changes)."""
+        self.number = k.number
+        self.show_record(k, entry)
+        if self._page_for != k.number:
+            self._page_for = k.number
+            self.query_one("#page", Markdown).update(page_markdown(self.pack, k))
+            links = self.query_one(LinkList)
+            links.clear_options()
+            out = self.pack.links_of(k)
+            back = [o for o in self.pack.linked_from(k) if o not in out]
+            links.add_options(
+                [Option(Text(f"→ {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in out]
+                + [Option(Text(f"← {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in back]
+            )
+            self.scroll_home(animate=False)
+
+    def show_record(self, k: Knooppunt, entry) -> None:
+        """The status block: status, owner, due date, note (always plain text)."""
+        status = getattr(entry, "status", "todo") if entry is not None else "todo"
+        line = Text()
+        line.append(f"{STATUS_MARKS.get(status, '?')} {status_label(status)}", style=STATUS_STYLES.get(status, "") or "bold")
+        if entry is not None:
+            if entry.owner:
+                line.append(f"  ·  {t('detail.owner')}: ")
+                line.append(entry.owner)
+            if entry.due:
+                line.append(f"  ·  {t('detail.due')}: {entry.due.isoformat()}")
+            if getattr(entry, "bookmark", False):
+                line.append(f"  ·  ★ {t('detail.bookmarked')}", style="yellow")
+            if entry.note:
+                line.append(f"\n{t('detail.note')}: ", style="bold")
+                line.append(entry.note)
+            if getattr(entry, "updated", None):
+                who = f" ({entry.by})" if getattr(entry, "by", "") else ""
+                line.append(f"\n{t('detail.updated')}: {entry.updated:%Y-%m-%d %H:%M}{who}", style="dim")
+        self.query_one("#record", Static).update(line)

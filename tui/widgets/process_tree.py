@@ -1,0 +1,135 @@
+"""The tree of phases → sporen → knooppunten, with a status mark on every knooppunt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from compass.model import TRACKS, Knooppunt, ProcessPack
+
+from ..i18n import t
+
+STATUS_MARKS = {"todo": "○", "doing": "◐", "done": "●", "stuck": "✗", "skipped": "–"}
+STATUS_STYLES = {"todo": "", "doing": "yellow", "done": "green", "stuck": "bold red", "skipped": "dim"}
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    kind: str  # "phase", "track" or "k"
+    phase: int
+    track: str = ""
+    number: int = 0
+
+
+StatusOf = Callable[[Knooppunt], tuple[str, bool]]  # -> (status, bookmarked)
+
+
+class ProcessTree(Tree[NodeRef]):
+    BINDINGS = [
+        Binding("j", "cursor_down", "omlaag", show=False),
+        Binding("k", "cursor_up", "omhoog", show=False),
+    ]
+
+    def __init__(self, pack: ProcessPack, status_of: StatusOf, **kwargs) -> None:
+        super().__init__(t("tree.root"), **kwargs)
+        self.pack = pack
+        self.status_of = status_of
+        self.show_root = False
+        self.guide_depth = 2
+        self._knoop_nodes: dict[int, TreeNode[NodeRef]] = {}
+        self._group_nodes: dict[tuple[int, str], TreeNode[NodeRef]] = {}
+        self.visible: Callable[[Knooppunt], bool] | None = None
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    # --- building --------------------------------------------------------------
+
+    def rebuild(self, keep: int | None = None) -> None:
+        """(Re)build the whole tree, e.g. after a filter change."""
+        self.clear()
+        self._knoop_nodes.clear()
+        self._group_nodes.clear()
+        for phase in self.pack.phases:
+            items = [k for k in self.pack.in_phase(phase.number) if self.visible is None or self.visible(k)]
+            if not items:
+                continue
+            pnode = self.root.add("", NodeRef("phase", phase.number), expand=False)
+            self._group_nodes[(phase.number, "")] = pnode
+            for track in TRACKS:
+                in_track = [k for k in items if k.track == track]
+                if not in_track:
+                    continue
+                tnode = pnode.add("", NodeRef("track", phase.number, track), expand=True)
+                self._group_nodes[(phase.number, track)] = tnode
+                for k in in_track:
+                    leaf = tnode.add_leaf("", NodeRef("k", k.phase, k.track, k.number))
+                    self._knoop_nodes[k.number] = leaf
+        self.refresh_labels()
+        if keep is not None and keep in self._knoop_nodes:
+            self.select_knooppunt(keep)
+
+    def refresh_labels(self) -> None:
+        """Re-draw every mark and progress count from the current state (cheap: labels only)."""
+        totals: dict[tuple[int, str], list[int]] = {}
+        for number, node in self._knoop_nodes.items():
+            k = self.pack.by_number(number)
+            if k is None:
+                continue
+            status, bookmarked = self.status_of(k)
+            node.set_label(self.knooppunt_label(k, status, bookmarked))
+            finished = status in ("done", "skipped")
+            for key in ((k.phase, ""), (k.phase, k.track)):
+                tot = totals.setdefault(key, [0, 0])
+                tot[0] += finished
+                tot[1] += 1
+        for (phase_no, track), node in self._group_nodes.items():
+            done, total = totals.get((phase_no, track), [0, 0])
+            if track:
+                label = Text(t(f"track.{track}"), style="italic")
+            else:
+                phase = self.pack.phase(phase_no)
+                label = Text(f"{t('phase')} {phase_no} {phase.title if phase else ''}", style="bold")
+            label.append(f"  {done}/{total}", style="dim")
+            node.set_label(label)
+
+    @staticmethod
+    def knooppunt_label(k: Knooppunt, status: str, bookmarked: bool) -> Text:
+        label = Text(STATUS_MARKS.get(status, "?"), style=STATUS_STYLES.get(status, ""))
+        label.append(f" {k.number:>2} ")
+        if bookmarked:
+            label.append("★ ", style="yellow")
+        label.append(k.title)  # plain text: no markup is interpreted
+        return label
+
+    def update_knooppunt(self, k: Knooppunt) -> None:
+        """One knooppunt changed: refresh its label and its groups' counts."""
+        self.refresh_labels()
+
+    # --- moving ----------------------------------------------------------------
+
+    def select_knooppunt(self, number: int) -> bool:
+        node = self._knoop_nodes.get(number)
+        if node is None:
+            return False
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        self.call_after_refresh(self.move_cursor, node)
+        self.move_cursor(node)
+        return True
+
+    def current_number(self) -> int | None:
+        node = self.cursor_node
+        if node is not None and node.data is not None and node.data.kind == "k":
+            return node.data.number
+        return None
+
+    def has(self, number: int) -> bool:
+        return number in self._knoop_nodes
