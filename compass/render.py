@@ -5,7 +5,7 @@ from __future__ import annotations
 from .model import TRACK_LABELS, Knooppunt, ProcessPack
 
 
-def page_markdown(pack: ProcessPack, k: Knooppunt, *, heading: bool = True) -> str:
+def page_markdown(pack: ProcessPack, k: Knooppunt, *, heading: bool = True, see_also: bool = True) -> str:
     """The full detail page of a knooppunt as Markdown."""
     phase = pack.phase(k.phase)
     parts: list[str] = []
@@ -26,7 +26,7 @@ def page_markdown(pack: ProcessPack, k: Knooppunt, *, heading: bool = True) -> s
         parts.append("## Uit de praktijk\n\n" + k.praktijk)
     links = pack.links_of(k)
     back = [o for o in pack.linked_from(k) if o not in links]
-    if links or back:
+    if see_also and (links or back):
         lines = [f"- {t.number}. {t.title} (fase {t.phase})" for t in links]
         lines += [f"- {t.number}. {t.title} (fase {t.phase}, verwijst hierheen)" for t in back]
         parts.append("## Zie ook\n\n" + "\n".join(lines))

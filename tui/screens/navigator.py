@@ -124,7 +124,7 @@ class NavigatorScreen(Screen):
 
     def set_filter(self, label: str, predicate) -> None:
         tree = self.query_one(ProcessTree)
-        tree.visible = predicate
+        tree.shown = predicate
         self.filter_label = label
         current = self.query_one(DetailPane).number
         tree.rebuild()
@@ -137,7 +137,7 @@ class NavigatorScreen(Screen):
 
     def clear_filter(self, keep: int | None = None) -> None:
         tree = self.query_one(ProcessTree)
-        tree.visible = None
+        tree.shown = None
         self.filter_label = ""
         tree.rebuild(keep=keep)
         self.update_title()

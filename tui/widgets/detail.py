@@ -40,7 +40,7 @@ class DetailPane(VerticalScroll):
         self.show_record(k, entry)
         if self._page_for != k.number:
             self._page_for = k.number
-            self.query_one("#page", Markdown).update(page_markdown(self.pack, k))
+            self.query_one("#page", Markdown).update(page_markdown(self.pack, k, heading=False, see_also=False))
             links = self.query_one(LinkList)
             links.clear_options()
             out = self.pack.links_of(k)
@@ -54,7 +54,9 @@ class DetailPane(VerticalScroll):
     def show_record(self, k: Knooppunt, entry) -> None:
         """The status block: status, owner, due date, note (always plain text)."""
         status = getattr(entry, "status", "todo") if entry is not None else "todo"
-        line = Text()
+        line = Text(f"{k.number}. ", style="bold")
+        line.append(k.title, style="bold")
+        line.append("\n")
         line.append(f"{STATUS_MARKS.get(status, '?')} {status_label(status)}", style=STATUS_STYLES.get(status, "") or "bold")
         if entry is not None:
             if entry.owner:

@@ -43,7 +43,7 @@ class ProcessTree(Tree[NodeRef]):
         self.guide_depth = 2
         self._knoop_nodes: dict[int, TreeNode[NodeRef]] = {}
         self._group_nodes: dict[tuple[int, str], TreeNode[NodeRef]] = {}
-        self.visible: Callable[[Knooppunt], bool] | None = None
+        self.shown: Callable[[Knooppunt], bool] | None = None
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -56,7 +56,7 @@ class ProcessTree(Tree[NodeRef]):
         self._knoop_nodes.clear()
         self._group_nodes.clear()
         for phase in self.pack.phases:
-            items = [k for k in self.pack.in_phase(phase.number) if self.visible is None or self.visible(k)]
+            items = [k for k in self.pack.in_phase(phase.number) if self.shown is None or self.shown(k)]
             if not items:
                 continue
             pnode = self.root.add("", NodeRef("phase", phase.number), expand=False)
