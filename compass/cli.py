@@ -65,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("open", parents=[common, ui], help=argparse.SUPPRESS)
     s.add_argument("state", nargs="?", default="wijkkompas.yaml", metavar="STATE")
+    # a workshop session (started by `serve --web` through `python -m tui`)
+    s.add_argument("--workshop", action="store_true", help=argparse.SUPPRESS)
+    s.add_argument("--user", default="", help=argparse.SUPPRESS)
+    s.add_argument("--facilitator", help=argparse.SUPPRESS)
 
     s = sub.add_parser("demo", parents=[common, ui], help="een meegeleverd voorbeeldproject openen")
 
@@ -107,8 +111,9 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("report", parents=[common], help="rapport 'APK van de wijkaanpak' maken")
     s.add_argument("states", nargs="+", metavar="STATE")
-    s.add_argument("--format", choices=("md", "html"), default="md")
+    s.add_argument("--format", metavar="md|html", help="Markdown (standaard) of HTML; bij -o FILE.html vanzelf HTML")
     s.add_argument("-o", "--output", metavar="FILE", help="naar dit bestand schrijven in plaats van stdout")
+    s.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
     s = sub.add_parser("serve", parents=[common, ui], help="de app aanbieden voor een workshop (SSH of browser)")
     s.add_argument("state", metavar="STATE")

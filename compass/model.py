@@ -36,14 +36,24 @@ STATUS_LABELS_EN: dict[str, str] = {
     "skipped": "n/a",
 }
 
-# Roles from which workshop participants record their view ("stand van zaken").
+# Roles from which workshop participants record their view ("stand van zaken"):
+# stakeholder ids of the pack, the usual parties first.
 ROLES: dict[str, str] = {
     "gemeente": "Gemeente",
     "woningcorporatie": "Woningcorporatie",
     "netbeheerder": "Netbeheerder",
     "bewoners": "Bewoners",
-    "anders": "Andere partij",
+    "bewonersinitiatief": "Bewonersinitiatief",
+    "energiecooperatie": "Energiecoöperatie",
+    "warmtebedrijf": "Warmtebedrijf",
+    "marktpartijen": "Marktpartijen",
 }
+
+
+def role_choices(stakeholders: dict[str, str]) -> dict[str, str]:
+    """The roles a participant can take: the usual parties first, then the pack's other parties."""
+    ordered = [r for r in ROLES if r in stakeholders] + [s for s in stakeholders if s not in ROLES]
+    return {r: stakeholders[r] for r in ordered}
 
 
 def parse_status(text: str) -> Status | None:

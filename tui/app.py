@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Awaitable
 
 from textual.app import App
 
@@ -72,9 +73,21 @@ class WijkkompasApp(App):
         self.store = StateStore(path, self.pack, user=self.user)
         self.state = self.store.load()
 
-    def first_paint_done(self) -> None:
-        if self.exit_after_paint:
+    def first_paint_done(self, page: Awaitable | None = None) -> None:
+        """The navigator is composed and `page` (its detail page update) is under way.
+
+        With WIJKKOMPAS_EXIT_AFTER_PAINT=1: wait until the page's blocks are mounted,
+        then exit after the next refresh, i.e. right after the first complete paint.
+        """
+        if not self.exit_after_paint:
+            return
+
+        async def exit_after_page() -> None:
+            if page is not None:
+                await page
             self.call_after_refresh(self.exit)
+
+        self.run_worker(exit_after_page(), name="exit-after-paint", exit_on_error=True)
 
     # --- the project state ---------------------------------------------------------
 
@@ -118,6 +131,8 @@ class WijkkompasApp(App):
         return True
 
     def poll_state(self) -> None:
+        if self.follow is not None:
+            self.follow.poll()
         if self.store is None:
             return
         try:
@@ -155,7 +170,20 @@ class WijkkompasApp(App):
             return
         from .screens.perspective import PerspectiveDialog
 
-        self.push_screen(PerspectiveDialog(k, self.state.entry(k.slug).perspectives if self.state else {}), lambda r: r and self.save(k, perspective=r))
+        current = dict(self.state.entry(k.slug).perspectives) if self.state else {}
+        self.push_screen(PerspectiveDialog(k, current, role=getattr(self, "role", None), stakeholders=self.pack.stakeholders), lambda r: self._save_perspective(k, r))
+
+    def _save_perspective(self, k: Knooppunt, choice: tuple[str, str] | None) -> None:
+        if choice is None or self.store is None:
+            return
+        role, status = choice
+        try:
+            self.state = self.store.set_perspective(k.slug, role, status)
+        except (ProblemsError, OSError) as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.notify(t("perspective.saved"), timeout=2)
+        self._state_changed()
 
     def write_report(self) -> None:
         if self.state_path is None or self.store is None:

@@ -24,7 +24,8 @@ def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: 
     from .app import WijkkompasApp
 
     app = WijkkompasApp(pack, state, create_if_missing=create_if_missing)
-    app.run(mouse=not getattr(args, "no_mouse", False))
+    # WIJKKOMPAS_EXIT_AFTER_PAINT=1 (start-up benchmarks) runs headless: no terminal needed.
+    app.run(headless=app.exit_after_paint, mouse=not getattr(args, "no_mouse", False))
     return app.return_code or 0
 
 

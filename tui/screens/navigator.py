@@ -55,7 +55,7 @@ class NavigatorScreen(Screen):
     def _start(self, number: int) -> None:
         self.jump(number, record=False)
         self.history.visit(number)
-        self.wk.first_paint_done()
+        self.wk.first_paint_done(self.query_one(DetailPane).page_update)
 
     # --- showing ---------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from compass.model import STATUSES, TRACKS
 
 from ..i18n import status_label, t
 
-BAR = 10
+BAR = 8
+PHASE_WIDTH = 26
 
 
 def progress_cell(counts: dict[str, int]) -> Text:
@@ -25,8 +26,7 @@ def progress_cell(counts: dict[str, int]) -> Text:
     cell = Text("█" * filled, style="green")
     cell.append("░" * (BAR - filled), style="dim")
     cell.append(f" {finished:>2}/{total:<2}")
-    if counts.get("stuck"):
-        cell.append(f" ✗{counts['stuck']}", style="bold red")
+    cell.append(f" ✗{counts['stuck']}" if counts.get("stuck") else "   ", style="bold red")
     return cell
 
 
@@ -57,7 +57,7 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         keep = table.cursor_coordinate
         table.clear()
         for phase in pack.phases:
-            cells: list[Text] = [Text(f"{phase.number} {phase.title}")]
+            cells: list[Text] = [Text(f"{phase.number} {phase.title}"[:PHASE_WIDTH], no_wrap=True)]
             for track in TRACKS:
                 items = pack.in_phase(phase.number, track)
                 counts = {s: 0 for s in STATUSES}

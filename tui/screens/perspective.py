@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from compass.model import ROLES, STATUSES, Knooppunt
+from compass.model import STATUSES, Knooppunt, role_choices
 
 from ..i18n import status_label, t
 
@@ -19,8 +19,9 @@ from ..i18n import status_label, t
 class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, k: Knooppunt, current: dict[str, str], role: str | None = None) -> None:
+    def __init__(self, k: Knooppunt, current: dict[str, str], role: str | None = None, stakeholders: dict[str, str] | None = None) -> None:
         super().__init__()
+        self.roles = role_choices(stakeholders or {})
         self.k = k
         self.current = current
         self.role = role
@@ -35,7 +36,7 @@ class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
             yield OptionList(*[Option(status_label(s), id=s) for s in STATUSES], id="statuses")
 
     def _role_options(self):
-        for role, label in ROLES.items():
+        for role, label in self.roles.items():
             seen = self.current.get(role)
             text = Text(label)
             if seen:
@@ -56,16 +57,16 @@ class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
         statuses = self.query_one("#statuses", OptionList)
         statuses.display = True
         statuses.highlighted = STATUSES.index(self.current.get(role, "todo"))
-        self.query_one("#step", Static).update(t("perspective.status", role=ROLES[role]))
+        self.query_one("#step", Static).update(t("perspective.status", role=self.roles.get(role, role)))
         statuses.focus()
 
     @on(OptionList.OptionSelected, "#roles")
     def _role(self, event: OptionList.OptionSelected) -> None:
-        self._ask_status(event.option.id or "anders")
+        self._ask_status(event.option.id or next(iter(self.roles)))
 
     @on(OptionList.OptionSelected, "#statuses")
     def _status(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss((self.role or "anders", event.option.id or "todo"))
+        self.dismiss((self.role or next(iter(self.roles)), event.option.id or "todo"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

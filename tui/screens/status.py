@@ -42,10 +42,13 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
                 *[Option(f"{i + 1}  {STATUS_MARKS[s]} {status_label(s)}", id=s) for i, s in enumerate(STATUSES)],
                 id="statuses",
             )
-            yield Label(t("status.owner"))
-            yield Input(value=self.entry.owner if self.entry else "", id="owner")
-            yield Label(t("status.due"))
-            yield Input(value=self.entry.due.isoformat() if self.entry and self.entry.due else "", placeholder="2027-03-31", id="due")
+            with Horizontal(id="status-fields"):
+                with Vertical():
+                    yield Label(t("status.owner"))
+                    yield Input(value=self.entry.owner if self.entry else "", id="owner")
+                with Vertical():
+                    yield Label(t("status.due"))
+                    yield Input(value=self.entry.due.isoformat() if self.entry and self.entry.due else "", placeholder="2027-03-31", id="due")
             yield Static("", id="error", classes="error")
             with Horizontal():
                 yield Button(t("save"), variant="primary", id="save")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,6 +28,9 @@ class DetailPane(VerticalScroll):
         self.pack = pack
         self.number: int | None = None
         self._page_for: int | None = None
+        # The Markdown update in flight (parsed in a thread, mounted in batches):
+        # awaitable, so first-paint and the benchmarks can wait for the real page.
+        self.page_update: AwaitComplete | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="record")
@@ -40,7 +44,7 @@ class DetailPane(VerticalScroll):
         self.show_record(k, entry)
         if self._page_for != k.number:
             self._page_for = k.number
-            self.query_one("#page", Markdown).update(page_markdown(self.pack, k, heading=False, see_also=False))
+            self.page_update = self.query_one("#page", Markdown).update(page_markdown(self.pack, k, heading=False, see_also=False))
             links = self.query_one(LinkList)
             links.clear_options()
             out = self.pack.links_of(k)

@@ -92,10 +92,12 @@ class ProcessTree(Tree[NodeRef]):
             done, total = totals.get((phase_no, track), [0, 0])
             if track:
                 label = Text(t(f"track.{track}"), style="italic")
+                label.append(f"  {done}/{total}", style="dim")
             else:
                 phase = self.pack.phase(phase_no)
-                label = Text(f"{t('phase')} {phase_no} {phase.title if phase else ''}", style="bold")
-            label.append(f"  {done}/{total}", style="dim")
+                label = Text(f"{phase_no} ", style="bold")
+                label.append(f"{done}/{total} ", style="dim")
+                label.append(phase.title if phase else "", style="bold")
             node.set_label(label)
 
     @staticmethod

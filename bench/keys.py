@@ -1,0 +1,170 @@
+"""Key → frame latency in the navigator: cursor moves, go-to and search keystrokes.
+
+In-process with Textual's Pilot (`app.run_test(size=(80, 24))`). Timing one key:
+
+1. `t0`, then the key event is posted to the app the way the driver does it;
+2. wait until the app, the current screen and all its widgets have processed
+   every message (repeated until the queues stay empty, so cascades such as
+   Input.Changed → new options are included), and until a page update that the
+   key started (go-to's Enter) has mounted its blocks;
+3. force the frame: `screen._on_timer_update()` does the layout and renders the
+   changed regions synchronously (what `pilot.pause()` ends with); then `t1`.
+
+`pilot.press()` itself cannot be timed: it sleeps at least 2 × 20 ms waiting for
+the process to look idle. What is measured is the app's own work per key; a real
+terminal adds up to one frame period (1/60 s) of waiting for Textual's refresh
+timer on top. Between samples the app is left idle for longer than the
+navigator's page debounce, so the deferred page render of one sample never lands
+in the next one (the debounce is how the app keeps cursor moves cheap).
+
+The baseline is the same cursor move in a bare Textual `Tree` with as many
+leaves, measured the same way in the same run: what Textual itself costs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.widgets import Tree
+
+from .common import Row, percentile, project_file, value_at_most
+
+CHARS = {"enter": "\r", "escape": "\x1b", "slash": "/", "space": " "}
+QUIET = 0.2  # s, longer than tui.screens.navigator.DETAIL_DELAY
+GOAL_MS = {"klein": 16.0, "groot": 50.0}
+
+
+def _key_event(key: str) -> events.Key:
+    return events.Key(key, CHARS.get(key, key if len(key) == 1 else None))
+
+
+async def _drain(pilot, rounds: int = 20) -> None:
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot._wait_for_screen()
+        page = _pending_page(app)
+        if page is not None:
+            await page
+            continue
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+        if all(n._message_queue.empty() for n in nodes):
+            return
+
+
+def _pending_page(app):
+    """A detail page update still mounting its blocks, if the navigator has one."""
+    for screen in app.screen_stack:
+        try:
+            detail = screen.query_one("#detail")
+        except Exception:
+            continue
+        pending = getattr(detail, "page_update", None)
+        if pending is not None and not pending.is_done:
+            return pending
+    return None
+
+
+async def key_to_frame(pilot, key: str) -> float:
+    """Milliseconds from posting `key` until its frame has been composed."""
+    app = pilot.app
+    t0 = time.perf_counter()
+    app.post_message(_key_event(key))
+    await _drain(pilot)
+    app.screen._on_timer_update()
+    return (time.perf_counter() - t0) * 1000
+
+
+async def _quiet(pilot, seconds: float = QUIET) -> None:
+    await pilot.pause(seconds)
+    await _drain(pilot)
+    pilot.app.screen._on_timer_update()
+
+
+async def _typed(pilot, keys: list[str], quiet_after: set[str]) -> list[float]:
+    out = []
+    for key in keys:
+        out.append(await key_to_frame(pilot, key))
+        await _quiet(pilot, QUIET if key in quiet_after else 0.0)
+    return out
+
+
+def _digits(n: int) -> list[str]:
+    return list(str(n))
+
+
+def _spell(text: str) -> list[str]:
+    return ["space" if c == " " else c for c in text]
+
+
+async def navigator_latencies(pack, state: Path | None, moves: int, targets: list[int], queries: list[str]) -> dict[str, list[float]]:
+    from tui.app import WijkkompasApp
+
+    app = WijkkompasApp(pack, state, create_if_missing=False)
+    result: dict[str, list[float]] = {"cursor": [], "goto": [], "search": []}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _quiet(pilot, 0.5)
+        for key in ["down"] * moves + ["up"] * moves:
+            result["cursor"].append(await key_to_frame(pilot, key))
+            await _quiet(pilot)
+        for n in targets:
+            result["goto"] += await _typed(pilot, ["g", *_digits(n), "enter"], {"enter"})
+        for q in queries:
+            result["search"] += await _typed(pilot, ["slash", *_spell(q), "escape"], {"escape"})
+    return result
+
+
+class _BareTree(App):
+    def __init__(self, leaves: int) -> None:
+        super().__init__()
+        self.leaves = leaves
+
+    def compose(self) -> ComposeResult:
+        tree: Tree[int] = Tree("root")
+        tree.show_root = False
+        group = tree.root.add("groep", expand=True)
+        for i in range(self.leaves):
+            group.add_leaf(f"○ {i + 1:>2} Knooppunt {i + 1}", data=i)
+        yield tree
+
+
+async def bare_tree_latencies(leaves: int, moves: int) -> list[float]:
+    app = _BareTree(leaves)
+    out = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _quiet(pilot, 0.1)
+        for key in ["down"] * moves + ["up"] * moves:
+            out.append(await key_to_frame(pilot, key))
+            await _quiet(pilot, 0.0)
+    return out
+
+
+def measure(packs: list[tuple[str, str, Path | None]], moves: int, rounds: int) -> list[Row]:
+    """`packs`: (size class "klein"/"groot", label, pack dir or None for the bundled pack)."""
+    from compass.pack import load_pack
+
+    rows: list[Row] = []
+    for size, label, pack_dir in packs:
+        pack = load_pack(pack_dir)
+        n = len(pack.knooppunten)
+        state = project_file(pack_dir, "Bench")
+        targets = [max(1, round(n * f)) for f in (0.13, 0.5, 0.07, 0.97, 0.66, 0.25, 0.78, 0.03)][:rounds]
+        queries = (["warmte", "bewoners", "netcongestie", "subsidie", "participatie"] if pack_dir is None
+                   else ["warmte", "tip twee", "knoop", "stap", "bron"])[:rounds]
+        lat = asyncio.run(navigator_latencies(pack, state, moves, targets, queries))
+        base = asyncio.run(bare_tree_latencies(n, moves))
+        base_p95 = percentile(base, 95)
+        goal = GOAL_MS[size]
+        where = f"{n:,} knooppunten".replace(",", ".")
+        state_note = "" if state is not None else "; zonder projectbestand (compass/state.py ontbreekt)"
+        for kind, title in (("cursor", "cursor omlaag/omhoog"), ("goto", "ga naar (g, cijfers, enter)"), ("search", "zoeken (/, letters, esc)")):
+            v = lat[kind]
+            rows.append(Row(
+                f"toets → frame p95, {title}, {where}", percentile(v, 95), "ms", base_p95,
+                f"kale Textual-Tree, {n} bladeren, cursor p95", f"≤ {goal:g} ms p95", value_at_most(goal),
+                f"p50 {percentile(v, 50):.1f} ms, max {max(v):.1f} ms, n={len(v)}{state_note}",
+            ))
+    return rows

@@ -1,0 +1,256 @@
+"""A room of participants over SSH, measured: `measure_ssh(state_path, sessions=25)`.
+
+Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
+--passcode`) on loopback, logs `sessions` participants in at the same moment (the
+start of a workshop is the worst case) and reports:
+
+- first screen: from the start of the TCP connect to the moment the session's
+  stream shows the welcome dialog, which the app pushes right after its first
+  paint of the navigator (so: handshake, login, fork, first paint, all bytes in);
+- keystroke echo: every session presses ↓ a few times at random moments, all at
+  once; the time from writing the key to the first byte of screen update;
+- memory per session: USS and PSS (from /proc/PID/smaps_rollup) of the session
+  processes, plus the all-in total (server + zygote + sessions);
+- bytes per cursor move: one session presses ↓ and lets the cursor rest long
+  enough for the page to follow; all bytes the server sent, divided by the moves.
+
+Bounded: everything has a timeout, the whole run takes well under a minute for 25
+sessions on 2 cores, and the server is always stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import random
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSCODE = "bench-code"
+MARK_READY = b"Welkom bij de workshop"
+CONNECT_TIMEOUT = 90.0
+QUIET = 0.35  # seconds without output: the screen has settled
+ECHO_KEYS_PER_SESSION = 6
+MOVES = 12
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rollup(pid: int) -> dict[str, float]:
+    """Rss, Pss and USS (private clean + dirty) in MiB."""
+    d: dict[str, float] = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] in ("Rss:", "Pss:", "Private_Clean:", "Private_Dirty:"):
+                d[parts[0][:-1]] = int(parts[1]) / 1024
+    d["Uss"] = d.get("Private_Clean", 0) + d.get("Private_Dirty", 0)
+    return d
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry))
+    return kids
+
+
+def _percentile(values: list[float], p: float) -> float:
+    """Nearest rank: a real sample, as in bench.common."""
+    s = sorted(values)
+    return s[max(1, math.ceil(p / 100 * len(s))) - 1] if s else float("nan")
+
+
+class _Participant:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.conn = None
+        self.proc = None
+        self.received = 0
+        self.first_screen: float | None = None
+        self._buf = bytearray()
+        self._event = asyncio.Event()
+        self._last = time.monotonic()
+        self._reader: asyncio.Task | None = None
+
+    async def join(self, port: int) -> None:
+        import asyncssh
+
+        start = time.monotonic()
+        self.conn = await asyncssh.connect("127.0.0.1", port, username=self.name, password=PASSCODE, known_hosts=None,
+                                           client_keys=None, agent_path=None, preferred_auth="password")
+        self.proc = await self.conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
+        self._reader = asyncio.ensure_future(self._read())
+        while MARK_READY not in self._buf:
+            self._event.clear()
+            await self._event.wait()
+        self.first_screen = time.monotonic() - start
+
+    async def _read(self) -> None:
+        while True:
+            data = await self.proc.stdout.read(65536)
+            if not data:
+                self._event.set()
+                return
+            self.received += len(data)
+            self._last = time.monotonic()
+            if len(self._buf) < 1_000_000:
+                self._buf += data
+            self._event.set()
+
+    async def settle(self, quiet: float = QUIET, limit: float = 10.0) -> None:
+        end = time.monotonic() + limit
+        while time.monotonic() < end and time.monotonic() - self._last < quiet:
+            await asyncio.sleep(quiet / 4)
+
+    async def echo(self, key: bytes) -> float:
+        """Seconds from writing `key` to the first byte that answers it."""
+        before = self.received
+        self._event.clear()
+        start = time.monotonic()
+        self.proc.stdin.write(key)
+        while self.received == before:
+            await asyncio.wait_for(self._event.wait(), 10)
+            self._event.clear()
+        return time.monotonic() - start
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self.conn is not None:
+            self.conn.close()
+            try:
+                await asyncio.wait_for(self.conn.wait_closed(), 5)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def _start_server(state: Path, port: int, sessions: int, home: Path) -> asyncio.subprocess.Process:
+    env = dict(os.environ, WIJKKOMPAS_PASSCODE=PASSCODE, XDG_DATA_HOME=str(home))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tui", "serve", str(state), "--ssh", f"127.0.0.1:{port}", "--passcode",
+        "--max-sessions", str(sessions + 5), env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    seen = b""
+    assert proc.stdout is not None
+    while b"ssh -p" not in seen:
+        line = await asyncio.wait_for(proc.stdout.readline(), 120)
+        if not line:
+            raise RuntimeError("server stopped at start: " + seen.decode(errors="replace")[-500:])
+        seen += line
+    asyncio.ensure_future(proc.stdout.read())  # keep draining
+    return proc
+
+
+async def _stop_server(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(proc.wait(), 20)
+        except asyncio.TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
+def _memory(server_pid: int) -> dict[str, float]:
+    zygotes = [p for p in _children(server_pid) if b"tui.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    if not zygotes:
+        return {}
+    zygote = zygotes[0]
+    sessions = [_rollup(p) for p in _children(zygote)]
+    if not sessions:
+        return {}
+    total = sum(s["Pss"] for s in sessions) + _rollup(zygote)["Pss"] + _rollup(server_pid)["Pss"]
+    return {
+        "mib_per_session": statistics.mean(s["Pss"] for s in sessions),
+        "pss_mib_per_session": statistics.mean(s["Pss"] for s in sessions),
+        "uss_mib_per_session": statistics.mean(s["Uss"] for s in sessions),
+        "rss_mib_per_session": statistics.mean(s["Rss"] for s in sessions),
+        "zygote_pss_mib": _rollup(zygote)["Pss"],
+        "server_pss_mib": _rollup(server_pid)["Pss"],
+        "total_mib": total,
+        "total_mib_per_session": total / len(sessions),
+        "session_processes": float(len(sessions)),
+    }
+
+
+async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
+    """Run the room; return seconds (`*_p50`, `*_max`, `*_p95`), MiB and bytes."""
+    state = Path(state_path).resolve()
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="wk-ssh-bench-") as home:
+        server = await _start_server(state, port, sessions, Path(home))
+        people = [_Participant(f"deelnemer{i:02d}") for i in range(sessions)]
+        try:
+            await asyncio.wait_for(asyncio.gather(*(p.join(port) for p in people)), CONNECT_TIMEOUT)
+            firsts = [p.first_screen for p in people if p.first_screen is not None]
+            for p in people:  # choose a role; the navigator has the keys again
+                p.proc.stdin.write(b"\r")
+            await asyncio.gather(*(p.settle() for p in people))
+            memory = _memory(server.pid)
+
+            async def typing(p: _Participant) -> list[float]:
+                out = []
+                for _ in range(ECHO_KEYS_PER_SESSION):
+                    await asyncio.sleep(random.uniform(float(os.environ.get("XX_LO","0.05")), float(os.environ.get("XX_HI","0.6"))))
+                    await p.settle(quiet=0.2)
+                    out.append(await p.echo(b"j"))
+                return out
+
+            echoes = [e for es in await asyncio.wait_for(asyncio.gather(*(typing(p) for p in people)), 120) for e in es]
+            await asyncio.gather(*(p.settle() for p in people))
+
+            mover = people[0]
+            await mover.settle(quiet=0.5)
+            before = mover.received
+            for _ in range(MOVES):
+                mover.proc.stdin.write(b"j")
+                await asyncio.sleep(0.05)
+                await mover.settle(quiet=0.4)
+            per_move = (mover.received - before) / MOVES
+
+            quick_before = mover.received
+            for _ in range(MOVES):  # held-down key: the page waits until the cursor rests
+                mover.proc.stdin.write(b"k")
+                await asyncio.sleep(0.03)
+            await mover.settle(quiet=0.5)
+            per_quick_move = (mover.received - quick_before) / MOVES
+        finally:
+            await asyncio.gather(*(p.close() for p in people), return_exceptions=True)
+            await _stop_server(server)
+    return {
+        "sessions": sessions,
+        "first_screen_p50": statistics.median(firsts),
+        "first_screen_max": max(firsts),
+        "echo_p50": statistics.median(echoes),
+        "echo_p95": _percentile(echoes, 95),
+        "echo_samples": len(echoes),
+        "bytes_per_cursor_move": per_move,
+        "bytes_per_quick_cursor_move": per_quick_move,
+        **memory,
+    }
+
+
+if __name__ == "__main__":  # python -m bench.ssh_load STATE [SESSIONS]
+    import json
+
+    result = asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25))
+    print(json.dumps(result, indent=2))

@@ -1,0 +1,314 @@
+"""The navigator, driven key by key through Textual's Pilot, on a real state file.
+
+Each test is one thing a person does; the state file on disk is checked afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from compass.pack import load_pack
+from compass.state import StateStore, create_state
+from tui.app import WijkkompasApp
+from tui.commands import NAVIGATOR_COMMANDS
+from tui.screens.navigator import NavigatorScreen
+from tui.widgets.detail import DetailPane
+from tui.widgets.process_tree import ProcessTree
+
+SIZE = (80, 24)
+SETTLE = 0.25  # longer than the detail debounce
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(use_cache=False)
+
+
+@pytest.fixture
+def state_file(tmp_path: Path, pack) -> Path:
+    path = tmp_path / "wijkkompas.yaml"
+    create_state(path, pack, name="Testwijk", gemeente="Teststad")
+    return path
+
+
+def on_disk(path: Path, slug: str) -> dict:
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return data["knooppunten"][slug]
+
+
+def nav(app) -> NavigatorScreen:
+    screen = app.screen
+    assert isinstance(screen, NavigatorScreen), screen
+    return screen
+
+
+def shown(app) -> int | None:
+    return app.screen.query_one(DetailPane).number
+
+
+async def test_starts_on_first_knooppunt_with_project_in_title(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        assert shown(app) == 1
+        assert "Testwijk" in str(app.screen.query_one("#title").render())
+
+
+async def test_cursor_keys_move_and_page_follows(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        tree = app.screen.query_one(ProcessTree)
+        start = tree.cursor_line
+        await pilot.press("j", "j", "down")
+        await pilot.pause(SETTLE)
+        assert tree.cursor_line == start + 3
+        assert shown(app) == tree.current_number()
+        await pilot.press("k", "up")
+        await pilot.pause(SETTLE)
+        assert tree.cursor_line == start + 1
+
+
+async def test_goto_by_number_and_by_title(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("g", "4", "2", "enter")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 42
+        assert app.screen.query_one(ProcessTree).current_number() == 42
+        title = pack.by_number(63).title
+        await pilot.press("g", *title[:12].lower(), "enter")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 63
+
+
+async def test_search_full_text_and_history(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("slash", *"netcongestie")
+        await pilot.pause(SETTLE)
+        first_hit = app.index.search("netcongestie")[0].knooppunt.number
+        await pilot.press("enter")
+        await pilot.pause(SETTLE)
+        assert shown(app) == first_hit
+        await pilot.press("g", "7", "0", "enter")
+        await pilot.pause(SETTLE)
+        await pilot.press("left_square_bracket")
+        await pilot.pause(SETTLE)
+        assert shown(app) == first_hit
+        await pilot.press("left_square_bracket")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 1
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 70
+
+
+async def test_status_dialog_saves_to_file(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    slug = pack.by_number(1).slug
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("s", "3")  # 3 = afgerond
+        await pilot.pause(SETTLE)
+        assert on_disk(state_file, slug)["status"] == "done"
+        label = app.screen.query_one(ProcessTree)._knoop_nodes[1].label
+        assert str(label).startswith("●")
+
+
+async def test_status_dialog_owner_and_due_date(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    slug = pack.by_number(1).slug
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("s", "down", "tab", *"Fatima", "tab", *"2027-02-30", "enter")
+        await pilot.pause(SETTLE)
+        assert "Ongeldige datum" in str(app.screen.query_one("#error").render())
+        await pilot.press(*["backspace"] * 2, "2", "8", "enter")
+        await pilot.pause(SETTLE)
+        entry = on_disk(state_file, slug)
+        assert entry["status"] == "doing" and entry["owner"] == "Fatima" and str(entry["due"]) == "2027-02-28"
+
+
+async def test_escape_cancels_status(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    before = state_file.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("s", "down", "escape")
+        await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen)
+    assert state_file.read_bytes() == before
+
+
+async def test_note_editor_saves_multiline_note(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    slug = pack.by_number(1).slug
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("n", *"Besluit: eerst", "enter", *"bewonersavond [buurt]", "ctrl+s")
+        await pilot.pause(SETTLE)
+    assert on_disk(state_file, slug)["note"] == "Besluit: eerst\nbewonersavond [buurt]"
+
+
+async def test_bookmark_toggle_and_bookmarks_list(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("g", "1", "2", "enter")
+        await pilot.pause(SETTLE)
+        await pilot.press("b")
+        await pilot.pause(SETTLE)
+        assert on_disk(state_file, pack.by_number(12).slug)["bookmark"] is True
+        await pilot.press("g", "3", "0", "enter")
+        await pilot.pause(SETTLE)
+        await pilot.press("B")
+        await pilot.pause(SETTLE)
+        await pilot.press("enter")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 12
+        await pilot.press("b")
+        await pilot.pause(SETTLE)
+        assert not on_disk(state_file, pack.by_number(12).slug).get("bookmark")
+
+
+async def test_overview_cell_filters_tree(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("o")
+        await pilot.pause(SETTLE)
+        await pilot.press("down", "right", "enter")  # fase 2, technisch
+        await pilot.pause(SETTLE)
+        tree = app.screen.query_one(ProcessTree)
+        visible = set(tree._knoop_nodes)
+        assert visible == {k.number for k in pack.in_phase(2, "technisch")}
+        assert "Fase 2" in str(app.screen.query_one("#title").render())
+
+
+async def test_party_filter(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("p")
+        await pilot.pause(SETTLE)
+        ids = list(pack.stakeholders)
+        await pilot.press(*["down"] * (ids.index("netbeheerder") + 1), "enter")
+        await pilot.pause(SETTLE)
+        tree = app.screen.query_one(ProcessTree)
+        assert set(tree._knoop_nodes) == {k.number for k in pack.knooppunten if "netbeheerder" in k.stakeholders}
+        await pilot.press("p", "enter")  # first option: all parties
+        await pilot.pause(SETTLE)
+        assert len(tree._knoop_nodes) == len(pack.knooppunten)
+
+
+async def test_help_lists_every_command(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("question_mark")
+        await pilot.pause(SETTLE)
+        table = app.screen.query_one("#help-table").content
+        text = "".join(seg.text for seg in app.console.render(table))
+        for c in NAVIGATOR_COMMANDS:
+            assert c.nl in text and c.display in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NavigatorScreen)
+
+
+async def test_footer_and_bindings_come_from_the_same_declarations(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        ids = {active.binding.id for active in app.active_bindings.values()}
+        assert {c.id for c in NAVIGATOR_COMMANDS} <= ids
+        footer = {key.description for key in app.screen.query("FooterKey")}
+        assert {c.nl for c in NAVIGATOR_COMMANDS if c.footer} <= footer
+
+
+async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    title = pack.by_number(55).title
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("ctrl+p", *f"55. {title[:10]}")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 55
+
+
+async def test_outside_change_is_picked_up_without_losing_place(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("g", "2", "0", "enter")
+        await pilot.pause(SETTLE)
+        await pilot.press("s")  # a dialog is open while someone else writes
+        await pilot.pause(SETTLE)
+        StateStore(state_file, pack, user="collega").update(pack.by_number(20).slug, status="stuck", owner="Collega")
+        await pilot.pause(1.0)
+        assert app.state.entry(pack.by_number(20).slug).status == "stuck"
+        assert app.screen.__class__.__name__ == "StatusDialog"
+        await pilot.press("escape")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 20
+        assert str(app.screen.query_one(ProcessTree)._knoop_nodes[20].label).startswith("✗")
+        assert "Collega" in str(app.screen.query_one("#record").render())
+
+
+async def test_missing_state_offers_to_create_it(pack, tmp_path: Path) -> None:
+    path = tmp_path / "nieuw.yaml"
+    app = WijkkompasApp(pack, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press(*"Rozendaal", "tab", *"Leusden", "enter")
+        await pilot.pause(SETTLE)
+        assert path.exists()
+        assert isinstance(app.screen, NavigatorScreen)
+        assert "Rozendaal" in str(app.screen.query_one("#title").render())
+
+
+async def test_quit(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_markup_in_note_is_shown_literally(pack, state_file) -> None:
+    StateStore(state_file, pack).update(pack.by_number(1).slug, note="[bold]niet vet[/bold] en [link]")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        assert "[bold]niet vet[/bold] en [link]" in str(app.screen.query_one("#record").render())
+
+
+async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    slug = pack.by_number(1).slug
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("v", "enter")  # first role: gemeente
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # afgerond
+        await pilot.pause(SETTLE)
+    assert on_disk(state_file, slug)["perspectives"] == {"gemeente": "done"}
+
+
+async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        await pilot.press("r")
+        await pilot.pause(SETTLE)
+    report = state_file.with_name("wijkkompas-rapport.md")
+    assert report.exists() and "Testwijk" in report.read_text(encoding="utf-8")

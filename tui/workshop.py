@@ -1,0 +1,176 @@
+"""The navigator as a workshop session: a participant's name and role, follow mode.
+
+Kept out of `app.py` on purpose: a workshop session is the ordinary app plus a
+welcome dialog (pick your role), a title line that says who you are and whether
+you are following, `v` recording your perspective with your role directly, and the
+"any key leaves follow mode" rule. The SSH server (via `tui.zygote`) and the web
+server (via `python -m tui open --workshop`) both start sessions through
+`run_session`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from pathlib import Path
+from typing import Awaitable
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from compass.model import ROLES, Knooppunt, ProcessPack
+from compass.problems import InvalidInput
+from compass.state import StateStore
+
+from .app import WijkkompasApp
+from .follow import Follow, follow_path
+from .zygote import MAX_NAME, clean_name
+
+
+class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
+    """First thing a participant sees: who am I here (name, when unknown) and from which role."""
+
+    BINDINGS = [Binding("escape", "skip", show=False)]
+
+    def __init__(self, name: str, ask_name: bool) -> None:
+        super().__init__()
+        self.participant = name
+        self.ask_name = ask_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="welcome"):
+            title = Text("Welkom bij de workshop")
+            if self.participant:
+                title.append(f", {self.participant}")
+            yield Static(title, classes="dialog-title")
+            if self.ask_name:
+                yield Static("Je naam (komt bij je wijzigingen te staan):")
+                yield Input(placeholder="bijvoorbeeld Fatima", id="name", max_length=MAX_NAME)
+            yield Static("Vanuit welke rol doe je mee? (↑↓ en enter)")
+            yield OptionList(*[Option(label, id=role) for role, label in ROLES.items()], id="roles")
+            yield Static("Met v leg je vanuit deze rol je kijk op een knooppunt vast. Esc: later kiezen.", classes="hint")
+
+    def on_mount(self) -> None:
+        roles = self.query_one("#roles", OptionList)
+        roles.highlighted = 0
+        (self.query_one("#name", Input) if self.ask_name else roles).focus()
+
+    @on(Input.Submitted, "#name")
+    def _name_done(self) -> None:
+        self.query_one("#roles", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#roles")
+    def _role(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss((self._typed_name(), event.option.id))
+
+    def _typed_name(self) -> str:
+        return clean_name(self.query_one("#name", Input).value) if self.ask_name else self.participant
+
+    def action_skip(self) -> None:
+        self.dismiss((self._typed_name(), None))
+
+
+class WorkshopApp(WijkkompasApp):
+    """The navigator for one workshop participant on the shared state file."""
+
+    def __init__(self, pack: ProcessPack, state_path: Path, *, user: str, facilitator: str | None = None,
+                 store: StateStore | None = None) -> None:
+        super().__init__(pack, state_path, user=user or "", create_if_missing=False)
+        self._preloaded = store
+        self.user = user  # no fallback to $USER: on a server that is the server's account
+        self.role: str | None = None
+        self.follow = Follow(self, follow_path(state_path), self.user, facilitator)
+        self._welcomed = False
+
+    def open_state(self, path: Path) -> None:
+        """Use the store the zygote parsed before forking (fresh to the second); else load as usual."""
+        store, self._preloaded = self._preloaded, None
+        if store is None or store.path != path or store.state is None:
+            super().open_state(path)
+            return
+        store.user = self.user
+        self.store = store
+        self.state = store.poll() or store.state
+
+    def on_mount(self) -> None:
+        """SIGTERM / SIGHUP (server stops, idle timeout, hang-up): exit cleanly, restoring the terminal."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, self.exit)
+
+    def first_paint_done(self, page: Awaitable | None = None) -> None:
+        super().first_paint_done(page)
+        if not self._welcomed and not self.exit_after_paint:
+            self._welcomed = True
+            self.push_screen(WelcomeDialog(self.user, ask_name=not self.user), self._welcome_done)
+
+    def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
+        name, role = result or (self.user, None)
+        if name and name != self.user:
+            self.user = self.follow.user = name
+            if self.store is not None:
+                self.store.user = name
+        self.role = role
+        self._retitle()
+
+    def project_line(self) -> str:
+        who = self.user or "?"
+        if self.role:
+            who += f" ({ROLES[self.role]})"
+        parts = [who, self.follow.title(), super().project_line()]
+        return " · ".join(p for p in parts if p)
+
+    def _save_perspective(self, k: Knooppunt, choice: tuple[str, str] | None) -> None:
+        """`v` asks only the status once the role is known (the app passes `self.role`)."""
+        try:
+            super()._save_perspective(k, choice)
+        except InvalidInput as exc:  # a role the store does not know must not end the session
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        if choice is not None and self.role is None:
+            self.role = choice[0]
+            self._retitle()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self.follow.key_pressed():
+            return  # the key only ended follow mode
+        await super().on_event(event)
+
+    def _retitle(self) -> None:
+        from .screens.navigator import NavigatorScreen
+
+        for s in self.screen_stack:
+            if isinstance(s, NavigatorScreen):
+                s.update_title()
+
+
+def run_session(pack: ProcessPack, state_path: Path, *, user: str, facilitator: str | None = None, mouse: bool = True,
+                store: StateStore | None = None) -> int:
+    """Run one participant's session in this process until they quit or hang up."""
+    app = WorkshopApp(pack, state_path, user=clean_name(user), facilitator=facilitator, store=store)
+    try:
+        app.run(mouse=mouse)
+    finally:
+        app.follow.close()
+    return app.return_code or 0
+
+
+def open_workshop(args: argparse.Namespace) -> int:
+    """`python -m tui open STATE --workshop [--user NAAM] [--facilitator NAAM]` (the web sessions)."""
+    from compass.pack import load_pack
+
+    from .i18n import set_language
+
+    state = Path(args.state)
+    if not state.is_file():
+        raise InvalidInput(f"{state}: bestaat niet")
+    set_language(getattr(args, "lang", "nl"))
+    pack = load_pack(getattr(args, "pack", None))
+    return run_session(pack, state, user=args.user or "", facilitator=args.facilitator, mouse=not getattr(args, "no_mouse", False))

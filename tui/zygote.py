@@ -1,0 +1,250 @@
+"""Fork server ("zygote") for SSH workshop sessions.
+
+Why not one fresh `python -m tui open ...` per participant? Measured at 80x24 on
+the bundled pack, a fresh interpreter with Textual, the pack and a painted
+navigator costs about 43 MiB of private memory (USS) per session, and importing
+Textual 25 times at once takes seconds of CPU on a small laptop. This process
+imports everything once, loads the pack, paints the navigator once headless (so
+caches are filled), freezes the heap (`gc.freeze`, so the collector does not
+touch and thereby copy the shared pages) and then forks one child per session.
+A child starts in milliseconds and keeps most pages shared with the zygote
+(numbers in docs/workshop.md).
+
+The SSH server talks to this process over a SOCK_SEQPACKET socket pair, one
+JSON message per packet; a new session's pty slave travels along as SCM_RIGHTS.
+
+    server -> zygote   {"op": "spawn", "id", "user", "term"} + fd | {"op": "kill", "pid"} | {"op": "stop"}
+    zygote -> server   {"op": "ready"} | {"op": "spawned", "id", "pid"} | {"op": "error", "id"?, "message"}
+                       | {"op": "exited", "pid", "status"}
+
+The zygote is the parent of every session, so it reaps them and it alone signals
+them (a pid it has not reaped cannot have been reused). When the server goes away
+(EOF on the socket) every session is ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import gc
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import termios
+import time
+import traceback
+import unicodedata
+from pathlib import Path
+
+STORE_POLL_SECONDS = 1.0
+GRACE_SECONDS = 3.0  # between SIGTERM (the app exits cleanly, restoring the terminal) and SIGKILL
+SAFE_TERMS = ("xterm-256color", "xterm", "screen-256color", "screen", "tmux-256color", "tmux", "vt100", "linux")
+
+
+MAX_NAME = 32
+
+
+def safe_term(term: str | None) -> str:
+    """Only terminal types we know; anything else (or odd bytes) becomes xterm-256color."""
+    return term if term in SAFE_TERMS else "xterm-256color"
+
+
+def clean_name(name: str) -> str:
+    """A participant name as shown and recorded: printable, one line, not too long."""
+    kept = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
+    return " ".join(kept.split())[:MAX_NAME]
+
+
+class Zygote:
+    def __init__(self, sock: socket.socket, args: argparse.Namespace) -> None:
+        self.sock = sock
+        self.args = args
+        self.children: dict[int, float | None] = {}  # pid -> SIGKILL deadline once asked to end
+
+    # --- preparing ---------------------------------------------------------------
+
+    def prepare(self) -> None:
+        from compass.pack import load_pack
+
+        from .i18n import set_language
+
+        set_language(self.args.lang)
+        self.pack = load_pack(self.args.pack)
+        from compass.state import StateStore
+
+        # Parsed once here and kept fresh (see `serve`), so a new session does not
+        # spend ~0.1 s of CPU on a round-trip YAML parse before its first paint.
+        self.store = StateStore(Path(self.args.state), self.pack, user="-")
+        self.store.load()
+        from . import workshop  # noqa: F401  (imports the app, its screens and Textual)
+        from .screens import navigator, perspective, pickers, status  # noqa: F401
+
+        if not self.args.no_warm:
+            self._warm()
+        gc.collect()
+        gc.freeze()
+
+    def _warm(self) -> None:
+        """Paint the navigator once, headless, so every child inherits warm caches."""
+        from .app import WijkkompasApp
+
+        try:
+            app = WijkkompasApp(self.pack, Path(self.args.state), user="-", create_if_missing=False)
+            app.exit_after_paint = True
+            app.run(headless=True, size=(80, 24))
+        except Exception:  # a warm-up is an optimisation, never a reason not to serve
+            traceback.print_exc()
+
+    # --- serving -----------------------------------------------------------------
+
+    def send(self, msg: dict) -> None:
+        try:
+            self.sock.send(json.dumps(msg).encode())
+        except OSError:
+            pass
+
+    def serve(self) -> None:
+        self.send({"op": "ready", "pid": os.getpid()})
+        next_poll = 0.0
+        while True:
+            ready, _, _ = select.select([self.sock], [], [], 0.25)
+            self.reap()
+            if time.monotonic() > next_poll:
+                next_poll = time.monotonic() + STORE_POLL_SECONDS
+                try:
+                    self.store.poll()  # a stat when nothing changed
+                except Exception:
+                    pass
+            if ready:
+                try:
+                    data, fds, _flags, _addr = socket.recv_fds(self.sock, 65536, 4)
+                except OSError:
+                    data, fds = b"", []
+                if not data:
+                    for fd in fds:
+                        os.close(fd)
+                    break  # the server is gone
+                try:
+                    msg = json.loads(data)
+                except ValueError:
+                    msg = {}
+                if msg.get("op") == "stop":
+                    break
+                self.handle(msg, fds)
+        self.end_all()
+
+    def handle(self, msg: dict, fds: list[int]) -> None:
+        op = msg.get("op")
+        if op == "spawn" and len(fds) == 1:
+            try:
+                pid = self.spawn(fds[0], msg)
+            except OSError as exc:
+                self.send({"op": "error", "id": msg.get("id"), "message": str(exc)})
+            else:
+                self.children[pid] = None
+                self.send({"op": "spawned", "id": msg.get("id"), "pid": pid})
+            finally:
+                os.close(fds[0])
+            return
+        for fd in fds:
+            os.close(fd)
+        if op == "kill":
+            self.end(int(msg.get("pid", 0)))
+
+    def spawn(self, slave: int, msg: dict) -> int:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 1
+        try:
+            self.sock.close()
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+            for fd in (0, 1, 2):
+                os.dup2(slave, fd)
+            os.close(slave)
+            for sig in (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM):
+                signal.signal(sig, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            os.environ["TERM"] = safe_term(msg.get("term"))
+            from .workshop import run_session
+
+            code = run_session(self.pack, Path(self.args.state), user=str(msg.get("user", "")),
+                               facilitator=self.args.facilitator, mouse=not self.args.no_mouse, store=self.store)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def end(self, pid: int) -> None:
+        if pid in self.children and self.children[pid] is None:
+            self.children[pid] = time.monotonic() + GRACE_SECONDS
+            self._signal(pid, signal.SIGTERM)
+
+    def reap(self) -> None:
+        now = time.monotonic()
+        for pid, deadline in list(self.children.items()):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if done:
+                del self.children[pid]
+                self.send({"op": "exited", "pid": pid, "status": os.waitstatus_to_exitcode(status)})
+            elif deadline is not None and now > deadline:
+                self._signal(pid, signal.SIGKILL)
+
+    def end_all(self) -> None:
+        for pid in list(self.children):
+            self.end(pid)
+        limit = time.monotonic() + GRACE_SECONDS + 1
+        while self.children and time.monotonic() < limit:
+            time.sleep(0.05)
+            self.reap()
+        for pid in list(self.children):
+            self._signal(pid, signal.SIGKILL)
+        while self.children and time.monotonic() < limit + 1:
+            time.sleep(0.05)
+            self.reap()
+
+    @staticmethod
+    def _signal(pid: int, sig: int) -> None:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tui.zygote")
+    p.add_argument("--fd", type=int, required=True)
+    p.add_argument("--state", required=True)
+    p.add_argument("--pack")
+    p.add_argument("--lang", default="nl")
+    p.add_argument("--facilitator")
+    p.add_argument("--no-mouse", action="store_true")
+    p.add_argument("--no-warm", action="store_true")
+    args = p.parse_args(argv)
+    sock = socket.socket(fileno=args.fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server; it stops us in order
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    z = Zygote(sock, args)
+    try:
+        z.prepare()
+    except Exception as exc:
+        z.send({"op": "error", "message": str(exc)})
+        return 1
+    try:
+        z.serve()
+    except SystemExit:
+        z.end_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
