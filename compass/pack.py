@@ -274,19 +274,33 @@ def _check_sections(page: PageFile, allowed: dict[str, str], required: tuple[str
             problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' is leeg"))
 
 
+def _read_head(root: Path, path: Path, head_model: type[BaseModel], problems: list[Problem], *, free_body: bool = False) -> tuple[PageFile, Any, str] | None:
+    """Read one page and validate its front matter; None (with problems) when unusable."""
+    name = _rel(root, path)
+    text = _read(path, problems)
+    page = read_page(name, text, problems, free_body=free_body) if text is not None else None
+    if page is None:
+        return None
+    try:
+        head = head_model.model_validate(dict(page.meta))
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
+        return None
+    return page, head, text  # type: ignore[return-value]
+
+
+def _free_body(text: str, page: PageFile) -> str:
+    return text.split("\n", page.body_line - 1)[-1].strip()
+
+
 def _load_phases(root: Path, problems: list[Problem]) -> list[tuple[Phase, str]]:
     out = []
     for path in sorted((root / "fasen").glob("*.md")):
-        name = _rel(root, path)
-        text = _read(path, problems)
-        page = read_page(name, text, problems) if text is not None else None
-        if page is None:
+        read = _read_head(root, path, PhaseHead, problems)
+        if read is None:
             continue
-        try:
-            head = PhaseHead.model_validate(dict(page.meta))
-        except ValidationError as exc:
-            problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
-            continue
+        page, head, _ = read
+        name = page.path
         _check_sections(page, PHASE_SECTIONS, ("Doel", "Divergeren en convergeren", "Producten"), problems)
         producten = bullets(name, page.sections["Producten"], problems) if "Producten" in page.sections else []
         out.append((Phase(**head.model_dump(), doel=_section_text(page, "Doel"),
@@ -298,19 +312,11 @@ def _load_phases(root: Path, problems: list[Problem]) -> list[tuple[Phase, str]]
 def _load_tracks(root: Path, problems: list[Problem]) -> list[TrackPage]:
     out = []
     for path in sorted((root / "sporen").glob("*.md")):
-        name = _rel(root, path)
-        text = _read(path, problems)
-        if text is None:
+        read = _read_head(root, path, TrackHead, problems, free_body=True)
+        if read is None:
             continue
-        page = read_page(name, text, problems, free_body=True)
-        if page is None:
-            continue
-        try:
-            head = TrackHead.model_validate(dict(page.meta))
-        except ValidationError as exc:
-            problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
-            continue
-        body = text.split("\n", page.body_line - 1)[-1].strip()
+        page, head, text = read
+        body = _free_body(text, page)
         out.append(TrackPage(id=head.id, title=head.title, body=body))
     return out
 
@@ -319,28 +325,21 @@ def _load_about(root: Path, problems: list[Problem]) -> str:
     path = root / "over.md"
     if not path.is_file():
         return ""
-    text = _read(path, problems)
-    if text is None:
+    read = _read_head(root, path, AboutHead, problems, free_body=True)
+    if read is None:
         return ""
-    page = read_page(_rel(root, path), text, problems, free_body=True)
-    if page is None:
-        return ""
-    return text.split("\n", page.body_line - 1)[-1].strip()
+    page, _, text = read
+    return _free_body(text, page)
 
 
 def _load_knooppunten(root: Path, problems: list[Problem]) -> list[tuple[Knooppunt, PageFile]]:
     out = []
     for path in sorted((root / "knooppunten").rglob("*.md")):
-        name = _rel(root, path)
-        text = _read(path, problems)
-        page = read_page(name, text, problems) if text is not None else None
-        if page is None:
+        read = _read_head(root, path, KnooppuntHead, problems)
+        if read is None:
             continue
-        try:
-            head = KnooppuntHead.model_validate(dict(page.meta))
-        except ValidationError as exc:
-            problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
-            continue
+        page, head, _ = read
+        name = page.path
         _check_sections(page, KNOOPPUNT_SECTIONS, ("Doel", "Aanpak", "Tips", "Bronnen"), problems)
         tips = bullets(name, page.sections["Tips"], problems) if "Tips" in page.sections else []
         bronnen = bullets(name, page.sections["Bronnen"], problems) if "Bronnen" in page.sections else []

@@ -100,35 +100,37 @@ def knooppunt_option(k: Knooppunt, extra: str = "") -> Option:
     return Option(label, id=str(k.number))
 
 
-class GotoScreen(ListDialog):
+class IndexDialog(ListDialog):
+    """A dialog whose options come from the pack's search index, per keystroke."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def options(self, query: str) -> Iterable[Option]:
+        return self.hits(query) if query.strip() else []
+
+    def hits(self, query: str) -> list[Option]:
+        raise NotImplementedError
+
+
+class GotoScreen(IndexDialog):
     """Go to a knooppunt by number or the start of its title."""
 
     TITLE_KEY = "goto.title"
     PLACEHOLDER_KEY = "goto.placeholder"
 
-    def __init__(self, index: SearchIndex) -> None:
-        super().__init__()
-        self.index = index
-
-    def options(self, query: str) -> Iterable[Option]:
-        if not query.strip():
-            return []
+    def hits(self, query: str) -> list[Option]:
         return [knooppunt_option(h.knooppunt) for h in self.index.fuzzy(query, limit=12)]
 
 
-class SearchScreen(ListDialog):
+class SearchScreen(IndexDialog):
     """Search titles (fuzzy) and page text (token index); results per keystroke."""
 
     TITLE_KEY = "search.title"
     PLACEHOLDER_KEY = "search.placeholder"
 
-    def __init__(self, index: SearchIndex) -> None:
-        super().__init__()
-        self.index = index
-
-    def options(self, query: str) -> Iterable[Option]:
-        if not query.strip():
-            return []
+    def hits(self, query: str) -> list[Option]:
         return [knooppunt_option(h.knooppunt, f" · {h.where}") for h in self.index.search(query, limit=SEARCH_LIMIT)]
 
 
