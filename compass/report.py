@@ -381,26 +381,23 @@ def overdue(pack: ProcessPack, state: StateLike, today: dt.date | None = None) -
 
 
 def next_steps(pack: ProcessPack, state: StateLike, per_track: int = NEXT_STEPS_PER_TRACK) -> dict[str, list[Item]]:
-    """Per spoor, the first open knooppunten whose predecessors in their phase and spoor are finished.
+    """Per spoor, the open knooppunten at the front of the process.
 
-    A predecessor is an earlier knooppunt (in process order) of the same phase and
-    spoor. So each phase x spoor offers at most one next step: its first unfinished
-    knooppunt, if that one is still open (not already bezig or vastgelopen).
+    The front is the earliest phase in which the spoor still has open work. Its open
+    knooppunten, in process order, are the next steps. A phase whose unfinished
+    knooppunten are all bezig or vastgelopen offers none, so the next phase's open
+    ones follow: the team can start those while the others run.
     """
     out: dict[str, list[Item]] = {}
     for track in TRACKS:
         found: list[Item] = []
         for phase in pack.phases:
-            for k in pack.in_phase(phase.number, track):
-                e = state.entry(k.slug)
-                if e.status in FINISHED:
-                    continue
-                if e.status == "todo":
-                    found.append(_item(k, e))
-                break  # everything after this one has an unfinished predecessor
-            if len(found) >= per_track:
+            items = [(k, state.entry(k.slug)) for k in pack.in_phase(phase.number, track)]
+            todo = [_item(k, e) for k, e in items if e.status == "todo"]
+            if todo:
+                found = todo[:per_track]
                 break
-        out[track] = found[:per_track]
+        out[track] = found
     return out
 
 

@@ -1,0 +1,109 @@
+"""Durable file writes and the writers' lock, kept apart from any YAML knowledge.
+
+Why its own module: these are the crash- and concurrency-safety primitives every
+writer of a state file relies on (the store, `create_state`, `demo_copy`). A save
+either leaves the old or the new file on disk, never half of one (temp file in the
+same directory, fsync, the original's permission bits, rename, fsync the
+directory), and all writers of one file serialise on one lock file beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def _writable(path: Path) -> bool:
+    """Writable, and not marked read-only: a read-only bit is respected even by root."""
+    try:
+        return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new file, never half.
+
+    Temp file in the same directory, fsync, the original's permission bits, rename,
+    fsync the directory.
+    """
+    try:
+        mode: int | None = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    tmp = _write_temp(path, data, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _create_exclusive(path: Path, data: bytes) -> None:
+    """Write a new file durably, refusing (FileExistsError) to replace one that exists."""
+    tmp = _write_temp(path, data, 0o666 & ~_umask())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network or FAT drives)
+        with open(path, "xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    finally:
+        _unlink(tmp)
+    _fsync_dir(path.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def lock_path(path: str | Path) -> Path:
+    """The lock file every writer of `path` takes: `.NAME.lock` beside the (real) file."""
+    real = Path(os.path.realpath(path))
+    return real.with_name(f".{real.name}.lock")

@@ -1,0 +1,206 @@
+"""What a state file means: the models, the value vocabulary and text normalisation.
+
+Why its own module: everything here is pure (no file, no lock, no YAML parsing), and
+it is shared by the checker that reads the file, the editor that changes it and the
+store that hands states to the app. See `compass.state` for the rules of the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarstring import LiteralScalarString, PlainScalarString, ScalarString, SingleQuotedScalarString
+
+from .model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, Track, parse_status
+from .problems import InvalidInput
+
+SCHEMA = 1
+LOCK_TIMEOUT = 10.0
+RACY_SECONDS = 2.0
+HEADER = "# Wijkkompas-projectbestand. Bewerk gerust met de hand; `wijkkompas validate` controleert het."
+ENTRY_TEMPLATE = ("status", "owner", "due", "note")
+UPDATABLE = frozenset({"status", "note", "owner", "due", "bookmark"})
+PROJECT_FIELDS = frozenset({"name", "gemeente", "wijk", "started"})
+FINISHED: frozenset[str] = frozenset({"done", "skipped"})
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+# --- the models (pydantic at the edge) ---------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ProjectInfo(_Model):
+    """Who the file is about: the project, its gemeente and wijk, and when it started."""
+
+    name: str
+    gemeente: str = ""
+    wijk: str = ""
+    started: dt.date | None = None
+
+
+class Entry(_Model):
+    """What the team recorded for one knooppunt. Absent from the file means all defaults."""
+
+    slug: str
+    status: Status = "todo"
+    note: str = ""
+    owner: str = ""
+    due: dt.date | None = None
+    updated: dt.datetime | None = None
+    by: str = ""
+    bookmark: bool = False
+    perspectives: dict[str, Status] = {}
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Past its due date and not finished (done or not applicable)."""
+        return self.due is not None and self.due < today and self.status not in FINISHED
+
+
+class ProjectState(_Model):
+    """A validated state file. Entries are keyed by slug; knooppunten not in it are `todo`."""
+
+    schema_: int = Field(alias="schema")
+    project: ProjectInfo
+    entries: dict[str, Entry] = {}
+
+    def entry(self, slug: str) -> Entry:
+        return self.entries.get(slug) or Entry(slug=slug)
+
+    def status(self, slug: str) -> Status:
+        e = self.entries.get(slug)
+        return e.status if e is not None else "todo"
+
+    def counts(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> dict[str, int]:
+        """How many of the pack's knooppunten (optionally of one phase/spoor) have each status."""
+        out = dict.fromkeys(STATUSES, 0)
+        for k in pack.knooppunten:
+            if (phase is None or k.phase == phase) and (track is None or k.track == track):
+                out[self.status(k.slug)] += 1
+        return out
+
+    def progress(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> float:
+        """Fraction done of what applies: `skipped` knooppunten do not count."""
+        c = self.counts(pack, phase, track)
+        applicable = sum(c.values()) - c["skipped"]
+        return c["done"] / applicable if applicable else 0.0
+
+    def phase_reached(self, pack: ProcessPack, track: Track | str) -> int | None:
+        """The highest phase in which any knooppunt of this spoor is done or being worked on."""
+        phases = [k.phase for k in pack.knooppunten if k.track == track and self.status(k.slug) in ("done", "doing")]
+        return max(phases) if phases else None
+
+    def bookmarks(self, pack: ProcessPack) -> list[Knooppunt]:
+        return [k for k in pack.knooppunten if self.entry(k.slug).bookmark]
+
+    def overdue(self, pack: ProcessPack, today: dt.date | None = None) -> list[tuple[Knooppunt, Entry]]:
+        today = today or dt.date.today()
+        return [(k, e) for k in pack.knooppunten if (e := self.entries.get(k.slug)) is not None and e.is_overdue(today)]
+
+    def stuck(self, pack: ProcessPack) -> list[tuple[Knooppunt, Entry]]:
+        return [(k, self.entry(k.slug)) for k in pack.knooppunten if self.status(k.slug) == "stuck"]
+
+
+# --- text normalisation and scalar styles ------------------------------------------
+
+_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_TRAILING_WS = re.compile("[ \t]+$", re.MULTILINE)
+_RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
+
+
+def _printable(ch: str) -> bool:
+    """Whether YAML can write this character without escaping it."""
+    if ch in "\t\n" or " " <= ch <= "~":
+        return True
+    return ("\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000") and ch != "\ufeff"
+
+
+def normalize_note(text: str) -> str:
+    """A note as it will read back from the file (see the module docstring)."""
+    text = _BREAKS.sub("\n", text)
+    text = "".join(ch for ch in text if _printable(ch))
+    return _TRAILING_WS.sub("", text).rstrip("\n")
+
+
+def normalize_line(text: str) -> str:
+    """A one-line field as it will read back: printable, whitespace collapsed, stripped."""
+    return " ".join("".join(ch for ch in _BREAKS.sub(" ", text) if _printable(ch)).split())
+
+
+def _reads_as_text(s: str) -> bool:
+    return all(r.resolve(ScalarNode, s, (True, False)) == _STR_TAG for r in _RESOLVERS)
+
+
+def _text_scalar(s: str) -> ScalarString:
+    """Plain when that reads back as the same text in YAML 1.1 and 1.2, quoted otherwise."""
+    if s == "" or not _reads_as_text(s):
+        return SingleQuotedScalarString(s)
+    return PlainScalarString(s)  # the emitter still quotes it when plain is not allowed
+
+
+def _note_scalar(s: str) -> ScalarString:
+    return LiteralScalarString(s) if s else SingleQuotedScalarString("")
+
+
+def _status_value(text: Any) -> Status:
+    value = parse_status(str(text)) if text is not None else None
+    if value is None:
+        labels = ", ".join(f"{STATUS_LABELS[s]} ({s})" for s in STATUSES)
+        raise InvalidInput(f"onbekende status '{text}'; kies uit: {labels}")
+    return value
+
+
+def _date_value(v: Any) -> dt.date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    text = str(v).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"de datum {text} bestaat niet") from None
+    raise InvalidInput(f"ongeldige datum '{text}'; gebruik JJJJ-MM-DD, bijvoorbeeld 2026-12-31")
+
+
+def default_user() -> str:
+    """Who is making a change, for the `by` field: $USER, else the login name, else ''."""
+    user = os.environ.get("USER") or os.environ.get("USERNAME")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no passwd entry
+        return ""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+def _timestamp_scalar(t: dt.datetime) -> Any:
+    """A datetime that ruamel writes as ISO 8601 with `T` and the UTC offset."""
+    from ruamel.yaml.timestamp import TimeStamp
+
+    t = t.replace(microsecond=0)
+    tz = None
+    if t.tzinfo is not None:
+        off = t.utcoffset() or dt.timedelta(0)
+        minutes = int(off.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        tz = dt.timezone(off, f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    ts = TimeStamp(t.year, t.month, t.day, t.hour, t.minute, t.second, 0, tz)
+    ts._yaml["t"] = True
+    return ts
