@@ -65,16 +65,16 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def run(quick: bool, only: tuple[str, ...]) -> list[Row]:
+def run(quick: bool, only: tuple[str, ...], save_all: bool = False) -> list[Row]:
     WORK.mkdir(parents=True, exist_ok=True)
     use_bench_cache()
     big = generated_pack(2 if quick else 834)
     plan = {
         "startup": lambda: startup.measure(runs=1 if quick else 7),
         "keys": lambda: keys.measure([("klein", "meegeleverd", None), ("groot", "gegenereerd", big)],
-                                     moves=2 if quick else 20, rounds=1 if quick else 5),
-        "save": lambda: saving.latency_rows((90, 100, 120) if quick else saving.SIZES, repeats=2 if quick else 15)
-        + saving.writer_rows(writers=4, count=3 if quick else 50),
+                                     moves=2 if quick else 12, rounds=1 if quick else 4),
+        "save": lambda: saving.latency_rows((90, 100, 120) if quick else saving.SIZES, repeats=(2, 2, 2) if quick else (9, 3, 2), force=save_all)
+        + saving.writer_rows(writers=4, count=3 if quick else 10),
         "cli": lambda: cli.measure(runs=1 if quick else 7),
         "ssh": lambda: ssh.measure(sessions=2 if quick else 25),
     }
@@ -93,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="rookproef met kleine aantallen (de getallen zeggen niets)")
     p.add_argument("--json", metavar="FILE", help="de tabel ook als JSON naar FILE schrijven")
     p.add_argument("--only", metavar="DEEL", action="append", choices=SECTIONS, help="alleen dit deel (herhaalbaar)")
+    p.add_argument("--save-all", action="store_true", help="ook opslaan bij 10.000 knooppunten meten als dat de 3 minuten overschrijdt")
     args = p.parse_args(argv)
     info = machine()
-    rows = run(args.quick, tuple(args.only or SECTIONS))
+    rows = run(args.quick, tuple(args.only or SECTIONS), args.save_all)
     print(f"Machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, Textual {info['textual']}, {info['date']}"
           + ("  (--quick: rookproef, geen meting)" if args.quick else ""))
     print()

@@ -5,10 +5,14 @@ In-process with Textual's Pilot (`app.run_test(size=(80, 24))`). Timing one key:
 1. `t0`, then the key event is posted to the app the way the driver does it;
 2. wait until the app, the current screen and all its widgets have processed
    every message (repeated until the queues stay empty, so cascades such as
-   Input.Changed → new options are included), and until a page update that the
-   key started (go-to's Enter) has mounted its blocks;
+   Input.Changed → new options are included);
 3. force the frame: `screen._on_timer_update()` does the layout and renders the
    changed regions synchronously (what `pilot.pause()` ends with); then `t1`.
+
+The detail page is Textual's Markdown widget, which parses in a thread and
+mounts its blocks in later frames; the frame above shows the tree, dialog and
+status block. How long until the page itself is there is measured separately for
+go-to's Enter ("pagina klaar": from the key until the Markdown update finished).
 
 `pilot.press()` itself cannot be timed: it sleeps at least 2 × 20 ms waiting for
 the process to look idle. What is measured is the app's own work per key; a real
@@ -46,25 +50,18 @@ async def _drain(pilot, rounds: int = 20) -> None:
     app = pilot.app
     for _ in range(rounds):
         await pilot._wait_for_screen()
-        page = _pending_page(app)
-        if page is not None:
-            await page
-            continue
         nodes = [app, *app.screen.walk_children(with_self=True)]
         if all(n._message_queue.empty() for n in nodes):
             return
 
 
-def _pending_page(app):
-    """A detail page update still mounting its blocks, if the navigator has one."""
+def _page_update(app):
+    """The navigator's latest detail page update (an AwaitComplete), if any."""
     for screen in app.screen_stack:
         try:
-            detail = screen.query_one("#detail")
+            return getattr(screen.query_one("#detail"), "page_update", None)
         except Exception:
             continue
-        pending = getattr(detail, "page_update", None)
-        if pending is not None and not pending.is_done:
-            return pending
     return None
 
 
@@ -76,6 +73,23 @@ async def key_to_frame(pilot, key: str) -> float:
     await _drain(pilot)
     app.screen._on_timer_update()
     return (time.perf_counter() - t0) * 1000
+
+
+async def key_to_page(pilot, key: str) -> tuple[float, float]:
+    """(key → frame ms, key → page ms) for a key that opens another knooppunt's page."""
+    before = _page_update(pilot.app)
+    t0 = time.perf_counter()
+    frame = await key_to_frame(pilot, key)
+    deadline = time.perf_counter() + 5.0
+    page = _page_update(pilot.app)
+    while page is before and time.perf_counter() < deadline:  # the navigator may build it a moment later
+        await asyncio.sleep(0.002)
+        page = _page_update(pilot.app)
+    if page is not None and page is not before:
+        await page
+        await _drain(pilot)
+        pilot.app.screen._on_timer_update()
+    return frame, (time.perf_counter() - t0) * 1000
 
 
 async def _quiet(pilot, seconds: float = QUIET) -> None:
@@ -104,14 +118,19 @@ async def navigator_latencies(pack, state: Path | None, moves: int, targets: lis
     from tui.app import WijkkompasApp
 
     app = WijkkompasApp(pack, state, create_if_missing=False)
-    result: dict[str, list[float]] = {"cursor": [], "goto": [], "search": []}
+    app.freeze_gc = True  # as `wijkkompas` runs it (tui/run.py)
+    result: dict[str, list[float]] = {"cursor": [], "goto": [], "search": [], "page": []}
     async with app.run_test(size=(80, 24)) as pilot:
         await _quiet(pilot, 0.5)
         for key in ["down"] * moves + ["up"] * moves:
             result["cursor"].append(await key_to_frame(pilot, key))
             await _quiet(pilot)
         for n in targets:
-            result["goto"] += await _typed(pilot, ["g", *_digits(n), "enter"], {"enter"})
+            result["goto"] += await _typed(pilot, ["g", *_digits(n)], set())
+            frame, page = await key_to_page(pilot, "enter")
+            result["goto"].append(frame)
+            result["page"].append(page)
+            await _quiet(pilot)
         for q in queries:
             result["search"] += await _typed(pilot, ["slash", *_spell(q), "escape"], {"escape"})
     return result
@@ -167,4 +186,10 @@ def measure(packs: list[tuple[str, str, Path | None]], moves: int, rounds: int) 
                 f"kale Textual-Tree, {n} bladeren, cursor p95", f"≤ {goal:g} ms p95", value_at_most(goal),
                 f"p50 {percentile(v, 50):.1f} ms, max {max(v):.1f} ms, n={len(v)}{state_note}",
             ))
+        v = lat["page"]
+        rows.append(Row(
+            f"toets → pagina klaar p50, ga naar (enter), {where}", percentile(v, 50), "ms", base_p95,
+            f"kale Textual-Tree, {n} bladeren, cursor p95", "geen doel gesteld", None,
+            f"Markdown-pagina volledig opgebouwd; p95 {percentile(v, 95):.0f} ms, n={len(v)}",
+        ))
     return rows

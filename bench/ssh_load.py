@@ -1,21 +1,28 @@
 """A room of participants over SSH, measured: `measure_ssh(state_path, sessions=25)`.
 
 Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
---passcode`) on loopback, logs `sessions` participants in at the same moment (the
-start of a workshop is the worst case) and reports:
+--passcode`) on loopback and reports:
 
-- first screen: from the start of the TCP connect to the moment the session's
-  stream shows the welcome dialog, which the app pushes right after its first
-  paint of the navigator (so: handshake, login, fork, first paint, all bytes in);
-- keystroke echo: every session presses ↓ a few times at random moments, all at
-  once; the time from writing the key to the first byte of screen update;
-- memory per session: USS and PSS (from /proc/PID/smaps_rollup) of the session
-  processes, plus the all-in total (server + zygote + sessions);
-- bytes per cursor move: one session presses ↓ and lets the cursor rest long
-  enough for the page to follow; all bytes the server sent, divided by the moves.
+- first screen (`first_screen_p50/max`, seconds): all `sessions` participants log
+  in at the same moment (the worst case); from the start of the TCP connect to
+  the moment the stream shows the welcome dialog, which the app pushes right
+  after its first paint of the navigator (handshake, login, fork, paint, bytes).
+  `first_screen_staggered_*`: the same with arrivals spread over 0.4 s per participant (10 s for 25), as when a
+  room types the command and the code at its own speed;
+- keystroke echo (`echo_p50/p95`, seconds): every participant presses ↓ six times
+  at a reading pace (a key every 1–3 s, at random); the time from writing the key
+  to the first byte of the screen's answer. `echo_busy_*`: everyone scrolling at
+  once (a key every 0.05–0.6 s), the overload case;
+- memory (`mib_per_session` = USS, the memory one more participant costs;
+  also PSS, RSS and the all-in total of server + zygote + sessions, in MiB) from
+  /proc/PID/smaps_rollup of the session processes;
+- bytes per cursor move: one participant presses ↓ and lets the cursor rest long
+  enough for the page to follow (`bytes_per_cursor_move`), or holds the key down
+  (`bytes_per_quick_cursor_move`); what the server sent on the SSH channel,
+  before encryption and without compression.
 
-Bounded: everything has a timeout, the whole run takes well under a minute for 25
-sessions on 2 cores, and the server is always stopped.
+Bounded: every wait has a timeout, a run of 25 takes about 45 s on 2 cores, and
+the server is always stopped.
 """
 
 from __future__ import annotations
@@ -37,6 +44,9 @@ MARK_READY = b"Welkom bij de workshop"
 CONNECT_TIMEOUT = 90.0
 QUIET = 0.35  # seconds without output: the screen has settled
 ECHO_KEYS_PER_SESSION = 6
+READING_PACE = (1.0, 3.0)  # seconds between keys per participant: reading a page, then on
+BROWSING_PACE = (0.05, 0.6)  # everyone scrolling through the tree at once
+STAGGER_PER_SESSION = 0.4  # seconds: 25 people log in over 10 s, typing the command and the code at their own speed
 MOVES = 12
 
 
@@ -180,7 +190,7 @@ def _memory(server_pid: int) -> dict[str, float]:
         return {}
     total = sum(s["Pss"] for s in sessions) + _rollup(zygote)["Pss"] + _rollup(server_pid)["Pss"]
     return {
-        "mib_per_session": statistics.mean(s["Pss"] for s in sessions),
+        "mib_per_session": statistics.mean(s["Uss"] for s in sessions),
         "pss_mib_per_session": statistics.mean(s["Pss"] for s in sessions),
         "uss_mib_per_session": statistics.mean(s["Uss"] for s in sessions),
         "rss_mib_per_session": statistics.mean(s["Rss"] for s in sessions),
@@ -192,65 +202,89 @@ def _memory(server_pid: int) -> dict[str, float]:
     }
 
 
+async def _typing(p: _Participant, keys: int, pause: tuple[float, float]) -> list[float]:
+    out = []
+    for _ in range(keys):
+        await asyncio.sleep(random.uniform(*pause))
+        await p.settle(quiet=0.2)
+        out.append(await p.echo(b"j"))
+    return out
+
+
+async def _echoes(people: list[_Participant], pause: tuple[float, float]) -> list[float]:
+    keys = ECHO_KEYS_PER_SESSION if len(people) >= 10 else 3  # a smoke run (`make bench --quick`) stays short
+    runs = await asyncio.wait_for(asyncio.gather(*(_typing(p, keys, pause) for p in people)), 120)
+    await asyncio.gather(*(p.settle() for p in people))
+    return [e for es in runs for e in es]
+
+
+async def _join_all(people: list[_Participant], port: int, spread: float) -> list[float]:
+    """Everyone joins; `spread` seconds: arrivals spread evenly over that window (0 = all at once)."""
+    async def arrive(i: int, p: _Participant) -> None:
+        await asyncio.sleep(spread * i / max(1, len(people)))
+        await p.join(port)
+
+    await asyncio.wait_for(asyncio.gather(*(arrive(i, p) for i, p in enumerate(people))), CONNECT_TIMEOUT + spread)
+    for p in people:  # choose a role; the navigator has the keys again
+        p.proc.stdin.write(b"\r")
+    await asyncio.gather(*(p.settle() for p in people))
+    return [p.first_screen for p in people if p.first_screen is not None]
+
+
+async def _sessions_gone(server_pid: int, limit: float = 15.0) -> None:
+    end = time.monotonic() + limit
+    zygotes = [p for p in _children(server_pid) if b"tui.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    while zygotes and _children(zygotes[0]) and time.monotonic() < end:
+        await asyncio.sleep(0.1)
+
+
 async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
     """Run the room; return seconds (`*_p50`, `*_max`, `*_p95`), MiB and bytes."""
     state = Path(state_path).resolve()
     port = _free_port()
+    result: dict = {"sessions": sessions}
     with tempfile.TemporaryDirectory(prefix="wk-ssh-bench-") as home:
         server = await _start_server(state, port, sessions, Path(home))
         people = [_Participant(f"deelnemer{i:02d}") for i in range(sessions)]
+        later: list[_Participant] = []
         try:
-            await asyncio.wait_for(asyncio.gather(*(p.join(port) for p in people)), CONNECT_TIMEOUT)
-            firsts = [p.first_screen for p in people if p.first_screen is not None]
-            for p in people:  # choose a role; the navigator has the keys again
-                p.proc.stdin.write(b"\r")
-            await asyncio.gather(*(p.settle() for p in people))
-            memory = _memory(server.pid)
+            firsts = await _join_all(people, port, 0.0)
+            result.update(first_screen_p50=statistics.median(firsts), first_screen_max=max(firsts))
+            result.update(_memory(server.pid))
 
-            async def typing(p: _Participant) -> list[float]:
-                out = []
-                for _ in range(ECHO_KEYS_PER_SESSION):
-                    await asyncio.sleep(random.uniform(float(os.environ.get("XX_LO","0.05")), float(os.environ.get("XX_HI","0.6"))))
-                    await p.settle(quiet=0.2)
-                    out.append(await p.echo(b"j"))
-                return out
-
-            echoes = [e for es in await asyncio.wait_for(asyncio.gather(*(typing(p) for p in people)), 120) for e in es]
-            await asyncio.gather(*(p.settle() for p in people))
+            echoes = await _echoes(people, READING_PACE)
+            result.update(echo_p50=statistics.median(echoes), echo_p95=_percentile(echoes, 95), echo_samples=len(echoes))
+            busy = await _echoes(people, BROWSING_PACE)
+            result.update(echo_busy_p50=statistics.median(busy), echo_busy_p95=_percentile(busy, 95))
 
             mover = people[0]
+            moves = MOVES if sessions >= 10 else 4
             await mover.settle(quiet=0.5)
             before = mover.received
-            for _ in range(MOVES):
+            for _ in range(moves):
                 mover.proc.stdin.write(b"j")
                 await asyncio.sleep(0.05)
                 await mover.settle(quiet=0.4)
-            per_move = (mover.received - before) / MOVES
-
-            quick_before = mover.received
-            for _ in range(MOVES):  # held-down key: the page waits until the cursor rests
+            result["bytes_per_cursor_move"] = (mover.received - before) / moves
+            before = mover.received
+            for _ in range(moves):  # a held-down key: the page only follows once the cursor rests
                 mover.proc.stdin.write(b"k")
                 await asyncio.sleep(0.03)
             await mover.settle(quiet=0.5)
-            per_quick_move = (mover.received - quick_before) / MOVES
-        finally:
+            result["bytes_per_quick_cursor_move"] = (mover.received - before) / moves
+
             await asyncio.gather(*(p.close() for p in people), return_exceptions=True)
+            await _sessions_gone(server.pid)  # so their exit does not slow the next logins
+            later = [_Participant(f"laat{i:02d}") for i in range(sessions)]
+            firsts = await _join_all(later, port, STAGGER_PER_SESSION * sessions)
+            result.update(first_screen_staggered_p50=statistics.median(firsts), first_screen_staggered_max=max(firsts))
+        finally:
+            await asyncio.gather(*(p.close() for p in people + later), return_exceptions=True)
             await _stop_server(server)
-    return {
-        "sessions": sessions,
-        "first_screen_p50": statistics.median(firsts),
-        "first_screen_max": max(firsts),
-        "echo_p50": statistics.median(echoes),
-        "echo_p95": _percentile(echoes, 95),
-        "echo_samples": len(echoes),
-        "bytes_per_cursor_move": per_move,
-        "bytes_per_quick_cursor_move": per_quick_move,
-        **memory,
-    }
+    return result
 
 
 if __name__ == "__main__":  # python -m bench.ssh_load STATE [SESSIONS]
     import json
 
-    result = asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25))
-    print(json.dumps(result, indent=2))
+    print(json.dumps(asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25)), indent=2))

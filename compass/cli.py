@@ -181,21 +181,27 @@ def main(argv: Sequence[str] | None = None, ui: UiHooks | None = None) -> int:
         return EXIT_OK
 
 
-def _dispatch(args: argparse.Namespace, ui: UiHooks | None) -> int:
-    from .commands import browse, reporting, tracking
+# command -> (module in compass.commands, function): imported only when that command
+# runs, so `list` does not load the state store and opening the app loads neither.
+_HANDLERS: dict[str, tuple[str, str]] = {
+    "list": ("browse", "cmd_list"),
+    "show": ("browse", "cmd_show"),
+    "find": ("browse", "cmd_find"),
+    "validate": ("tracking", "cmd_validate"),
+    "new": ("tracking", "cmd_new"),
+    "set": ("tracking", "cmd_set"),
+    "status": ("tracking", "cmd_status"),
+    "report": ("reporting", "cmd_report"),
+}
 
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "list": browse.cmd_list,
-        "show": browse.cmd_show,
-        "find": browse.cmd_find,
-        "validate": tracking.cmd_validate,
-        "new": tracking.cmd_new,
-        "set": tracking.cmd_set,
-        "status": tracking.cmd_status,
-        "report": reporting.cmd_report,
-    }
-    if args.command in handlers:
-        return handlers[args.command](args)
+
+def _dispatch(args: argparse.Namespace, ui: UiHooks | None) -> int:
+    if args.command in _HANDLERS:
+        import importlib
+
+        module, name = _HANDLERS[args.command]
+        handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f".commands.{module}", __package__), name)
+        return handler(args)
     if ui is None:
         raise UsageError(f"'{args.command}' heeft de terminal-app nodig; start via het commando 'wijkkompas'")
     return {"open": ui.open, "demo": ui.demo, "serve": ui.serve}[args.command](args)

@@ -163,9 +163,21 @@ class ProcessPack(BaseModel):
     def links_of(self, k: Knooppunt) -> list[Knooppunt]:
         return [t for s in k.links if (t := self.by_slug(s)) is not None]
 
+    @cached_property
+    def _linked_from(self) -> dict[str, list[Knooppunt]]:
+        back: dict[str, list[Knooppunt]] = {}
+        for o in self.knooppunten:
+            for slug in dict.fromkeys(o.links):
+                back.setdefault(slug, []).append(o)
+        return back
+
     def linked_from(self, k: Knooppunt) -> list[Knooppunt]:
-        """Knooppunten whose pages link to this one (the way back)."""
-        return [o for o in self.knooppunten if k.slug in o.links]
+        """Knooppunten whose pages link to this one (the way back), in process order.
+
+        Indexed once per pack: every page shows them, and a scan of 10,000 pages per
+        page cost ~20 ms.
+        """
+        return list(self._linked_from.get(k.slug, ()))
 
     def stakeholder_id(self, text: str) -> str | None:
         """Match a stakeholder by id or label, case-insensitively."""

@@ -8,6 +8,7 @@ search box costs the same on 90 pages as on 10,000.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
@@ -36,10 +37,13 @@ def tokens(text: str) -> list[str]:
 
 def fuzzy_score(query: str, label: str) -> float:
     """0 when `query`'s letters do not appear in order in `label`; higher is better."""
-    q = fold(query).strip()
+    return _score(fold(query).strip(), fold(label))
+
+
+def _score(q: str, s: str) -> float:
+    """`fuzzy_score` on text that is already folded (and `q` stripped)."""
     if not q:
         return 0.0
-    s = fold(label)
     if s.startswith(q):
         return 100.0 + len(q)
     pos = s.find(q)
@@ -59,6 +63,11 @@ def fuzzy_score(query: str, label: str) -> float:
     return score
 
 
+def _in_order(q: str):
+    """A compiled test for "q's letters occur in this order", run in C before scoring in Python."""
+    return re.compile(".*?".join(re.escape(c) for c in q if c != " "), re.S).search
+
+
 @dataclass(frozen=True)
 class Hit:
     knooppunt: Knooppunt
@@ -67,13 +76,25 @@ class Hit:
 
 
 class SearchIndex:
-    """Inverted index over the pack's page text, built once per pack."""
+    """Inverted index over the pack's page text, plus the folded labels for fuzzy matching.
+
+    Built for search-as-you-type on 10,000 pages: labels are folded once, not per
+    keystroke; a regex written in C rules out non-matching labels before the
+    Python scoring loop runs; only the best `limit` hits become `Hit` objects; and
+    the token index, which only `search`/`full_text` need, is built on first use
+    (so go-to does not wait for it).
+    """
 
     def __init__(self, pack: ProcessPack):
         self.pack = pack
+        self._labels = [(k, f"{k.number} {k.title}") for k in pack.knooppunten]
+        self._folded = [(k, str(k.number), fold(label), fold(k.title)) for k, label in self._labels]
+        self._built = False
+
+    def _build(self) -> None:
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         best_field: dict[tuple[str, int], str] = {}
-        for k in pack.knooppunten:
+        for k in self.pack.knooppunten:
             for field, weight in FIELD_WEIGHTS.items():
                 value = getattr(k, field)
                 text = " ".join(value) if isinstance(value, tuple) else value
@@ -88,7 +109,7 @@ class SearchIndex:
         self._postings = dict(postings)
         self._vocab = sorted(self._postings)
         self._best_field = best_field
-        self._labels = [(k, f"{k.number} {k.title}") for k in pack.knooppunten]
+        self._built = True
 
     def _prefix_postings(self, prefix: str) -> dict[int, float]:
         lo = bisect.bisect_left(self._vocab, prefix)
@@ -96,12 +117,21 @@ class SearchIndex:
         merged: dict[int, float] = {}
         for word in self._vocab[lo:hi]:
             exact = 1.0 if word == prefix else 0.6
-            for num, w in self._postings[word].items():
-                merged[num] = max(merged.get(num, 0.0), w * exact)
+            post = self._postings[word]
+            if not merged:
+                merged = {num: w * exact for num, w in post.items()}
+                continue
+            get = merged.get
+            for num, w in post.items():
+                w *= exact
+                if w > get(num, 0.0):
+                    merged[num] = w
         return merged
 
     def full_text(self, query: str) -> dict[int, float]:
         """Scores per knooppunt number where every query word (as a prefix) occurs."""
+        if not self._built:
+            self._build()
         words = [w for w in tokens(query) if w not in _STOP] or tokens(query)
         result: dict[int, float] | None = None
         for w in words:
@@ -114,46 +144,64 @@ class SearchIndex:
                 return {}
         return result or {}
 
+    def _matches(self, q: str, titles: bool):
+        """(knooppunt, score) for every label (or title) that `q` (folded, stripped) matches."""
+        if not q:
+            return
+        in_order = _in_order(q)
+        at = 3 if titles else 2
+        for item in self._folded:
+            s = item[at]
+            if q in s or in_order(s):
+                yield item, _score(q, s)
+
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Ranked hits: a number or title match first, then full-text matches."""
         q = query.strip()
         if not q:
             return []
-        hits: dict[int, Hit] = {}
+        found: dict[int, tuple[float, str]] = {}
         if q.isdigit():
             k = self.pack.by_number(int(q))
             if k is not None:
-                hits[k.number] = Hit(k, 1000.0, "nummer")
-        for k, label in self._labels:
-            s = fuzzy_score(q, k.title)
-            if s >= 40.0 or (s > 0 and len(fold(q)) >= 3 and s >= 2.5 * len(q)):
-                if k.number not in hits:
-                    hits[k.number] = Hit(k, 200.0 + s, "titel")
-        first_word = tokens(q)[0] if tokens(q) else ""
-        for num, score in self.full_text(q).items():
-            if num in hits:
-                continue
-            k = self.pack.by_number(num)
-            if k is None:
-                continue
-            where = self._best_field.get((first_word, num), "tekst")
-            hits[num] = Hit(k, score, where)
-        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.knooppunt.number))
-        return ranked[:limit]
+                found[k.number] = (1000.0, "nummer")
+        fq = fold(q)
+        long_enough = len(fq) >= 3
+        for (k, _, _, _), s in self._matches(fq.strip(), titles=True):
+            if s >= 40.0 or (s > 0 and long_enough and s >= 2.5 * len(q)):
+                if k.number not in found:
+                    found[k.number] = (200.0 + s, "titel")
+        words = tokens(q)
+        first_word = words[0] if words else ""
+        text_hits = self.full_text(q)
+        best_field = self._best_field
+        for num, score in text_hits.items():
+            if num not in found and self.pack.by_number(num) is not None:
+                found[num] = (score, best_field.get((first_word, num), "tekst"))
+        top = heapq.nsmallest(limit, found.items(), key=lambda item: (-item[1][0], item[0]))
+        return [Hit(self.pack.by_number(num), score, where) for num, (score, where) in top]  # type: ignore[arg-type]
 
     def fuzzy(self, query: str, limit: int = 20) -> list[Hit]:
         """Number-and-title matches only: the cheap kind, for go-to and the palette."""
         q = query.strip()
         if not q:
             return []
-        scored = []
-        for k, label in self._labels:
-            s = fuzzy_score(q, label)
-            if q.isdigit() and str(k.number) == q:
-                s = 1000.0
-            elif q.isdigit() and str(k.number).startswith(q):
-                s = 500.0 - k.number / 1000
-            if s > 0:
-                scored.append(Hit(k, s, "titel"))
-        scored.sort(key=lambda h: (-h.score, h.knooppunt.number))
-        return scored[:limit]
+        scored: list[tuple[float, int, Knooppunt]] = []
+        if q.isdigit():
+            # every label matches on its own number, so the digits decide, not the regex
+            fq = fold(q).strip()
+            for k, number, label, _ in self._folded:
+                if number == q:
+                    s = 1000.0
+                elif number.startswith(q):
+                    s = 500.0 - k.number / 1000
+                else:
+                    s = _score(fq, label)
+                if s > 0:
+                    scored.append((s, k.number, k))
+        else:
+            for (k, _, _, _), s in self._matches(fold(q).strip(), titles=False):
+                if s > 0:
+                    scored.append((s, k.number, k))
+        top = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
+        return [Hit(k, s, "titel") for s, _, k in top]

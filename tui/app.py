@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from functools import cached_property
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Awaitable
 from textual.app import App
 
 from compass.model import Knooppunt, ProcessPack
-from compass.problems import ProblemsError
+from compass.problems import InvalidInput, ProblemsError
 from compass.search import SearchIndex
 
 from .commands import PALETTE_KEY, load_keymap
@@ -36,6 +37,7 @@ class WijkkompasApp(App):
         self.store = None
         self.state = None
         self.exit_after_paint = os.environ.get("WIJKKOMPAS_EXIT_AFTER_PAINT") == "1"
+        self.freeze_gc = False  # see first_paint_done
         self.follow = None  # set by the workshop server
 
     @cached_property
@@ -47,7 +49,8 @@ class WijkkompasApp(App):
     def on_mount(self) -> None:
         self.set_keymap(load_keymap())
         if self.state_path is not None and self.state_path.exists():
-            self.open_state(self.state_path)
+            if self.store is None:  # run_app may have loaded it already
+                self.open_state(self.state_path)
             self._show_navigator()
         elif self.state_path is not None and self.create_if_missing:
             from .screens.create import CreateStateScreen
@@ -79,6 +82,12 @@ class WijkkompasApp(App):
         With WIJKKOMPAS_EXIT_AFTER_PAINT=1: wait until the page's blocks are mounted,
         then exit after the next refresh, i.e. right after the first complete paint.
         """
+        if self.freeze_gc:
+            # The pack, the tree and the widgets live as long as the app: keep them out
+            # of the cyclic GC's full collections, which otherwise stall a keystroke now
+            # and then (~300 ms with 10,000 knooppunten). Only for a process that runs
+            # one app (run_app sets it), never in a test process running hundreds.
+            gc.freeze()
         if not self.exit_after_paint:
             return
 
@@ -123,6 +132,9 @@ class WijkkompasApp(App):
             self.state = self.store.update(k.slug, **changes)
         except ProblemsError as exc:
             self.notify(str(exc.problems[0]) if exc.problems else str(exc), severity="error", timeout=8)
+            return False
+        except InvalidInput as exc:  # read-only file, lock timeout
+            self.notify(str(exc), severity="error", timeout=8)
             return False
         except Exception as exc:  # a full disk or a lost permission must not end the session
             self.notify(f"{exc}", severity="error", timeout=8)
@@ -179,7 +191,7 @@ class WijkkompasApp(App):
         role, status = choice
         try:
             self.state = self.store.set_perspective(k.slug, role, status)
-        except (ProblemsError, OSError) as exc:
+        except (ProblemsError, InvalidInput, OSError) as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
         self.notify(t("perspective.saved"), timeout=2)

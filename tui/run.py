@@ -16,14 +16,15 @@ def _language(args: argparse.Namespace) -> None:
 
 def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: bool = True) -> int:
     pack = load_pack(getattr(args, "pack", None))
-    if state is not None and state.exists():
-        from compass.state import StateStore
-
-        StateStore(state, pack).load()  # a broken file is reported as FILE:LINE:COL before the app starts
     _language(args)
     from .app import WijkkompasApp
 
     app = WijkkompasApp(pack, state, create_if_missing=create_if_missing)
+    app.freeze_gc = True  # this process runs this one app
+    if state is not None and state.exists():
+        # A broken file is reported as FILE:LINE:COL before the app starts; the app keeps
+        # the loaded store, so the file is parsed once, not twice, on the way to the first paint.
+        app.open_state(state)
     # WIJKKOMPAS_EXIT_AFTER_PAINT=1 (start-up benchmarks) runs headless: no terminal needed.
     app.run(headless=app.exit_after_paint, mouse=not getattr(args, "no_mouse", False))
     return app.return_code or 0

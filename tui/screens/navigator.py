@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..app import WijkkompasApp
 
 DETAIL_DELAY = 0.12  # seconds: render the page once the cursor rests, not on every step
+JUMP_PAGE_DELAY = 0.05  # seconds: after a jump, answer the key first, then build the page
 
 
 class NavigatorScreen(Screen):
@@ -53,7 +54,7 @@ class NavigatorScreen(Screen):
         self.call_after_refresh(self._start, first)
 
     def _start(self, number: int) -> None:
-        self.jump(number, record=False)
+        self.jump(number, record=False, page_now=True)
         self.history.visit(number)
         self.wk.first_paint_done(self.query_one(DetailPane).page_update)
 
@@ -75,10 +76,10 @@ class NavigatorScreen(Screen):
         number = self.query_one(DetailPane).number
         return self.wk.pack.by_number(number) if number is not None else None
 
-    def show_detail(self, number: int) -> None:
+    def show_detail(self, number: int, page_delay: float | None = None) -> None:
         k = self.wk.pack.by_number(number)
         if k is not None:
-            self.query_one(DetailPane).show(k, self.wk.entry(k))
+            self.query_one(DetailPane).show(k, self.wk.entry(k), page_delay=page_delay)
             self.wk.on_current_changed(k)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
@@ -99,8 +100,12 @@ class NavigatorScreen(Screen):
             self.jump(int(event.option.id))
             self.query_one(ProcessTree).focus()
 
-    def jump(self, number: int, record: bool = True) -> None:
-        """Open knooppunt `number`: tree cursor, page and (optionally) history."""
+    def jump(self, number: int, record: bool = True, page_now: bool = False) -> None:
+        """Open knooppunt `number`: tree cursor, page and (optionally) history.
+
+        The page is built right after the frame that answers the key (JUMP_PAGE_DELAY),
+        unless `page_now` (the first paint, which must include the page).
+        """
         tree = self.query_one(ProcessTree)
         if not tree.has(number):
             self.clear_filter(keep=number)
@@ -112,7 +117,7 @@ class NavigatorScreen(Screen):
         if self._pending is not None:
             self._pending.stop()
         tree.select_knooppunt(number)
-        self.show_detail(number)
+        self.show_detail(number, page_delay=None if page_now else JUMP_PAGE_DELAY)
 
     def refresh_state(self) -> None:
         """The project state changed (here or outside): marks, counts and the record block."""

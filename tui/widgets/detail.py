@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.timer import Timer
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -31,6 +34,7 @@ class DetailPane(VerticalScroll):
         # The Markdown update in flight (parsed in a thread, mounted in batches):
         # awaitable, so first-paint and the benchmarks can wait for the real page.
         self.page_update: AwaitComplete | None = None
+        self._page_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="record")
@@ -38,12 +42,28 @@ class DetailPane(VerticalScroll):
         yield Static(t("detail.links"), id="links-title", classes="section-title")
         yield LinkList(id="links")
 
-    def show(self, k: Knooppunt, entry) -> None:
-        """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k` changes)."""
+    def show(self, k: Knooppunt, entry, *, page_delay: float | None = None) -> None:
+        """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k` changes).
+
+        With `page_delay` the record block changes at once and the page (~65 Markdown
+        widgets, ~100-200 ms to build) follows that many seconds later, so the frame
+        that answers the key is not held up by it.
+        """
         self.number = k.number
         self.show_record(k, entry)
         if self._page_for != k.number:
             self._page_for = k.number
+            if self._page_timer is not None:
+                self._page_timer.stop()
+                self._page_timer = None
+            if page_delay:
+                self._page_timer = self.set_timer(page_delay, partial(self._show_page, k))
+            else:
+                self._show_page(k)
+
+    def _show_page(self, k: Knooppunt) -> None:
+        self._page_timer = None
+        if self._page_for == k.number:
             self.page_update = self.query_one("#page", Markdown).update(page_markdown(self.pack, k, heading=False, see_also=False))
             links = self.query_one(LinkList)
             links.clear_options()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Tree
@@ -100,6 +101,17 @@ class ProcessTree(Tree[NodeRef]):
                 label.append(phase.title if phase else "", style="bold")
             node.set_label(label)
 
+    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
+        """Width of a node's label without rendering it (Tree's documented override point).
+
+        Tree computes every visible line's width on each rebuild; rendering each label
+        for that made expanding a phase cost ~100 ms with 10,000 knooppunten.
+        """
+        width = node.label.cell_len
+        if node.allow_expand:
+            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
+        return width
+
     @staticmethod
     def knooppunt_label(k: Knooppunt, status: str, bookmarked: bool) -> Text:
         label = Text(STATUS_MARKS.get(status, "?"), style=STATUS_STYLES.get(status, ""))
@@ -121,7 +133,8 @@ class ProcessTree(Tree[NodeRef]):
             return False
         parent = node.parent
         while parent is not None:
-            parent.expand()
+            if not parent.is_expanded:  # expanding an open node would still rebuild every line
+                parent.expand()
             parent = parent.parent
         self.call_after_refresh(self.move_cursor, node)
         self.move_cursor(node)
