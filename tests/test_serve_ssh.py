@@ -1,8 +1,11 @@
 """The workshop SSH server for real: `wijkkompas serve --ssh` on loopback, asyncssh clients with a pty.
 
-One server for the module (starting it costs a second or two): sessions see each
-other's changes, the file gets them, follow mode moves the room, and everything
-that is not an interactive pty session is refused.
+Two servers for the module (starting one costs a second or two). With a passcode:
+sessions see each other's changes, the file gets them, follow mode moves the
+room, everything that is not an interactive pty session is refused, sessions get
+only the whitelisted environment, a full room is told so, SIGTERM ends it all
+cleanly. With authorized keys only: key login, the idle timeout, and a killed
+session server that comes back for the next participant.
 """
 
 from __future__ import annotations
@@ -42,22 +45,21 @@ class Server:
     proc: subprocess.Popen[str]
     port: int
     state: Path
+    data: Path
     output: list[str]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("serve")
+def start_server(tmp: Path, *options: str, name: str = "Serveerwijk") -> Server:
     state = tmp / "wijkkompas.yaml"
     env = {
         "WIJKKOMPAS_CACHE_DIR": str(tmp / "cache"),
         "XDG_DATA_HOME": str(tmp / "data"),  # the host key goes here, not in the real user dir
         "WIJKKOMPAS_PASSCODE": PASSCODE,
     }
-    assert wijkkompas("new", str(state), "--name", "Serveerwijk", env=env).returncode == 0
+    assert wijkkompas("new", str(state), "--name", name, env=env).returncode == 0
     port = free_port()
     proc = subprocess.Popen(
-        [str(SCRIPT), "serve", str(state), "--ssh", f"127.0.0.1:{port}", "--passcode", "--facilitator", "anna", "--max-sessions", "2"],
+        [str(SCRIPT), "serve", str(state), "--ssh", f"127.0.0.1:{port}", *options],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp,
     )
     output: list[str] = []
@@ -71,18 +73,63 @@ def server(tmp_path_factory) -> Iterator[Server]:
                 ready.set()
 
     threading.Thread(target=pump, daemon=True).start()
+    if not ready.wait(60):
+        stop_server(proc)
+        raise AssertionError("server did not start:\n" + "".join(output))
+    return Server(proc, port, state, tmp / "data", output)
+
+
+def stop_server(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    srv = start_server(tmp_path_factory.mktemp("serve"), "--passcode", "--facilitator", "anna", "--max-sessions", "2")
     try:
-        if not ready.wait(60):
-            raise AssertionError("server did not start:\n" + "".join(output))
-        yield Server(proc, port, state, output)
+        yield srv
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop_server(srv.proc)
+
+
+CLIENT_KEY = asyncssh.generate_private_key("ssh-ed25519")
+
+
+@pytest.fixture(scope="module")
+def keyserver(tmp_path_factory) -> Iterator[Server]:
+    """Keys only (no passcode), and a short idle timeout."""
+    tmp = tmp_path_factory.mktemp("keys")
+    keys = tmp / "authorized_keys"
+    keys.write_bytes(CLIENT_KEY.export_public_key())
+    srv = start_server(tmp, "--authorized-keys", str(keys), "--idle-timeout", "3", name="Sleutelwijk")
+    try:
+        yield srv
+    finally:
+        stop_server(srv.proc)
+
+
+def processes(server: Server) -> tuple[int, list[int]]:
+    """The zygote of a server and the session processes it forked."""
+    def children(pid: int) -> list[int]:
+        out = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry))
+        return out
+
+    zygote = next(p for p in children(server.proc.pid) if b"tui.zygote" in Path(f"/proc/{p}/cmdline").read_bytes())
+    return zygote, children(zygote)
 
 
 class Session:
@@ -123,20 +170,22 @@ class Session:
         await asyncio.wait_for(self.conn.wait_closed(), 10)
 
 
-async def connect(server: Server, user: str, password: str = PASSCODE) -> asyncssh.SSHClientConnection:
+async def connect(server: Server, user: str, password: str | None = PASSCODE, key: asyncssh.SSHKey | None = None) -> asyncssh.SSHClientConnection:
     return await asyncio.wait_for(
         asyncssh.connect("127.0.0.1", server.port, username=user, password=password, known_hosts=None,
-                         client_keys=None, agent_path=None, preferred_auth="password"),
+                         client_keys=[key] if key else None, agent_path=None,
+                         preferred_auth="publickey" if key else "password"),
         STEP,
     )
 
 
-async def join(server: Server, user: str) -> Session:
+async def join(server: Server, user: str, key: asyncssh.SSHKey | None = None, project: str = "Serveerwijk") -> Session:
     """Log in, wait for the navigator, pick the first role in the welcome dialog."""
-    conn = await connect(server, user)
-    proc = await asyncio.wait_for(conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None), STEP)
+    conn = await connect(server, user, password=None if key else PASSCODE, key=key)
+    proc = await asyncio.wait_for(conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None,
+                                                      env={"EVIL": "1", "LD_PRELOAD": "/tmp/x.so"}), STEP)
     s = Session(conn, proc)
-    await s.wait_for("Serveerwijk")
+    await s.wait_for(project)
     await s.wait_for("Welkom bij de workshop")
     mark = s.mark()
     await s.press("\r")
@@ -239,6 +288,42 @@ async def test_a_full_room_gets_a_polite_message(server: Server) -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_host_key_and_session_environment(server: Server) -> None:
+    key_file = server.data / "wijkkompas" / "ssh_host_ed25519_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    s = await join(server, "hanna")
+    try:
+        fingerprint = s.conn.get_server_host_key().get_fingerprint("sha256")
+        assert fingerprint.startswith("SHA256:") and fingerprint in "".join(server.output)
+        zygote, sessions = processes(server)
+        assert sessions
+        allowed = {"PATH", "HOME", "LANG", "LC_ALL", "TERM", "TEXTUAL_ANIMATIONS", "PYTHONPATH",
+                   "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "WIJKKOMPAS_CACHE_DIR"}
+        for pid in (zygote, *sessions):
+            names = {kv.split(b"=", 1)[0].decode() for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if kv}
+            assert names <= allowed, names - allowed  # no passcode, nothing the client sent (EVIL, LD_PRELOAD)
+    finally:
+        await s.close()
+
+
+async def test_keys_only_and_idle_timeout(keyserver: Server) -> None:
+    with pytest.raises(asyncssh.PermissionDenied):  # no passcode configured: password login is not offered
+        await connect(keyserver, "mallory")
+    with pytest.raises(asyncssh.PermissionDenied):  # a key that is not in the file
+        await connect(keyserver, "mallory", password=None, key=asyncssh.generate_private_key("ssh-ed25519"))
+    s = await join(keyserver, "ines", key=CLIENT_KEY, project="Sleutelwijk")
+    await s.wait_for("zonder toetsaanslag")  # --idle-timeout 3
+    await asyncio.wait_for(s.proc.wait_closed(), STEP)
+    await s.close()
+
+
+async def test_a_lost_session_server_comes_back(keyserver: Server) -> None:
+    zygote, _ = processes(keyserver)
+    os.kill(zygote, signal.SIGKILL)
+    s = await join(keyserver, "jan", key=CLIENT_KEY, project="Sleutelwijk")
+    await s.close()
 
 
 def test_no_login_method_is_a_usage_error(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ class Follow:
 
     @property
     def is_facilitator(self) -> bool:
-        return bool(self.facilitator) and self.user == self.facilitator
+        return bool(self.facilitator) and self.user.casefold() == self.facilitator.casefold()
 
     # --- called by the app ---------------------------------------------------------
 

@@ -13,6 +13,10 @@ from compass.cli import main as core_main
 
 class TuiHooks:
     def open(self, args: argparse.Namespace) -> int:
+        if getattr(args, "workshop", False):  # a workshop session (name, role, follow mode)
+            from .workshop import open_workshop
+
+            return open_workshop(args)
         from .run import open_navigator
 
         return open_navigator(args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import ipaddress
 import os
 import secrets
@@ -117,7 +118,8 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         passcode = os.environ.get("WIJKKOMPAS_PASSCODE", "").strip() or make_passcode()
     import asyncssh
 
-    from .sshserver import SshConfig, child_env, run_ssh
+    from .room import child_env
+    from .sshserver import SshConfig, run_ssh
 
     if args.authorized_keys:
         try:
@@ -143,7 +145,8 @@ def _serve_ssh(args: argparse.Namespace) -> int:
     try:
         code = asyncio.run(run_ssh(cfg))
     except OSError as exc:
-        print(f"wijkkompas: kan niet luisteren op {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        why = "de poort is al in gebruik (draait de workshop al?)" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        print(f"wijkkompas: kan niet luisteren op {host}:{port}: {why}", file=sys.stderr)
         return 1
     except RuntimeError as exc:
         print(f"wijkkompas: {exc}", file=sys.stderr)
@@ -196,7 +199,7 @@ def _serve_web(args: argparse.Namespace) -> int:
     if args.passcode or args.authorized_keys:
         raise UsageError("--passcode en --authorized-keys horen bij --ssh; de webversie zet je achter een proxy met authenticatie")
     state = _check_state(args)
-    from .sshserver import child_env
+    from .room import child_env
 
     cmd = [sys.executable, "-m", "tui", "open", str(state), "--workshop"]
     if getattr(args, "pack", None):

@@ -8,256 +8,49 @@ channel and the pty master, with flow control both ways.
 Everything that is not "an interactive session with a pty" is refused: exec,
 subsystems (sftp, scp), a shell without a pty, TCP/Unix forwarding both ways,
 agent and X11 forwarding. The client's environment is ignored: sessions see a
-fixed whitelist (see `child_env`).
+fixed whitelist (see `room.child_env`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import fcntl
 import hmac
-import json
 import os
 import signal
-import socket
 import struct
-import subprocess
-import sys
 import termios
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import asyncssh
 
-from .follow import FollowState, follow_path, read_follow, reset_follow, write_follow
+from .follow import follow_path, reset_follow
+from .room import MSG_STOP, Room, RoomConfig
 from .zygote import clean_name, safe_term
 
 READ_CHUNK = 65536
+MAX_COLS, MAX_ROWS = 500, 200
 INPUT_HIGH_WATER = 256 * 1024  # pause the SSH channel when this much input waits for the pty
 AUTH_FAIL_DELAY = 1.0  # seconds; slows down guessing the passcode
-ZYGOTE_START_TIMEOUT = 120.0
+END_FALLBACK_SECONDS = 6.0  # after asking a navigator to stop: longer than the zygote's SIGTERM→SIGKILL grace
 RESET_TERMINAL = (
     b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse reporting off
     b"\x1b[?2004l\x1b[?1004l\x1b[<u"  # bracketed paste, focus events, kitty keys off
     b"\x1b[0m\x1b[?25h\x1b[?1049l"  # attributes, cursor, leave the alternate screen
 )
-
 MSG_FULL = "Sorry, de workshop zit vol ({n} deelnemers). Probeer het straks nog eens of vraag de facilitator.\r\n"
-MSG_IDLE = "Je sessie is gesloten na {m} minuten zonder toetsaanslag. Log gerust opnieuw in.\r\n"
-MSG_STOP = "De workshop is gestopt. Bedankt voor je bijdrage!\r\n"
 
 
-@dataclass
-class SshConfig:
-    state: Path
+@dataclass(kw_only=True)
+class SshConfig(RoomConfig):
     host: str
     port: int
     host_key: asyncssh.SSHKey
     passcode: str | None = None
     authorized_keys: str | None = None
-    facilitator: str | None = None
-    max_sessions: int = 40
-    idle_timeout: int = 3600
-    pack: str | None = None
-    lang: str = "nl"
-    no_mouse: bool = False
-    warm: bool = True
     on_listening: Callable[[int], None] | None = None
-    env: dict[str, str] = field(default_factory=dict)
-
-
-def child_env(base: dict[str, str] | os._Environ = os.environ) -> dict[str, str]:
-    """The whole environment a session gets: a whitelist, never anything from the client."""
-    def utf8(v: str) -> bool:
-        return v.lower().replace("-", "").endswith("utf8")
-
-    env = {"PATH": base.get("PATH", os.defpath), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "TEXTUAL_FPS": base.get("XX_FPS", "60")}
-    if base.get("HOME"):
-        env["HOME"] = base["HOME"]
-    env["LANG"] = base["LANG"] if utf8(base.get("LANG", "")) else "C.UTF-8"
-    if base.get("LC_ALL"):
-        env["LC_ALL"] = base["LC_ALL"] if utf8(base["LC_ALL"]) else "C.UTF-8"
-    for key in ("PYTHONPATH", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):  # the operator's, for finding code and files
-        if base.get(key):
-            env[key] = base[key]
-    for key in ("WIJKKOMPAS_CACHE_DIR",):
-        if base.get(key):
-            env[key] = base[key]
-    return env
-
-
-# --- the zygote, seen from the server ------------------------------------------------
-
-
-class ZygoteClient:
-    """Start the fork server and ask it for sessions; it tells us when they end."""
-
-    def __init__(self, cfg: SshConfig, on_exit: Callable[[int, int], None]) -> None:
-        self.cfg = cfg
-        self.on_exit = on_exit
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.sock: socket.socket | None = None
-        self._ready: asyncio.Future[dict] | None = None
-        self._waiting: dict[int, asyncio.Future[dict]] = {}
-        self._next_id = 0
-
-    async def start(self) -> int:
-        loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        cmd = [sys.executable, "-m", "tui.zygote", "--fd", str(theirs.fileno()), "--state", str(self.cfg.state), "--lang", self.cfg.lang]
-        if self.cfg.pack:
-            cmd += ["--pack", self.cfg.pack]
-        if self.cfg.facilitator:
-            cmd += ["--facilitator", self.cfg.facilitator]
-        if self.cfg.no_mouse:
-            cmd.append("--no-mouse")
-        if not self.cfg.warm:
-            cmd.append("--no-warm")
-        self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=self.cfg.env, stdin=subprocess.DEVNULL, start_new_session=True)
-        theirs.close()
-        ours.setblocking(False)
-        self.sock = ours
-        self._ready = loop.create_future()
-        loop.add_reader(ours.fileno(), self._readable)
-        msg = await asyncio.wait_for(self._ready, ZYGOTE_START_TIMEOUT)
-        if msg.get("op") != "ready":
-            raise RuntimeError(msg.get("message", "de sessieserver kon niet starten"))
-        return int(msg["pid"])
-
-    def _readable(self) -> None:
-        assert self.sock is not None
-        try:
-            data = self.sock.recv(65536)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            asyncio.get_running_loop().remove_reader(self.sock.fileno())
-            err = {"op": "error", "message": "de sessieserver is gestopt"}
-            if self._ready is not None and not self._ready.done():
-                self._ready.set_result(err)
-            for fut in self._waiting.values():
-                if not fut.done():
-                    fut.set_result(err)
-            self._waiting.clear()
-            return
-        msg = json.loads(data)
-        op = msg.get("op")
-        if op in ("ready", "error") and self._ready is not None and not self._ready.done():
-            self._ready.set_result(msg)
-        elif op in ("spawned", "error") and msg.get("id") in self._waiting:
-            fut = self._waiting.pop(msg["id"])
-            if not fut.done():
-                fut.set_result(msg)
-        elif op == "exited":
-            self.on_exit(int(msg["pid"]), int(msg.get("status", 0)))
-
-    async def spawn(self, slave_fd: int, user: str, term: str) -> int:
-        assert self.sock is not None
-        self._next_id += 1
-        rid = self._next_id
-        fut: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
-        self._waiting[rid] = fut
-        await self._send({"op": "spawn", "id": rid, "user": user, "term": term}, [slave_fd])
-        msg = await asyncio.wait_for(fut, 30)
-        if msg.get("op") != "spawned":
-            raise OSError(msg.get("message", "sessie starten mislukt"))
-        return int(msg["pid"])
-
-    async def _send(self, msg: dict, fds: list[int] | None = None) -> None:
-        assert self.sock is not None
-        data = json.dumps(msg).encode()
-        for _ in range(200):
-            try:
-                socket.send_fds(self.sock, [data], fds or [])
-                return
-            except BlockingIOError:
-                await asyncio.sleep(0.01)
-        raise OSError(errno.EAGAIN, "sessieserver reageert niet")
-
-    def kill(self, pid: int) -> None:
-        if self.sock is not None:
-            try:
-                socket.send_fds(self.sock, [json.dumps({"op": "kill", "pid": pid}).encode()], [])
-            except OSError:
-                pass
-
-    async def stop(self, timeout: float = 8.0) -> None:
-        if self.sock is not None:
-            try:
-                await self._send({"op": "stop"})
-            except OSError:
-                pass
-        if self.proc is not None:
-            deadline = time.monotonic() + timeout
-            while self.proc.poll() is None and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-        if self.sock is not None:
-            try:
-                asyncio.get_running_loop().remove_reader(self.sock.fileno())
-            except (ValueError, OSError):
-                pass
-            self.sock.close()
-            self.sock = None
-
-
-# --- the room: all sessions ------------------------------------------------------------
-
-
-class Room:
-    """Every live session, the limits, and the clean way out."""
-
-    def __init__(self, cfg: SshConfig) -> None:
-        self.cfg = cfg
-        self.sessions: set[PtySession] = set()
-        self.by_pid: dict[int, PtySession] = {}
-        self.zygote = ZygoteClient(cfg, self._child_exited)
-        self.closing = False
-
-    def _child_exited(self, pid: int, status: int) -> None:
-        session = self.by_pid.pop(pid, None)
-        if session is not None:
-            session.child_exited(status)
-
-    def left(self, session: "PtySession") -> None:
-        self.sessions.discard(session)
-        if session.pid is not None:
-            self.by_pid.pop(session.pid, None)
-        fac = self.cfg.facilitator
-        if fac and session.user == fac and not any(s.user == fac for s in self.sessions):
-            path = follow_path(self.cfg.state)
-            st = read_follow(path)
-            if st.active:  # the facilitator hung up without ending follow mode
-                try:
-                    write_follow(path, FollowState(False, st.leader, st.number, st.run))
-                except OSError:
-                    pass
-
-    async def sweep_idle(self) -> None:
-        limit = self.cfg.idle_timeout
-        while limit > 0:
-            await asyncio.sleep(min(30.0, max(1.0, limit / 4)))
-            now = time.monotonic()
-            for s in list(self.sessions):
-                if now - s.last_input > limit:
-                    s.end(MSG_IDLE.format(m=max(1, round(limit / 60))))
-
-    async def close_all(self) -> None:
-        self.closing = True
-        for s in list(self.sessions):
-            s.end(MSG_STOP)
-        deadline = time.monotonic() + 5
-        while self.sessions and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        for s in list(self.sessions):
-            s.finish(MSG_STOP)
 
 
 class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
@@ -347,7 +140,10 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._pause_reading()
             self.finish(self._ending)
             return
-        self.chan.write(data)
+        try:
+            self.chan.write(data)
+        except (BrokenPipeError, OSError, asyncssh.Error):  # the client is already gone
+            self._pause_reading()
 
     def data_received(self, data: bytes, datatype: Any) -> None:
         self.last_input = time.monotonic()
@@ -387,7 +183,8 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def _set_size(self, cols: int, rows: int) -> None:
         assert self.master is not None
-        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", min(rows, 1000), min(cols, 1000), 0, 0))
+        rows, cols = min(rows, MAX_ROWS), min(cols, MAX_COLS)  # a 10,000-column "terminal" would only burn CPU
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def pause_writing(self) -> None:
         self._pause_reading()  # the client is slow: let the pty fill up, the app then waits
@@ -416,10 +213,12 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         if self._ending is not None or self._done:
             return
         self._ending = message
-        if self.pid is not None:
-            self.room.zygote.kill(self.pid)  # SIGTERM, SIGKILL after a grace period
-        else:
+        if self.pid is None:
             self.finish(message)
+            return
+        self.room.zygote.kill(self.pid)  # SIGTERM, SIGKILL after a grace period
+        # Should the zygote not know the pid (it was restarted), hanging up the pty ends the navigator.
+        asyncio.get_running_loop().call_later(END_FALLBACK_SECONDS, self.finish, message)
 
     def child_exited(self, status: int) -> None:
         self.pid = None
@@ -469,8 +268,9 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 class WorkshopServer(asyncssh.SSHServer):
     """Authentication and what a connection may open: sessions, nothing else."""
 
-    def __init__(self, room: Room) -> None:
+    def __init__(self, room: Room, cfg: SshConfig) -> None:
         self.room = room
+        self.cfg = cfg
         self.conn: asyncssh.SSHServerConnection | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -480,10 +280,10 @@ class WorkshopServer(asyncssh.SSHServer):
         return True  # always authenticate
 
     def password_auth_supported(self) -> bool:
-        return self.room.cfg.passcode is not None
+        return self.cfg.passcode is not None
 
     async def validate_password(self, username: str, password: str) -> bool:
-        code = self.room.cfg.passcode
+        code = self.cfg.passcode
         ok = code is not None and hmac.compare_digest(password.strip().encode(), code.encode())
         if not ok:
             await asyncio.sleep(AUTH_FAIL_DELAY)
@@ -525,7 +325,7 @@ async def run_ssh(cfg: SshConfig) -> int:
         await room.zygote.start()
         acceptor = await asyncssh.listen(
             cfg.host, cfg.port,
-            server_factory=lambda: WorkshopServer(room),
+            server_factory=lambda: WorkshopServer(room, cfg),
             server_host_keys=[cfg.host_key],
             **({"authorized_client_keys": cfg.authorized_keys} if cfg.authorized_keys else {}),
             public_key_auth=bool(cfg.authorized_keys),

@@ -25,7 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from compass.model import ROLES, Knooppunt, ProcessPack
+from compass.model import Knooppunt, ProcessPack, role_choices
 from compass.problems import InvalidInput
 from compass.state import StateStore
 
@@ -39,10 +39,11 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
 
     BINDINGS = [Binding("escape", "skip", show=False)]
 
-    def __init__(self, name: str, ask_name: bool) -> None:
+    def __init__(self, name: str, ask_name: bool, roles: dict[str, str]) -> None:
         super().__init__()
         self.participant = name
         self.ask_name = ask_name
+        self.roles = roles
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="welcome"):
@@ -54,8 +55,8 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
                 yield Static("Je naam (komt bij je wijzigingen te staan):")
                 yield Input(placeholder="bijvoorbeeld Fatima", id="name", max_length=MAX_NAME)
             yield Static("Vanuit welke rol doe je mee? (↑↓ en enter)")
-            yield OptionList(*[Option(label, id=role) for role, label in ROLES.items()], id="roles")
-            yield Static("Met v leg je vanuit deze rol je kijk op een knooppunt vast. Esc: later kiezen.", classes="hint")
+            yield OptionList(*[Option(label, id=role) for role, label in self.roles.items()], id="roles")
+            yield Static("Met v leg je vanuit deze rol je kijk vast · esc: later kiezen", classes="hint")
 
     def on_mount(self) -> None:
         roles = self.query_one("#roles", OptionList)
@@ -88,6 +89,7 @@ class WorkshopApp(WijkkompasApp):
         self.role: str | None = None
         self.follow = Follow(self, follow_path(state_path), self.user, facilitator)
         self._welcomed = False
+        self.roles = role_choices(pack.stakeholders)  # the parties the state store accepts as perspectives
 
     def open_state(self, path: Path) -> None:
         """Use the store the zygote parsed before forking (fresh to the second); else load as usual."""
@@ -109,11 +111,12 @@ class WorkshopApp(WijkkompasApp):
         super().first_paint_done(page)
         if not self._welcomed and not self.exit_after_paint:
             self._welcomed = True
-            self.push_screen(WelcomeDialog(self.user, ask_name=not self.user), self._welcome_done)
+            self.push_screen(WelcomeDialog(self.user, ask_name=not self.user, roles=self.roles), self._welcome_done)
 
     def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
         name, role = result or (self.user, None)
-        if name and name != self.user:
+        name = name or self.user or "deelnemer"  # never the server's own account
+        if name != self.user or (self.store is not None and self.store.user != name):
             self.user = self.follow.user = name
             if self.store is not None:
                 self.store.user = name
@@ -123,17 +126,13 @@ class WorkshopApp(WijkkompasApp):
     def project_line(self) -> str:
         who = self.user or "?"
         if self.role:
-            who += f" ({ROLES[self.role]})"
+            who += f" ({self.roles.get(self.role, self.role)})"
         parts = [who, self.follow.title(), super().project_line()]
         return " · ".join(p for p in parts if p)
 
     def _save_perspective(self, k: Knooppunt, choice: tuple[str, str] | None) -> None:
         """`v` asks only the status once the role is known (the app passes `self.role`)."""
-        try:
-            super()._save_perspective(k, choice)
-        except InvalidInput as exc:  # a role the store does not know must not end the session
-            self.notify(str(exc), severity="error", timeout=8)
-            return
+        super()._save_perspective(k, choice)
         if choice is not None and self.role is None:
             self.role = choice[0]
             self._retitle()

@@ -1,14 +1,14 @@
 """Fork server ("zygote") for SSH workshop sessions.
 
 Why not one fresh `python -m tui open ...` per participant? Measured at 80x24 on
-the bundled pack, a fresh interpreter with Textual, the pack and a painted
-navigator costs about 43 MiB of private memory (USS) per session, and importing
-Textual 25 times at once takes seconds of CPU on a small laptop. This process
+the bundled pack, a fresh interpreter with Textual, the pack, the project file
+and a painted navigator costs about 45 MiB of private memory (USS) per session,
+and 25 of them starting at once took 10 s on 2 cores (the goal is 25 MiB). This process
 imports everything once, loads the pack, paints the navigator once headless (so
 caches are filled), freezes the heap (`gc.freeze`, so the collector does not
 touch and thereby copy the shared pages) and then forks one child per session.
-A child starts in milliseconds and keeps most pages shared with the zygote
-(numbers in docs/workshop.md).
+A child starts without import or parse time and keeps about half of its pages
+shared with the zygote: 24 MiB USS per session (numbers in docs/workshop.md).
 
 The SSH server talks to this process over a SOCK_SEQPACKET socket pair, one
 JSON message per packet; a new session's pty slave travels along as SCM_RIGHTS.
@@ -42,8 +42,6 @@ from pathlib import Path
 STORE_POLL_SECONDS = 1.0
 GRACE_SECONDS = 3.0  # between SIGTERM (the app exits cleanly, restoring the terminal) and SIGKILL
 SAFE_TERMS = ("xterm-256color", "xterm", "screen-256color", "screen", "tmux-256color", "tmux", "vt100", "linux")
-
-
 MAX_NAME = 32
 
 

@@ -1,0 +1,267 @@
+"""A workshop room: its sessions, their limits, and the fork server that starts them.
+
+Independent of the transport: `sshserver.py` puts an SSH channel in front of each
+session. The sessions themselves run in processes forked by the zygote
+(`tui.zygote`); this module is the server's side of that conversation, plus the
+whitelist environment every session gets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+from .follow import FollowState, follow_path, read_follow, write_follow
+
+ZYGOTE_START_TIMEOUT = 120.0  # importing Textual and painting once, on a slow laptop
+MSG_IDLE = "Je sessie is gesloten na {t} zonder toetsaanslag. Log gerust opnieuw in.\r\n"
+MSG_STOP = "De workshop is gestopt. Bedankt voor je bijdrage!\r\n"
+
+
+@dataclass(kw_only=True)
+class RoomConfig:
+    state: Path
+    facilitator: str | None = None
+    max_sessions: int = 40
+    idle_timeout: int = 3600
+    pack: str | None = None
+    lang: str = "nl"
+    no_mouse: bool = False
+    warm: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+
+
+class Session(Protocol):
+    """What the room needs of a session, whatever carries it."""
+
+    user: str
+    pid: int | None
+    last_input: float
+
+    def end(self, message: str) -> None: ...
+    def finish(self, message: str | None, status: int = 0) -> None: ...
+    def child_exited(self, status: int) -> None: ...
+
+
+def child_env(base: dict[str, str] | os._Environ = os.environ) -> dict[str, str]:
+    """The whole environment a session gets: a whitelist, never anything from the client."""
+    def utf8(v: str) -> bool:
+        return v.lower().replace("-", "").endswith("utf8")
+
+    env = {"PATH": base.get("PATH", os.defpath), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"}
+    if base.get("HOME"):
+        env["HOME"] = base["HOME"]
+    env["LANG"] = base["LANG"] if utf8(base.get("LANG", "")) else "C.UTF-8"
+    if base.get("LC_ALL"):
+        env["LC_ALL"] = base["LC_ALL"] if utf8(base["LC_ALL"]) else "C.UTF-8"
+    for key in ("PYTHONPATH", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):  # the operator's, for finding code and files
+        if base.get(key):
+            env[key] = base[key]
+    for key in ("WIJKKOMPAS_CACHE_DIR",):
+        if base.get(key):
+            env[key] = base[key]
+    return env
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} seconden"
+    minutes = round(seconds / 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
+# --- the zygote, seen from the server ------------------------------------------------
+
+
+class ZygoteClient:
+    """Start the fork server and ask it for sessions; it tells us when they end."""
+
+    def __init__(self, cfg: RoomConfig, on_exit: Callable[[int, int], None]) -> None:
+        self.cfg = cfg
+        self.on_exit = on_exit
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.sock: socket.socket | None = None
+        self._ready: asyncio.Future[dict] | None = None
+        self._waiting: dict[int, asyncio.Future[dict]] = {}
+        self._next_id = 0
+        self._restarting = asyncio.Lock()
+
+    async def start(self) -> int:
+        loop = asyncio.get_running_loop()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        cmd = [sys.executable, "-m", "tui.zygote", "--fd", str(theirs.fileno()), "--state", str(self.cfg.state), "--lang", self.cfg.lang]
+        if self.cfg.pack:
+            cmd += ["--pack", self.cfg.pack]
+        if self.cfg.facilitator:
+            cmd += ["--facilitator", self.cfg.facilitator]
+        if self.cfg.no_mouse:
+            cmd.append("--no-mouse")
+        if not self.cfg.warm:
+            cmd.append("--no-warm")
+        self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=self.cfg.env, stdin=subprocess.DEVNULL, start_new_session=True)
+        theirs.close()
+        ours.setblocking(False)
+        self.sock = ours
+        self._ready = loop.create_future()
+        loop.add_reader(ours.fileno(), self._readable)
+        msg = await asyncio.wait_for(self._ready, ZYGOTE_START_TIMEOUT)
+        if msg.get("op") != "ready":
+            raise RuntimeError(msg.get("message", "de sessieserver kon niet starten"))
+        return int(msg["pid"])
+
+    def _readable(self) -> None:
+        assert self.sock is not None
+        try:
+            data = self.sock.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._forget()
+            err = {"op": "error", "message": "de sessieserver is gestopt"}
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(err)
+            for fut in self._waiting.values():
+                if not fut.done():
+                    fut.set_result(err)
+            self._waiting.clear()
+            return
+        msg = json.loads(data)
+        op = msg.get("op")
+        if op in ("ready", "error") and self._ready is not None and not self._ready.done():
+            self._ready.set_result(msg)
+        elif op in ("spawned", "error") and msg.get("id") in self._waiting:
+            fut = self._waiting.pop(msg["id"])
+            if not fut.done():
+                fut.set_result(msg)
+        elif op == "exited":
+            self.on_exit(int(msg["pid"]), int(msg.get("status", 0)))
+
+    def alive(self) -> bool:
+        return self.sock is not None and self.proc is not None and self.proc.poll() is None
+
+    async def spawn(self, slave_fd: int, user: str, term: str) -> int:
+        if not self.alive():  # it died (out of memory, killed by hand): the next participant brings it back
+            async with self._restarting:
+                if not self.alive():
+                    self._forget()
+                    print("wijkkompas: de sessieserver was gestopt; opnieuw gestart.", file=sys.stderr, flush=True)
+                    try:
+                        await self.start()
+                    except (RuntimeError, asyncio.TimeoutError) as exc:
+                        raise OSError(str(exc)) from None
+        assert self.sock is not None
+        self._next_id += 1
+        rid = self._next_id
+        fut: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
+        self._waiting[rid] = fut
+        await self._send({"op": "spawn", "id": rid, "user": user, "term": term}, [slave_fd])
+        msg = await asyncio.wait_for(fut, 30)
+        if msg.get("op") != "spawned":
+            raise OSError(msg.get("message", "sessie starten mislukt"))
+        return int(msg["pid"])
+
+    async def _send(self, msg: dict, fds: list[int] | None = None) -> None:
+        assert self.sock is not None
+        data = json.dumps(msg).encode()
+        for _ in range(200):
+            try:
+                socket.send_fds(self.sock, [data], fds or [])
+                return
+            except BlockingIOError:
+                await asyncio.sleep(0.01)
+        raise OSError(errno.EAGAIN, "sessieserver reageert niet")
+
+    def _forget(self) -> None:
+        """Let go of a dead zygote's socket (its sessions live on, orphaned, until they end)."""
+        if self.sock is not None:
+            try:
+                asyncio.get_running_loop().remove_reader(self.sock.fileno())
+            except (ValueError, OSError):
+                pass
+            self.sock.close()
+            self.sock = None
+
+    def kill(self, pid: int) -> None:
+        if self.sock is not None:
+            try:
+                socket.send_fds(self.sock, [json.dumps({"op": "kill", "pid": pid}).encode()], [])
+            except OSError:
+                pass
+
+    async def stop(self, timeout: float = 8.0) -> None:
+        if self.sock is not None:
+            try:
+                await self._send({"op": "stop"})
+            except OSError:
+                pass
+        if self.proc is not None:
+            deadline = time.monotonic() + timeout
+            while self.proc.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+        self._forget()
+
+
+# --- the room: all sessions ------------------------------------------------------------
+
+
+class Room:
+    """Every live session, the limits, and the clean way out."""
+
+    def __init__(self, cfg: RoomConfig) -> None:
+        self.cfg = cfg
+        self.sessions: set[Session] = set()
+        self.by_pid: dict[int, Session] = {}
+        self.zygote = ZygoteClient(cfg, self._child_exited)
+        self.closing = False
+
+    def _child_exited(self, pid: int, status: int) -> None:
+        session = self.by_pid.pop(pid, None)
+        if session is not None:
+            session.child_exited(status)
+
+    def left(self, session: "Session") -> None:
+        self.sessions.discard(session)
+        if session.pid is not None:
+            self.by_pid.pop(session.pid, None)
+        fac = (self.cfg.facilitator or "").casefold()
+        if fac and session.user.casefold() == fac and not any(s.user.casefold() == fac for s in self.sessions):
+            path = follow_path(self.cfg.state)
+            st = read_follow(path)
+            if st.active:  # the facilitator hung up without ending follow mode
+                try:
+                    write_follow(path, FollowState(False, st.leader, st.number, st.run))
+                except OSError:
+                    pass
+
+    async def sweep_idle(self) -> None:
+        limit = self.cfg.idle_timeout
+        while limit > 0:
+            await asyncio.sleep(min(30.0, max(1.0, limit / 4)))
+            now = time.monotonic()
+            for s in list(self.sessions):
+                if now - s.last_input > limit:
+                    s.end(MSG_IDLE.format(t=_duration(limit)))
+
+    async def close_all(self) -> None:
+        self.closing = True
+        for s in list(self.sessions):
+            s.end(MSG_STOP)
+        deadline = time.monotonic() + 5
+        while self.sessions and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for s in list(self.sessions):
+            s.finish(MSG_STOP)
