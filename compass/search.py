@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -82,7 +83,9 @@ class SearchIndex:
     keystroke; a regex written in C rules out non-matching labels before the
     Python scoring loop runs; only the best `limit` hits become `Hit` objects; and
     the token index, which only `search`/`full_text` need, is built on first use
-    (so go-to does not wait for it).
+    (so go-to does not wait for it). `ensure_built` may run in a background thread
+    (the app starts one after its first paint); a lock makes a search that comes
+    sooner wait for that build instead of starting a second one.
     """
 
     def __init__(self, pack: ProcessPack):
@@ -90,6 +93,15 @@ class SearchIndex:
         self._labels = [(k, f"{k.number} {k.title}") for k in pack.knooppunten]
         self._folded = [(k, str(k.number), fold(label), fold(k.title)) for k, label in self._labels]
         self._built = False
+        self._lock = threading.Lock()
+
+    def ensure_built(self) -> None:
+        """Build the token index now, once (thread-safe)."""
+        if self._built:
+            return
+        with self._lock:
+            if not self._built:
+                self._build()
 
     def _build(self) -> None:
         postings: dict[str, dict[int, float]] = defaultdict(dict)
@@ -131,7 +143,7 @@ class SearchIndex:
     def full_text(self, query: str) -> dict[int, float]:
         """Scores per knooppunt number where every query word (as a prefix) occurs."""
         if not self._built:
-            self._build()
+            self.ensure_built()
         words = [w for w in tokens(query) if w not in _STOP] or tokens(query)
         result: dict[int, float] | None = None
         for w in words:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import OptionList, Static, Tree
 
 from compass.history import History
 from compass.model import Knooppunt
@@ -17,6 +17,7 @@ from compass.model import Knooppunt
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
 from ..widgets.detail import DetailPane, LinkList
+from ..widgets.footer import StableFooter
 from ..widgets.process_tree import NodeRef, ProcessTree
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class NavigatorScreen(Screen):
         with Horizontal(id="main"):
             yield ProcessTree(self.wk.pack, self.wk.status_of, id="tree")
             yield DetailPane(self.wk.pack, id="detail")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.update_title()
@@ -152,12 +153,25 @@ class NavigatorScreen(Screen):
     def action_goto(self) -> None:
         from .pickers import GotoScreen
 
-        self.app.push_screen(GotoScreen(self.wk.index), self._jump_to_result)
+        self._open_index_dialog("goto", GotoScreen)
 
     def action_search(self) -> None:
         from .pickers import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.wk.index), self._jump_to_result)
+        self._open_index_dialog("search", SearchScreen)
+
+    def _index_dialog(self, name: str, make):
+        app = self.app
+        if not app.is_screen_installed(name):
+            app.install_screen(make(self.wk.index), name)
+        return app.get_screen(name)
+
+    def _open_index_dialog(self, name: str, make) -> None:
+        """Go-to and search are opened often: one of each stays installed and is reused."""
+        app = self.app
+        dialog = self._index_dialog(name, make)
+        dialog.reopen()
+        app.push_screen(dialog, self._jump_to_result)
 
     def _jump_to_result(self, number: int | None) -> None:
         if number is not None:

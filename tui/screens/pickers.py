@@ -101,11 +101,25 @@ def knooppunt_option(k: Knooppunt, extra: str = "") -> Option:
 
 
 class IndexDialog(ListDialog):
-    """A dialog whose options come from the pack's search index, per keystroke."""
+    """A dialog whose options come from the pack's search index, per keystroke.
+
+    The navigator keeps one of each (installed on the app) and opens it again with
+    `reopen`: building the dialog's widgets anew cost more than half of opening it.
+    """
 
     def __init__(self, index: SearchIndex) -> None:
         super().__init__()
         self.index = index
+
+    def reopen(self) -> None:
+        """Back to how a new dialog starts: empty query, empty list, focus in the query."""
+        if not self.is_mounted:  # never shown yet: on_mount does this
+            return
+        query = self.query_one(Input)
+        with query.prevent(Input.Changed):
+            query.value = ""
+        self.fill("")
+        self.set_focus(query)
 
     def options(self, query: str) -> Iterable[Option]:
         return self.hits(query) if query.strip() else []
