@@ -6,16 +6,16 @@ from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.await_complete import AwaitComplete
+import asyncio
 from textual.timer import Timer
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.model import Knooppunt, ProcessPack
-from compass.render import page_markdown
 
 from ..i18n import status_label, t
+from .page import page_renderable
 from .process_tree import STATUS_MARKS, STATUS_STYLES
 
 
@@ -31,23 +31,21 @@ class DetailPane(VerticalScroll):
         self.pack = pack
         self.number: int | None = None
         self._page_for: int | None = None
-        # The Markdown update in flight (parsed in a thread, mounted in batches):
-        # awaitable, so first-paint and the benchmarks can wait for the real page.
-        self.page_update: AwaitComplete | None = None
+        # Done when the latest page is in place: first-paint and the benchmarks await it.
+        self.page_update: asyncio.Future | None = None
         self._page_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="record")
-        yield Markdown(id="page")
+        yield Static(id="page")
         yield Static(t("detail.links"), id="links-title", classes="section-title")
         yield LinkList(id="links")
 
     def show(self, k: Knooppunt, entry, *, page_delay: float | None = None) -> None:
         """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k` changes).
 
-        With `page_delay` the record block changes at once and the page (~65 Markdown
-        widgets, ~100-200 ms to build) follows that many seconds later, so the frame
-        that answers the key is not held up by it.
+        With `page_delay` the record block changes at once and the page follows that
+        many seconds later, so the frame that answers the key is not held up by it.
         """
         self.number = k.number
         self.show_record(k, entry)
@@ -64,7 +62,9 @@ class DetailPane(VerticalScroll):
     def _show_page(self, k: Knooppunt) -> None:
         self._page_timer = None
         if self._page_for == k.number:
-            self.page_update = self.query_one("#page", Markdown).update(page_markdown(self.pack, k, heading=False, see_also=False))
+            self.query_one("#page", Static).update(page_renderable(self.pack, k))
+            self.page_update = asyncio.get_running_loop().create_future()
+            self.page_update.set_result(None)
             links = self.query_one(LinkList)
             links.clear_options()
             out = self.pack.links_of(k)

@@ -1,0 +1,53 @@
+"""A knooppunt's page as one Rich renderable: cheap to build, cheap to send over SSH.
+
+One Static holding this is a fraction of the cost of Textual's Markdown widget
+(one widget instead of ~65), which matters on every jump and in a room of 25
+sessions. Section bodies are still Markdown (lists, emphasis) rendered by Rich.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.padding import Padding
+from rich.text import Text
+
+from compass.model import TRACK_LABELS, Knooppunt, ProcessPack
+
+HEADING = "bold dark_orange"
+
+
+def _heading(title: str) -> Text:
+    return Text(title, style=HEADING)
+
+
+def _body(markdown: str) -> RenderableType:
+    return Padding(Markdown(markdown, hyperlinks=False), (0, 0, 1, 0))
+
+
+def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
+    """Phase, spoor and parties, flags, then Doel, Aanpak, Tips, Bronnen and Uit de praktijk."""
+    phase = pack.phase(k.phase)
+    meta = Text()
+    meta.append(f"Fase {k.phase}", style="bold")
+    if phase is not None:
+        meta.append(f": {phase.title}", style="bold")
+    meta.append("  ·  Spoor: ", style="bold")
+    meta.append(TRACK_LABELS[k.track])
+    meta.append("\nBetrokken partijen: ", style="bold")
+    meta.append(", ".join(pack.stakeholders.get(s, s) for s in k.stakeholders))
+    parts: list[RenderableType] = [Padding(meta, (0, 0, 1, 0))]
+    for flag in k.flags:
+        parts.append(Padding(Text(f"⚠ {pack.flags.get(flag, flag)}", style="bold yellow"), (0, 0, 1, 0)))
+    sections = (
+        ("Doel", k.doel),
+        ("Aanpak", k.aanpak),
+        ("Tips", "\n".join(f"- {tip}" for tip in k.tips)),
+        ("Bronnen", "\n".join(f"- {b}" for b in k.bronnen)),
+        ("Uit de praktijk", k.praktijk),
+    )
+    for title, body in sections:
+        if body.strip():
+            parts.append(_heading(title))
+            parts.append(_body(body))
+    return Group(*parts)
