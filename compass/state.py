@@ -56,7 +56,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from filelock import FileLock, Timeout
 from ruamel.yaml.comments import CommentedMap
 
 from .durable import _temp_prefix, _unlink, _writable, lock_path, write_atomic
@@ -305,6 +304,8 @@ class StateStore:
             raise InvalidInput(f"{self.name}: kan niet opslaan: de map {real.parent} is alleen-lezen")
         if not _writable(real):
             raise InvalidInput(f"{self.name}: kan niet opslaan: het bestand is alleen-lezen")
+        from filelock import FileLock, Timeout  # imported on the first save: it costs ~30 ms at start-up
+
         lock = FileLock(str(lock_path(real)), timeout=self.lock_timeout)
         try:
             lock.acquire()

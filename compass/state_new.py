@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 
 from .durable import _create_exclusive, _writable, lock_path, write_atomic
 from .model import ProcessPack
@@ -65,6 +64,8 @@ def create_state(path: str | Path, pack: ProcessPack, name: str, gemeente: str =
     if not normalize_line(name):
         raise InvalidInput("de projectnaam mag niet leeg zijn")
     data = render_new(pack, name, gemeente, wijk, started).encode("utf-8")
+    from filelock import FileLock, Timeout  # only needed when writing
+
     try:
         with FileLock(str(lock_path(p)), timeout=LOCK_TIMEOUT):
             _create_exclusive(p, data)
