@@ -190,6 +190,6 @@ def measure(packs: list[tuple[str, str, Path | None]], moves: int, rounds: int) 
         rows.append(Row(
             f"toets → pagina klaar p50, ga naar (enter), {where}", percentile(v, 50), "ms", base_p95,
             f"kale Textual-Tree, {n} bladeren, cursor p95", "geen doel gesteld", None,
-            f"Markdown-pagina volledig opgebouwd; p95 {percentile(v, 95):.0f} ms, n={len(v)}",
+            f"pagina volledig opgebouwd; p95 {percentile(v, 95):.0f} ms, n={len(v)}",
         ))
     return rows
