@@ -34,6 +34,15 @@ def state_file(tmp_path: Path, pack) -> Path:
     return path
 
 
+async def until(pilot, condition, timeout: float = 5.0) -> bool:
+    """Wait (in app time) until `condition()` holds; a loaded machine may need longer than SETTLE."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
 def on_disk(path: Path, slug: str) -> dict:
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     return data["knooppunten"][slug]
@@ -253,8 +262,7 @@ async def test_outside_change_is_picked_up_without_losing_place(pack, state_file
         await pilot.press("s")  # a dialog is open while someone else writes
         await pilot.pause(SETTLE)
         StateStore(state_file, pack, user="collega").update(pack.by_number(20).slug, status="stuck", owner="Collega")
-        await pilot.pause(1.0)
-        assert app.state.entry(pack.by_number(20).slug).status == "stuck"
+        assert await until(pilot, lambda: app.state.entry(pack.by_number(20).slug).status == "stuck", timeout=3.0)
         assert app.screen.__class__.__name__ == "StatusDialog"
         await pilot.press("escape")
         await pilot.pause(SETTLE)
@@ -288,8 +296,7 @@ async def test_markup_in_note_is_shown_literally(pack, state_file) -> None:
     StateStore(state_file, pack).update(pack.by_number(1).slug, note="[bold]niet vet[/bold] en [link]")
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
-        assert "[bold]niet vet[/bold] en [link]" in str(app.screen.query_one("#record").render())
+        assert await until(pilot, lambda: "[bold]niet vet[/bold] en [link]" in str(app.screen.query_one("#record").render()))
 
 
 async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
@@ -312,3 +319,23 @@ async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
         await pilot.pause(SETTLE)
     report = state_file.with_name("wijkkompas-rapport.md")
     assert report.exists() and "Testwijk" in report.read_text(encoding="utf-8")
+
+
+async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(SETTLE)
+        tree = app.screen.query_one(ProcessTree)
+        tree.move_cursor(tree._group_nodes[(2, "")])
+        await pilot.pause(SETTLE)
+        page = app.screen.query_one("#page").content
+        text = "".join(seg.text for seg in app.console.render(page))
+        assert f"Fase 2: {pack.phase(2).title}" in text and "Divergeren en convergeren" in text
+        assert shown(app) is None
+        await pilot.press("s")  # no knooppunt chosen: a hint, no dialog
+        await pilot.pause()
+        assert isinstance(app.screen, NavigatorScreen)
+        await pilot.press("i")
+        await pilot.pause(SETTLE)
+        text = "".join(seg.text for seg in app.console.render(app.screen.query_one("#page").content))
+        assert "onafhankelijk" in text.lower()

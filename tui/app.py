@@ -209,6 +209,8 @@ class WijkkompasApp(App):
     def toggle_follow(self) -> None:
         if self.follow is not None:
             self.follow.toggle()
+        else:
+            self.notify(t("follow.workshop_only"), timeout=3)
 
     def record_perspective(self, k: Knooppunt | None) -> None:
         if k is None or not self.can_write():

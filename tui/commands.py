@@ -49,6 +49,7 @@ NAVIGATOR_COMMANDS: tuple[Command, ...] = (
     Command("perspective", "v", "v", "perspective", "Perspectief", "Perspective", "jouw kijk op de stand van dit knooppunt vastleggen (per rol)", "record your view of this knooppunt (per role)", footer=False),
     Command("report", "r", "r", "report", "Rapport", "Report", "rapport 'APK van de wijkaanpak' schrijven", "write the 'APK' report", footer=False),
     Command("follow", "f", "f", "toggle_follow", "Volgen", "Follow", "workshop: volgmodus aan of uit (facilitator: de zaal laten meekijken)", "workshop: toggle follow mode", footer=False),
+    Command("about", "i", "i", "about", "Over", "About", "over deze inhoud: een onafhankelijk model van het Wijkkompas", "about this content: an independent model of the Wijkkompas", footer=False),
     Command("help", "question_mark", "?", "help", "Help", "Help", "alle toetsen", "every key"),
     Command("quit", "q", "q", "quit", "Stop", "Quit", "stoppen (alles is al opgeslagen)", "quit (everything is already saved)"),
 )

@@ -77,6 +77,13 @@ class NavigatorScreen(Screen):
         number = self.query_one(DetailPane).number
         return self.wk.pack.by_number(number) if number is not None else None
 
+    def _chosen(self) -> Knooppunt | None:
+        """The knooppunt a command acts on; says so when a phase or spoor page is shown."""
+        k = self.current
+        if k is None:
+            self.notify(t("need_knooppunt"), timeout=2)
+        return k
+
     def show_detail(self, number: int, page_delay: float | None = None) -> None:
         k = self.wk.pack.by_number(number)
         if k is not None:
@@ -85,11 +92,14 @@ class NavigatorScreen(Screen):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         ref = event.node.data
-        if ref is None or ref.kind != "k":
+        if ref is None:
             return
         if self._pending is not None:
             self._pending.stop()
-        self._pending = self.set_timer(DETAIL_DELAY, lambda: self.show_detail(ref.number))
+        if ref.kind == "k":
+            self._pending = self.set_timer(DETAIL_DELAY, lambda: self.show_detail(ref.number))
+        else:  # a phase or spoor node: its own page
+            self._pending = self.set_timer(DETAIL_DELAY, lambda: self.query_one(DetailPane).show_overview_page(ref.kind, ref.phase, ref.track))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         ref = event.node.data
@@ -194,7 +204,7 @@ class NavigatorScreen(Screen):
     def action_set_status(self) -> None:
         from .status import StatusDialog
 
-        k = self.current
+        k = self._chosen()
         if k is None or not self.wk.can_write():
             return
         self.app.push_screen(StatusDialog(k, self.wk.entry(k)), lambda changes: self._save(k, changes))
@@ -202,7 +212,7 @@ class NavigatorScreen(Screen):
     def action_edit_note(self) -> None:
         from .note import NoteDialog
 
-        k = self.current
+        k = self._chosen()
         if k is None or not self.wk.can_write():
             return
         entry = self.wk.entry(k)
@@ -213,7 +223,7 @@ class NavigatorScreen(Screen):
             self.wk.save(k, **changes)
 
     def action_toggle_bookmark(self) -> None:
-        k = self.current
+        k = self._chosen()
         if k is None or not self.wk.can_write():
             return
         entry = self.wk.entry(k)
@@ -252,13 +262,18 @@ class NavigatorScreen(Screen):
         self.set_filter(self.wk.pack.stakeholders.get(party, party), lambda k: party in k.stakeholders)
 
     def action_perspective(self) -> None:
-        self.wk.record_perspective(self.current)
+        k = self._chosen()
+        if k is not None:
+            self.wk.record_perspective(k)
 
     def action_report(self) -> None:
         self.wk.write_report()
 
     def action_toggle_follow(self) -> None:
         self.wk.toggle_follow()
+
+    def action_about(self) -> None:
+        self.query_one(DetailPane).show_overview_page("about")
 
     def action_help(self) -> None:
         from .help import HelpScreen

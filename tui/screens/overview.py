@@ -89,6 +89,18 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
                 out.append(k.title)
                 extra = [x for x in (e.owner, e.due.isoformat() if e.due else "", status_label(e.status)) if x]
                 out.append(f"  ({', '.join(extra)})\n", style="dim")
+        from compass.report import divergences
+
+        differ = divergences(pack, state)
+        out.append(f"{t('overview.diverge')}: ", style="bold")
+        if not differ:
+            out.append(t("overview.none") + "\n", style="dim")
+        else:
+            out.append("\n")
+            for d in differ:
+                out.append(f"  {d.knooppunt.number:>3} ")
+                out.append(d.knooppunt.title)
+                out.append(f"  ({d.text})\n", style="dim")
         return out
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from compass.model import Knooppunt, ProcessPack
 
 from ..i18n import status_label, t
-from .page import page_renderable
+from .page import about_renderable, page_renderable, phase_renderable, track_renderable
 from .process_tree import STATUS_MARKS, STATUS_STYLES
 
 
@@ -63,6 +63,8 @@ class DetailPane(VerticalScroll):
         self._page_timer = None
         if self._page_for == k.number:
             self.query_one("#page", Static).update(page_renderable(self.pack, k))
+            self.query_one("#links-title").display = True
+            self.query_one(LinkList).display = True
             self.page_update = asyncio.get_running_loop().create_future()
             self.page_update.set_result(None)
             links = self.query_one(LinkList)
@@ -74,6 +76,26 @@ class DetailPane(VerticalScroll):
                 + [Option(Text(f"← {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in back]
             )
             self.scroll_home(animate=False)
+
+    def show_overview_page(self, kind: str, phase: int = 0, track: str = "") -> None:
+        """A phase, spoor or 'about' page in place of a knooppunt (no record, no links)."""
+        if self._page_timer is not None:
+            self._page_timer.stop()
+            self._page_timer = None
+        self.number = None
+        self._page_for = None
+        self.query_one("#record", Static).update("")
+        if kind == "phase":
+            page = phase_renderable(self.pack, phase)
+        elif kind == "track":
+            page = track_renderable(self.pack, track)
+        else:
+            page = about_renderable(self.pack)
+        self.query_one("#page", Static).update(page)
+        self.query_one(LinkList).clear_options()
+        self.query_one("#links-title").display = False
+        self.query_one(LinkList).display = False
+        self.scroll_home(animate=False)
 
     def show_record(self, k: Knooppunt, entry) -> None:
         """The status block: status, owner, due date, note (always plain text)."""

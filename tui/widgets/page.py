@@ -51,3 +51,33 @@ def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
             parts.append(_heading(title))
             parts.append(_body(body))
     return Group(*parts)
+
+
+def phase_renderable(pack: ProcessPack, number: int) -> Group:
+    """The page of a phase: purpose, what divergeren and convergeren mean there, outcomes."""
+    phase = pack.phase(number)
+    if phase is None:
+        return Group()
+    title = Text(f"Fase {phase.number}: {phase.title}", style="bold")
+    title.append(f"\nVooral het spoor: {TRACK_LABELS[phase.dominant_track]}")
+    parts: list[RenderableType] = [Padding(title, (0, 0, 1, 0))]
+    for heading, body in (
+        ("Doel", phase.doel),
+        ("Divergeren en convergeren", phase.divergeren),
+        ("Producten", "\n".join(f"- {p}" for p in phase.producten)),
+    ):
+        if body.strip():
+            parts += [_heading(heading), _body(body)]
+    return Group(*parts)
+
+
+def track_renderable(pack: ProcessPack, track: str) -> Group:
+    """The page of a spoor (sociaal or technisch)."""
+    page = pack.track_page(track)
+    title = Text(page.title if page else TRACK_LABELS.get(track, track), style="bold")
+    return Group(Padding(title, (0, 0, 1, 0)), _body(page.body if page else ""))
+
+
+def about_renderable(pack: ProcessPack) -> Group:
+    """'Over deze inhoud': what this content is, and is not."""
+    return Group(Padding(Text(pack.title, style="bold"), (0, 0, 1, 0)), _body(pack.about))
