@@ -43,6 +43,21 @@ async def until(pilot, condition, timeout: float = 5.0) -> bool:
     return condition()
 
 
+OPENERS = {"g", "slash", "s", "n", "o", "p", "B", "v", "question_mark", "ctrl+p"}
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys like a person: one at a time, and after a key that opens a dialog,
+    wait until the dialog is really there (on a loaded machine that takes a moment)."""
+    for key in keys:
+        before = pilot.app.screen
+        await pilot.press(key)
+        await pilot.pause()
+        if key in OPENERS and isinstance(before, NavigatorScreen):
+            await until(pilot, lambda: pilot.app.screen is not before and pilot.app.screen.focused is not None)
+            await pilot.pause()
+
+
 def on_disk(path: Path, slug: str) -> dict:
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     return data["knooppunten"][slug]
@@ -72,11 +87,11 @@ async def test_cursor_keys_move_and_page_follows(pack, state_file) -> None:
         await pilot.pause(SETTLE)
         tree = app.screen.query_one(ProcessTree)
         start = tree.cursor_line
-        await pilot.press("j", "j", "down")
+        await press(pilot, "j", "j", "down")
         await pilot.pause(SETTLE)
         assert tree.cursor_line == start + 3
         assert shown(app) == tree.current_number()
-        await pilot.press("k", "up")
+        await press(pilot, "k", "up")
         await pilot.pause(SETTLE)
         assert tree.cursor_line == start + 1
 
@@ -85,12 +100,12 @@ async def test_goto_by_number_and_by_title(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("g", "4", "2", "enter")
+        await press(pilot, "g", "4", "2", "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == 42
         assert app.screen.query_one(ProcessTree).current_number() == 42
         title = pack.by_number(63).title
-        await pilot.press("g", *title[:12].lower(), "enter")
+        await press(pilot, "g", *title[:12].lower(), "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == 63
 
@@ -99,21 +114,21 @@ async def test_search_full_text_and_history(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("slash", *"netcongestie")
+        await press(pilot, "slash", *"netcongestie")
         await pilot.pause(SETTLE)
         first_hit = app.index.search("netcongestie")[0].knooppunt.number
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == first_hit
-        await pilot.press("g", "7", "0", "enter")
+        await press(pilot, "g", "7", "0", "enter")
         await pilot.pause(SETTLE)
-        await pilot.press("left_square_bracket")
+        await press(pilot, "left_square_bracket")
         await pilot.pause(SETTLE)
         assert shown(app) == first_hit
-        await pilot.press("left_square_bracket")
+        await press(pilot, "left_square_bracket")
         await pilot.pause(SETTLE)
         assert shown(app) == 1
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        await press(pilot, "right_square_bracket", "right_square_bracket")
         await pilot.pause(SETTLE)
         assert shown(app) == 70
 
@@ -123,7 +138,7 @@ async def test_status_dialog_saves_to_file(pack, state_file) -> None:
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("s", "3")  # 3 = afgerond
+        await press(pilot, "s", "3")  # 3 = afgerond
         await pilot.pause(SETTLE)
         assert on_disk(state_file, slug)["status"] == "done"
         label = app.screen.query_one(ProcessTree)._knoop_nodes[1].label
@@ -135,10 +150,10 @@ async def test_status_dialog_owner_and_due_date(pack, state_file) -> None:
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("s", "down", "tab", *"Fatima", "tab", *"2027-02-30", "enter")
+        await press(pilot, "s", "down", "tab", *"Fatima", "tab", *"2027-02-30", "enter")
         await pilot.pause(SETTLE)
         assert "Ongeldige datum" in str(app.screen.query_one("#error").render())
-        await pilot.press(*["backspace"] * 2, "2", "8", "enter")
+        await press(pilot, *["backspace"] * 2, "2", "8", "enter")
         await pilot.pause(SETTLE)
         entry = on_disk(state_file, slug)
         assert entry["status"] == "doing" and entry["owner"] == "Fatima" and str(entry["due"]) == "2027-02-28"
@@ -149,7 +164,7 @@ async def test_escape_cancels_status(pack, state_file) -> None:
     before = state_file.read_bytes()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("s", "down", "escape")
+        await press(pilot, "s", "down", "escape")
         await pilot.pause(SETTLE)
         assert isinstance(app.screen, NavigatorScreen)
     assert state_file.read_bytes() == before
@@ -160,7 +175,7 @@ async def test_note_editor_saves_multiline_note(pack, state_file) -> None:
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("n", *"Besluit: eerst", "enter", *"bewonersavond [buurt]", "ctrl+s")
+        await press(pilot, "n", *"Besluit: eerst", "enter", *"bewonersavond [buurt]", "ctrl+s")
         await pilot.pause(SETTLE)
     assert on_disk(state_file, slug)["note"] == "Besluit: eerst\nbewonersavond [buurt]"
 
@@ -169,19 +184,19 @@ async def test_bookmark_toggle_and_bookmarks_list(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("g", "1", "2", "enter")
+        await press(pilot, "g", "1", "2", "enter")
         await pilot.pause(SETTLE)
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause(SETTLE)
         assert on_disk(state_file, pack.by_number(12).slug)["bookmark"] is True
-        await pilot.press("g", "3", "0", "enter")
+        await press(pilot, "g", "3", "0", "enter")
         await pilot.pause(SETTLE)
-        await pilot.press("B")
+        await press(pilot, "B")
         await pilot.pause(SETTLE)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == 12
-        await pilot.press("b")
+        await press(pilot, "b")
         await pilot.pause(SETTLE)
         assert not on_disk(state_file, pack.by_number(12).slug).get("bookmark")
 
@@ -190,9 +205,9 @@ async def test_overview_cell_filters_tree(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("o")
+        await press(pilot, "o")
         await pilot.pause(SETTLE)
-        await pilot.press("down", "right", "enter")  # fase 2, technisch
+        await press(pilot, "down", "right", "enter")  # fase 2, technisch
         await pilot.pause(SETTLE)
         tree = app.screen.query_one(ProcessTree)
         visible = set(tree._knoop_nodes)
@@ -204,14 +219,14 @@ async def test_party_filter(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("p")
+        await press(pilot, "p")
         await pilot.pause(SETTLE)
         ids = list(pack.stakeholders)
-        await pilot.press(*["down"] * (ids.index("netbeheerder") + 1), "enter")
+        await press(pilot, *["down"] * (ids.index("netbeheerder") + 1), "enter")
         await pilot.pause(SETTLE)
         tree = app.screen.query_one(ProcessTree)
         assert set(tree._knoop_nodes) == {k.number for k in pack.knooppunten if "netbeheerder" in k.stakeholders}
-        await pilot.press("p", "enter")  # first option: all parties
+        await press(pilot, "p", "enter")  # first option: all parties
         await pilot.pause(SETTLE)
         assert len(tree._knoop_nodes) == len(pack.knooppunten)
 
@@ -220,13 +235,13 @@ async def test_help_lists_every_command(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("question_mark")
+        await press(pilot, "question_mark")
         await pilot.pause(SETTLE)
         table = app.screen.query_one("#help-table").content
         text = "".join(seg.text for seg in app.console.render(table))
         for c in NAVIGATOR_COMMANDS:
             assert c.nl in text and c.display in text
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, NavigatorScreen)
 
@@ -246,9 +261,9 @@ async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:
     title = pack.by_number(55).title
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("ctrl+p", *f"55. {title[:10]}")
+        await press(pilot, "ctrl+p", *f"55. {title[:10]}")
         await pilot.pause(0.6)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == 55
 
@@ -257,14 +272,14 @@ async def test_outside_change_is_picked_up_without_losing_place(pack, state_file
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("g", "2", "0", "enter")
+        await press(pilot, "g", "2", "0", "enter")
         await pilot.pause(SETTLE)
-        await pilot.press("s")  # a dialog is open while someone else writes
+        await press(pilot, "s")  # a dialog is open while someone else writes
         await pilot.pause(SETTLE)
         StateStore(state_file, pack, user="collega").update(pack.by_number(20).slug, status="stuck", owner="Collega")
         assert await until(pilot, lambda: app.state.entry(pack.by_number(20).slug).status == "stuck", timeout=3.0)
         assert app.screen.__class__.__name__ == "StatusDialog"
-        await pilot.press("escape")
+        await press(pilot, "escape")
         await pilot.pause(SETTLE)
         assert shown(app) == 20
         assert str(app.screen.query_one(ProcessTree)._knoop_nodes[20].label).startswith("✗")
@@ -276,7 +291,7 @@ async def test_missing_state_offers_to_create_it(pack, tmp_path: Path) -> None:
     app = WijkkompasApp(pack, path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press(*"Rozendaal", "tab", *"Leusden", "enter")
+        await press(pilot, *"Rozendaal", "tab", *"Leusden", "enter")
         await pilot.pause(SETTLE)
         assert path.exists()
         assert isinstance(app.screen, NavigatorScreen)
@@ -287,7 +302,7 @@ async def test_quit(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("q")
+        await press(pilot, "q")
         await pilot.pause()
     assert app.return_code == 0
 
@@ -304,9 +319,9 @@ async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("v", "enter")  # first role: gemeente
+        await press(pilot, "v", "enter")  # first role: gemeente
         await pilot.pause()
-        await pilot.press("down", "down", "enter")  # afgerond
+        await press(pilot, "down", "down", "enter")  # afgerond
         await pilot.pause(SETTLE)
     assert on_disk(state_file, slug)["perspectives"] == {"gemeente": "done"}
 
@@ -315,7 +330,7 @@ async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(SETTLE)
-        await pilot.press("r")
+        await press(pilot, "r")
         await pilot.pause(SETTLE)
     report = state_file.with_name("wijkkompas-rapport.md")
     assert report.exists() and "Testwijk" in report.read_text(encoding="utf-8")
@@ -335,7 +350,7 @@ async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> No
         await pilot.press("s")  # no knooppunt chosen: a hint, no dialog
         await pilot.pause()
         assert isinstance(app.screen, NavigatorScreen)
-        await pilot.press("i")
+        await press(pilot, "i")
         await pilot.pause(SETTLE)
         text = "".join(seg.text for seg in app.console.render(app.screen.query_one("#page").content))
         assert "onafhankelijk" in text.lower()
