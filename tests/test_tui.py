@@ -43,6 +43,13 @@ async def until(pilot, condition, timeout: float = 5.0) -> bool:
     return condition()
 
 
+async def started(pilot) -> None:
+    """Wait until the app is up: a focused widget, and on the navigator a page shown."""
+    app = pilot.app
+    await until(pilot, lambda: app.screen.focused is not None and (not isinstance(app.screen, NavigatorScreen) or shown(app) is not None))
+    await pilot.pause()
+
+
 OPENERS = {"g", "slash", "s", "n", "o", "p", "B", "v", "question_mark", "ctrl+p"}
 
 
@@ -76,15 +83,14 @@ def shown(app) -> int | None:
 async def test_starts_on_first_knooppunt_with_project_in_title(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
-        assert shown(app) == 1
+        assert await until(pilot, lambda: shown(app) == 1)
         assert "Testwijk" in str(app.screen.query_one("#title").render())
 
 
 async def test_cursor_keys_move_and_page_follows(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         tree = app.screen.query_one(ProcessTree)
         start = tree.cursor_line
         await press(pilot, "j", "j", "down")
@@ -99,7 +105,7 @@ async def test_cursor_keys_move_and_page_follows(pack, state_file) -> None:
 async def test_goto_by_number_and_by_title(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "g", "4", "2", "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == 42
@@ -113,7 +119,7 @@ async def test_goto_by_number_and_by_title(pack, state_file) -> None:
 async def test_search_full_text_and_history(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "slash", *"netcongestie")
         await pilot.pause(SETTLE)
         first_hit = app.index.search("netcongestie")[0].knooppunt.number
@@ -137,7 +143,7 @@ async def test_status_dialog_saves_to_file(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "s", "3")  # 3 = afgerond
         await pilot.pause(SETTLE)
         assert on_disk(state_file, slug)["status"] == "done"
@@ -149,7 +155,7 @@ async def test_status_dialog_owner_and_due_date(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "s", "down", "tab", *"Fatima", "tab", *"2027-02-30", "enter")
         await pilot.pause(SETTLE)
         assert "Ongeldige datum" in str(app.screen.query_one("#error").render())
@@ -163,7 +169,7 @@ async def test_escape_cancels_status(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     before = state_file.read_bytes()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "s", "down", "escape")
         await pilot.pause(SETTLE)
         assert isinstance(app.screen, NavigatorScreen)
@@ -174,7 +180,7 @@ async def test_note_editor_saves_multiline_note(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "n", *"Besluit: eerst", "enter", *"bewonersavond [buurt]", "ctrl+s")
         await pilot.pause(SETTLE)
     assert on_disk(state_file, slug)["note"] == "Besluit: eerst\nbewonersavond [buurt]"
@@ -183,7 +189,7 @@ async def test_note_editor_saves_multiline_note(pack, state_file) -> None:
 async def test_bookmark_toggle_and_bookmarks_list(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "g", "1", "2", "enter")
         await pilot.pause(SETTLE)
         await press(pilot, "b")
@@ -204,7 +210,7 @@ async def test_bookmark_toggle_and_bookmarks_list(pack, state_file) -> None:
 async def test_overview_cell_filters_tree(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "o")
         await pilot.pause(SETTLE)
         await press(pilot, "down", "right", "enter")  # fase 2, technisch
@@ -218,7 +224,7 @@ async def test_overview_cell_filters_tree(pack, state_file) -> None:
 async def test_party_filter(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "p")
         await pilot.pause(SETTLE)
         ids = list(pack.stakeholders)
@@ -234,7 +240,7 @@ async def test_party_filter(pack, state_file) -> None:
 async def test_help_lists_every_command(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "question_mark")
         await pilot.pause(SETTLE)
         table = app.screen.query_one("#help-table").content
@@ -249,7 +255,7 @@ async def test_help_lists_every_command(pack, state_file) -> None:
 async def test_footer_and_bindings_come_from_the_same_declarations(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         ids = {active.binding.id for active in app.active_bindings.values()}
         assert {c.id for c in NAVIGATOR_COMMANDS} <= ids
         footer = {key.description for key in app.screen.query("FooterKey")}
@@ -260,7 +266,7 @@ async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     title = pack.by_number(55).title
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "ctrl+p", *f"55. {title[:10]}")
         await pilot.pause(0.6)
         await press(pilot, "enter")
@@ -271,7 +277,7 @@ async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:
 async def test_outside_change_is_picked_up_without_losing_place(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "g", "2", "0", "enter")
         await pilot.pause(SETTLE)
         await press(pilot, "s")  # a dialog is open while someone else writes
@@ -290,7 +296,7 @@ async def test_missing_state_offers_to_create_it(pack, tmp_path: Path) -> None:
     path = tmp_path / "nieuw.yaml"
     app = WijkkompasApp(pack, path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, *"Rozendaal", "tab", *"Leusden", "enter")
         await pilot.pause(SETTLE)
         assert path.exists()
@@ -301,7 +307,7 @@ async def test_missing_state_offers_to_create_it(pack, tmp_path: Path) -> None:
 async def test_quit(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "q")
         await pilot.pause()
     assert app.return_code == 0
@@ -318,7 +324,7 @@ async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     slug = pack.by_number(1).slug
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "v", "enter")  # first role: gemeente
         await pilot.pause()
         await press(pilot, "down", "down", "enter")  # afgerond
@@ -329,7 +335,7 @@ async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
 async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         await press(pilot, "r")
         await pilot.pause(SETTLE)
     report = state_file.with_name("wijkkompas-rapport.md")
@@ -339,7 +345,7 @@ async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
 async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(SETTLE)
+        await started(pilot)
         tree = app.screen.query_one(ProcessTree)
         tree.move_cursor(tree._group_nodes[(2, "")])
         await pilot.pause(SETTLE)
