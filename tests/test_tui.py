@@ -326,9 +326,9 @@ async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await press(pilot, "v", "enter")  # first role: gemeente
-        await pilot.pause()
+        assert await until(pilot, lambda: getattr(app.screen.focused, "id", None) == "statuses")
         await press(pilot, "down", "down", "enter")  # afgerond
-        await pilot.pause(SETTLE)
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
     assert on_disk(state_file, slug)["perspectives"] == {"gemeente": "done"}
 
 
