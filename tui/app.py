@@ -17,7 +17,7 @@ from compass.model import Knooppunt, ProcessPack
 from compass.problems import InvalidInput, ProblemsError
 from compass.search import SearchIndex
 
-from .commands import PALETTE_KEY, load_keymap
+from .commands import load_keymap
 from .i18n import t
 from .palette import PaletteProvider
 
@@ -190,15 +190,10 @@ class WijkkompasApp(App):
             self._state_changed()
 
     def _state_changed(self) -> None:
-        screen = self.screen_stack[1] if len(self.screen_stack) > 1 else None
-        from .screens.navigator import NavigatorScreen
-
-        for s in self.screen_stack:
-            if isinstance(s, NavigatorScreen):
-                s.refresh_state()
-            elif hasattr(s, "refresh_state"):
-                s.refresh_state()
-        del screen
+        """Every open screen that shows project state (navigator, overview) redraws it."""
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_state"):
+                screen.refresh_state()
 
     # --- hooks for workshop and reports ---------------------------------------------
 
@@ -244,10 +239,3 @@ class WijkkompasApp(App):
             self.notify(str(exc), severity="error", timeout=8)
             return
         self.notify(t("report.written", path=str(path)), timeout=6)
-
-    def help_keys(self) -> list[tuple[str, str]]:
-        from .commands import NAVIGATOR_COMMANDS
-
-        keys = self.screen.active_bindings if False else {}
-        del keys
-        return [(c.display, c.help) for c in (*NAVIGATOR_COMMANDS, PALETTE_KEY)]

@@ -121,10 +121,6 @@ class ProcessTree(Tree[NodeRef]):
         label.append(k.title)  # plain text: no markup is interpreted
         return label
 
-    def update_knooppunt(self, k: Knooppunt) -> None:
-        """One knooppunt changed: refresh its label and its groups' counts."""
-        self.refresh_labels()
-
     # --- moving ----------------------------------------------------------------
 
     def select_knooppunt(self, number: int) -> bool:
