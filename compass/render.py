@@ -1,32 +1,44 @@
-"""Knooppunt pages as Markdown text: the one rendering shared by `show`, reports and the app."""
+"""A knooppunt's page, section by section: the one definition shared by `show` and the app."""
 
 from __future__ import annotations
 
 from .model import TRACK_LABELS, Knooppunt, ProcessPack
 
 
-def page_markdown(pack: ProcessPack, k: Knooppunt, *, heading: bool = True, see_also: bool = True) -> str:
-    """The full detail page of a knooppunt as Markdown."""
-    phase = pack.phase(k.phase)
-    parts: list[str] = []
-    if heading:
-        parts.append(f"# {k.number}. {k.title}")
-    parts.append(
-        f"**Fase {k.phase}{': ' + phase.title if phase else ''}** · "
-        f"**Spoor:** {TRACK_LABELS[k.track]}  \n"
-        f"**Betrokken partijen:** {', '.join(pack.stakeholders.get(s, s) for s in k.stakeholders)}"
+def page_sections(k: Knooppunt) -> list[tuple[str, str]]:
+    """(heading, Markdown body) of every non-empty section, in page order."""
+    sections = (
+        ("Doel", k.doel),
+        ("Aanpak", k.aanpak),
+        ("Tips", "\n".join(f"- {tip}" for tip in k.tips)),
+        ("Bronnen", "\n".join(f"- {b}" for b in k.bronnen)),
+        ("Uit de praktijk", k.praktijk),
     )
-    for flag in k.flags:
-        parts.append(f"> {pack.flags.get(flag, flag)}")
-    parts.append("## Doel\n\n" + k.doel)
-    parts.append("## Aanpak\n\n" + k.aanpak)
-    parts.append("## Tips\n\n" + "\n".join(f"- {t}" for t in k.tips))
-    parts.append("## Bronnen\n\n" + "\n".join(f"- {b}" for b in k.bronnen))
-    if k.praktijk.strip():
-        parts.append("## Uit de praktijk\n\n" + k.praktijk)
+    return [(title, body) for title, body in sections if body.strip()]
+
+
+def phase_line(pack: ProcessPack, k: Knooppunt) -> str:
+    """`Fase 3: Strategieën bepalen`."""
+    phase = pack.phase(k.phase)
+    return f"Fase {k.phase}" + (f": {phase.title}" if phase else "")
+
+
+def party_names(pack: ProcessPack, k: Knooppunt) -> str:
+    return ", ".join(pack.stakeholders.get(s, s) for s in k.stakeholders)
+
+
+def page_markdown(pack: ProcessPack, k: Knooppunt) -> str:
+    """The full detail page of a knooppunt as Markdown, with links both ways at the end."""
+    parts = [
+        f"# {k.number}. {k.title}",
+        f"**{phase_line(pack, k)}** · **Spoor:** {TRACK_LABELS[k.track]}  \n"
+        f"**Betrokken partijen:** {party_names(pack, k)}",
+    ]
+    parts += [f"> {pack.flags.get(flag, flag)}" for flag in k.flags]
+    parts += [f"## {title}\n\n{body}" for title, body in page_sections(k)]
     links = pack.links_of(k)
     back = [o for o in pack.linked_from(k) if o not in links]
-    if see_also and (links or back):
+    if links or back:
         lines = [f"- {t.number}. {t.title} (fase {t.phase})" for t in links]
         lines += [f"- {t.number}. {t.title} (fase {t.phase}, verwijst hierheen)" for t in back]
         parts.append("## Zie ook\n\n" + "\n".join(lines))

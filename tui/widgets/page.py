@@ -13,6 +13,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from compass.model import TRACK_LABELS, Knooppunt, ProcessPack
+from compass.render import page_sections, party_names, phase_line
 
 HEADING = "bold dark_orange"
 
@@ -26,30 +27,18 @@ def _body(markdown: str) -> RenderableType:
 
 
 def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
-    """Phase, spoor and parties, flags, then Doel, Aanpak, Tips, Bronnen and Uit de praktijk."""
-    phase = pack.phase(k.phase)
+    """Phase, spoor and parties, flags, then the page's sections (as `wijkkompas show` has them)."""
     meta = Text()
-    meta.append(f"Fase {k.phase}", style="bold")
-    if phase is not None:
-        meta.append(f": {phase.title}", style="bold")
+    meta.append(phase_line(pack, k), style="bold")
     meta.append("  ·  Spoor: ", style="bold")
     meta.append(TRACK_LABELS[k.track])
     meta.append("\nBetrokken partijen: ", style="bold")
-    meta.append(", ".join(pack.stakeholders.get(s, s) for s in k.stakeholders))
+    meta.append(party_names(pack, k))
     parts: list[RenderableType] = [Padding(meta, (0, 0, 1, 0))]
     for flag in k.flags:
         parts.append(Padding(Text(f"⚠ {pack.flags.get(flag, flag)}", style="bold yellow"), (0, 0, 1, 0)))
-    sections = (
-        ("Doel", k.doel),
-        ("Aanpak", k.aanpak),
-        ("Tips", "\n".join(f"- {tip}" for tip in k.tips)),
-        ("Bronnen", "\n".join(f"- {b}" for b in k.bronnen)),
-        ("Uit de praktijk", k.praktijk),
-    )
-    for title, body in sections:
-        if body.strip():
-            parts.append(_heading(title))
-            parts.append(_body(body))
+    for title, body in page_sections(k):
+        parts += [_heading(title), _body(body)]
     return Group(*parts)
 
 
