@@ -163,6 +163,24 @@ def _replace_with_map(m: CommentedMap, key: Any, new: CommentedMap) -> None:
         _put_trailer(leaf[0], leaf[1], _Trailer(after=trailer.after))
 
 
+def _block_map(m: CommentedMap, key: Any, add: Callable[[CommentedMap], None], initial: dict[str, Any] | None = None) -> CommentedMap:
+    """The mapping under `key` in block style; made from `initial` when there is none.
+
+    A key with a null or scalar value is replaced in place; a missing key is added by `add`.
+    """
+    value = m.get(key)
+    if isinstance(value, CommentedMap):
+        if value.fa.flow_style():
+            value.fa.set_block_style()
+        return value
+    new = CommentedMap(initial or {})
+    if key in m:
+        _replace_with_map(m, key, new)
+    else:
+        add(new)
+    return new
+
+
 def _new_entry() -> CommentedMap:
     e = CommentedMap()
     for key in ENTRY_TEMPLATE:
@@ -181,15 +199,7 @@ def _child_indent(m: CommentedMap, default: str) -> str:
 
 def _entry_map(doc: CommentedMap, pack: ProcessPack, k: Knooppunt, indent: int) -> CommentedMap:
     """The mapping for knooppunt `k`, created in process order (with its title comment) if absent."""
-    km = doc.get("knooppunten")
-    if not isinstance(km, CommentedMap):
-        km = CommentedMap()
-        if "knooppunten" in doc:
-            _replace_with_map(doc, "knooppunten", km)
-        else:
-            doc["knooppunten"] = km
-    if km.fa.flow_style():
-        km.fa.set_block_style()
+    km = _block_map(doc, "knooppunten", lambda new: doc.__setitem__("knooppunten", new))
     value = km.get(k.slug)
     if isinstance(value, CommentedMap):
         if value.fa.flow_style():
@@ -306,18 +316,11 @@ def apply_entry(doc: CommentedMap, pack: ProcessPack, state: ProjectState, inden
         else:
             _set_scalar(m, key, v)
     if roles:
-        persp = m.get("perspectives")
-        if isinstance(persp, CommentedMap):
-            if persp.fa.flow_style():
-                persp.fa.set_block_style()
+        existing = isinstance(m.get("perspectives"), CommentedMap)
+        persp = _block_map(m, "perspectives", lambda new: _add_key(m, "perspectives", new), initial=roles)
+        if existing:
             for role, s in roles.items():
                 _set_scalar(persp, role, s)
-        else:
-            persp = CommentedMap(roles)
-            if "perspectives" in m:
-                _replace_with_map(m, "perspectives", persp)
-            else:
-                _add_key(m, "perspectives", persp)
     _set_scalar(m, "updated", _timestamp_scalar(clock()))
     if user or "by" in m:
         _set_scalar(m, "by", _text_scalar(user))
@@ -329,13 +332,7 @@ def apply_project(doc: CommentedMap, state: ProjectState, values: dict[str, Any]
     todo = {key: v for key, v in values.items() if getattr(state.project, key) != v}
     if not todo:
         return False
-    p = doc.get("project")
-    if not isinstance(p, CommentedMap):
-        p = CommentedMap()
-        if "project" in doc:
-            _replace_with_map(doc, "project", p)
-        else:
-            doc.insert(1 if "schema" in doc else 0, "project", p)
+    p = _block_map(doc, "project", lambda new: doc.insert(1 if "schema" in doc else 0, "project", new))
     for key, v in todo.items():
         _set_scalar(p, key, v if key == "started" else _text_scalar(v))
     return True
