@@ -2,18 +2,21 @@
 
 One Static holding this is a fraction of the cost of Textual's Markdown widget
 (one widget instead of ~65), which matters on every jump and in a room of 25
-sessions. Section bodies are still Markdown (lists, emphasis) rendered by Rich.
+sessions. Section bodies are the small Markdown subset our pages use (paragraphs,
+lists, emphasis), rendered straight to Rich by `markup`, so that the start path
+does not import rich.markdown (markdown_it, pygments).
 """
 
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.text import Text
 
 from compass.model import TRACK_LABELS, Knooppunt, ProcessPack
 from compass.render import page_sections, party_names, phase_line
+
+from .markup import render_markdown
 
 HEADING = "bold dark_orange"
 
@@ -23,7 +26,7 @@ def _heading(title: str) -> Text:
 
 
 def _body(markdown: str) -> RenderableType:
-    return Padding(Markdown(markdown, hyperlinks=False), (0, 0, 1, 0))
+    return Padding(render_markdown(markdown), (0, 0, 1, 0))
 
 
 def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
