@@ -2,27 +2,22 @@
 
 All problems are collected and reported as `FILE:LINE:COL: message`. A valid pack
 is cached as JSON in the user's cache directory, keyed by the files' sizes and
-modification times, because loading is on the start-up path of every command.
+modification times, because loading is on the start-up path of every command. A
+cache hit needs neither pydantic nor ruamel: reading and checking the files
+(`pack_load.py`) happens only when a file changed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import json
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from .cachedir import cache_dir, write_cache_file
+from .model import ProcessPack
+from .problems import Problem, ProblemsError
 
-from .model import TRACKS, Knooppunt, Phase, ProcessPack, Track, TrackPage
-from .pagefile import PageFile, bullets, read_page
-from .pack_rules import check_duplicate_text, check_pack_rules
-from .problems import Problem, ProblemsError, yaml_error_problem, yaml_position
-
-CACHE_VERSION = "1"
-KNOOPPUNT_SECTIONS = {"Doel": "doel", "Aanpak": "aanpak", "Tips": "tips", "Bronnen": "bronnen", "Uit de praktijk": "praktijk"}
-PHASE_SECTIONS = {"Doel": "doel", "Divergeren en convergeren": "divergeren", "Producten": "producten"}
-SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CACHE_VERSION = "2"
 
 
 def bundled_pack_dir() -> Path:
@@ -30,88 +25,6 @@ def bundled_pack_dir() -> Path:
     here = Path(__file__).resolve().parent
     installed = here / "data"
     return installed if installed.is_dir() else here.parent / "data"
-
-
-# --- the shapes of the files (pydantic at the edge) -------------------------------
-
-
-class _Edge(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PackMeta(_Edge):
-    schema_: int = Field(alias="schema")
-    title: str = Field(min_length=1)
-    language: str = "nl"
-    policy_date: Any = None
-    stakeholders: dict[str, str] = Field(min_length=1)
-    flags: dict[str, str] = {}
-
-
-class KnooppuntHead(_Edge):
-    number: int = Field(ge=1)
-    slug: str = Field(pattern=SLUG_RE)
-    title: str = Field(min_length=1)
-    phase: int = Field(ge=1, le=6)
-    track: Track
-    stakeholders: list[str] = Field(min_length=1)
-    flags: list[str] = []
-    links: list[str] = []
-
-    @field_validator("stakeholders", "flags", "links", mode="before")
-    @classmethod
-    def _none_is_empty(cls, v: Any) -> Any:
-        return [] if v is None else v
-
-
-class PhaseHead(_Edge):
-    number: int = Field(ge=1, le=6)
-    slug: str = Field(pattern=SLUG_RE)
-    title: str = Field(min_length=1)
-    dominant_track: Track
-
-
-class TrackHead(_Edge):
-    id: Track
-    title: str = Field(min_length=1)
-
-
-class AboutHead(_Edge):
-    title: str = Field(min_length=1)
-
-
-def _pydantic_problems(path: str, meta: Any, exc: ValidationError, line_offset: int) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        pos = yaml_position(meta, loc)
-        where = ".".join(str(p) for p in loc) or "voorwerk"
-        msg = _dutch_error(err)
-        if pos is None:
-            out.append(Problem(path, line_offset, 1, f"{where}: {msg}"))
-        else:
-            out.append(Problem(path, pos[0] + line_offset - 1, pos[1], f"{where}: {msg}"))
-    return out
-
-
-def _dutch_error(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    if kind == "missing":
-        return "ontbreekt"
-    if kind == "extra_forbidden":
-        return "onbekende sleutel"
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"ongeldige waarde {err.get('input')!r}; verwacht {expected}"
-    if kind == "string_pattern_mismatch":
-        return f"ongeldige slug {err.get('input')!r}: alleen kleine letters, cijfers en '-'"
-    if kind in ("int_parsing", "int_type"):
-        return f"verwacht een geheel getal, niet {err.get('input')!r}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"waarde {err.get('input')!r} valt buiten het toegestane bereik"
-    if kind == "too_short":
-        return "mag niet leeg zijn"
-    return err.get("msg", kind)
 
 
 # --- loading ---------------------------------------------------------------------
@@ -138,15 +51,8 @@ def _fingerprint(root: Path, files: list[Path]) -> str:
 
 
 def _cache_path(key: str) -> Path | None:
-    base = os.environ.get("WIJKKOMPAS_CACHE_DIR")
-    if base is None:
-        try:
-            from platformdirs import user_cache_dir
-
-            base = user_cache_dir("wijkkompas", appauthor=False)
-        except Exception:  # pragma: no cover - no home directory
-            return None
-    return Path(base) / f"pack-{key}.json"
+    base = cache_dir()
+    return base / f"pack-{key}.json" if base is not None else None
 
 
 def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> ProcessPack:
@@ -158,200 +64,12 @@ def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> Proc
     cache = _cache_path(_fingerprint(root_path, files)) if use_cache else None
     if cache is not None and cache.is_file():
         try:
-            return ProcessPack.model_validate_json(cache.read_bytes())
-        except (OSError, ValueError):
+            return ProcessPack.from_json(json.loads(cache.read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError):
             pass
-    pack = _load_uncached(root_path)
+    from .pack_load import load_uncached
+
+    pack = load_uncached(root_path)
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(pack.model_dump_json(), encoding="utf-8")
-            os.replace(tmp, cache)
-        except OSError:
-            pass
+        write_cache_file(cache, json.dumps(pack.to_json(), ensure_ascii=False))
     return pack
-
-
-def _rel(root: Path, p: Path) -> str:
-    try:
-        return str(p.relative_to(Path.cwd()))
-    except ValueError:
-        return str(p)
-
-
-def _load_uncached(root: Path) -> ProcessPack:
-    problems: list[Problem] = []
-    meta = _load_meta(root, problems)
-    phases = _load_phases(root, problems)
-    tracks = _load_tracks(root, problems)
-    about = _load_about(root, problems)
-    knooppunten = _load_knooppunten(root, problems)
-    if meta is not None:
-        problems.extend(check_pack_rules(meta, phases, knooppunten))
-    problems.extend(check_duplicate_text(knooppunten))
-    if problems or meta is None:
-        raise ProblemsError(problems)
-    return ProcessPack(
-        title=meta.title,
-        policy_date=meta.policy_date,
-        stakeholders=meta.stakeholders,
-        flags=meta.flags,
-        phases=tuple(p for p, _ in sorted(phases, key=lambda x: x[0].number)),
-        tracks=tuple(sorted(tracks, key=lambda t: TRACKS.index(t.id))),
-        knooppunten=tuple(k for k, _ in sorted(knooppunten, key=lambda x: x[0].number)),
-        about=about,
-        root=str(root),
-    )
-
-
-def _read(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(str(path), None, None, "geen geldige UTF-8-tekst"))
-    except OSError as exc:
-        problems.append(Problem(str(path), None, None, f"kan niet lezen: {exc.strerror or exc}"))
-    return None
-
-
-def _load_meta(root: Path, problems: list[Problem]) -> PackMeta | None:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    path = root / "pack.yaml"
-    name = _rel(root, path)
-    if not path.is_file():
-        problems.append(Problem(name, None, None, "pack.yaml ontbreekt"))
-        return None
-    text = _read(path, problems)
-    if text is None:
-        return None
-    try:
-        y = YAML(typ="rt")
-        y.allow_duplicate_keys = False
-        doc = y.load(text)
-    except YAMLError as exc:
-        problems.append(yaml_error_problem(name, exc))
-        return None
-    if not isinstance(doc, dict):
-        problems.append(Problem(name, 1, 1, "pack.yaml moet een mapping zijn"))
-        return None
-    try:
-        meta = PackMeta.model_validate(dict(doc))
-    except ValidationError as exc:
-        problems.extend(_pydantic_problems(name, doc, exc, 1))
-        return None
-    if meta.schema_ != 1:
-        problems.append(Problem(name, 1, 1, f"onbekende schema-versie {meta.schema_}; deze versie van wijkkompas kent schema 1"))
-        return None
-    return meta
-
-
-def _section_text(page: PageFile, name: str) -> str:
-    s = page.sections.get(name)
-    return s.text if s else ""
-
-
-def _check_sections(page: PageFile, allowed: dict[str, str], required: tuple[str, ...], problems: list[Problem]) -> None:
-    order = list(allowed)
-    last = -1
-    for title, sec in page.sections.items():
-        if title not in allowed:
-            problems.append(Problem(page.path, sec.line, 1, f"onbekende sectie '{title}'; verwacht: {', '.join(order)}"))
-            continue
-        idx = order.index(title)
-        if idx < last:
-            problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' staat niet op zijn plaats; volgorde: {', '.join(order)}"))
-        last = max(last, idx)
-    for title in required:
-        sec = page.sections.get(title)
-        if sec is None:
-            problems.append(Problem(page.path, page.body_line, 1, f"sectie '## {title}' ontbreekt"))
-        elif not sec.text.strip() or sec.text.strip() == "TODO":
-            problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' is leeg"))
-
-
-def _read_head(root: Path, path: Path, head_model: type[BaseModel], problems: list[Problem], *, free_body: bool = False) -> tuple[PageFile, Any, str] | None:
-    """Read one page and validate its front matter; None (with problems) when unusable."""
-    name = _rel(root, path)
-    text = _read(path, problems)
-    page = read_page(name, text, problems, free_body=free_body) if text is not None else None
-    if page is None:
-        return None
-    try:
-        head = head_model.model_validate(dict(page.meta))
-    except ValidationError as exc:
-        problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
-        return None
-    return page, head, text  # type: ignore[return-value]
-
-
-def _free_body(text: str, page: PageFile) -> str:
-    return text.split("\n", page.body_line - 1)[-1].strip()
-
-
-def _load_phases(root: Path, problems: list[Problem]) -> list[tuple[Phase, str]]:
-    out = []
-    for path in sorted((root / "fasen").glob("*.md")):
-        read = _read_head(root, path, PhaseHead, problems)
-        if read is None:
-            continue
-        page, head, _ = read
-        name = page.path
-        _check_sections(page, PHASE_SECTIONS, ("Doel", "Divergeren en convergeren", "Producten"), problems)
-        producten = bullets(name, page.sections["Producten"], problems) if "Producten" in page.sections else []
-        out.append((Phase(**head.model_dump(), doel=_section_text(page, "Doel"),
-                          divergeren=_section_text(page, "Divergeren en convergeren"),
-                          producten=tuple(producten)), name))
-    return out
-
-
-def _load_tracks(root: Path, problems: list[Problem]) -> list[TrackPage]:
-    out = []
-    for path in sorted((root / "sporen").glob("*.md")):
-        read = _read_head(root, path, TrackHead, problems, free_body=True)
-        if read is None:
-            continue
-        page, head, text = read
-        body = _free_body(text, page)
-        out.append(TrackPage(id=head.id, title=head.title, body=body))
-    return out
-
-
-def _load_about(root: Path, problems: list[Problem]) -> str:
-    path = root / "over.md"
-    if not path.is_file():
-        return ""
-    read = _read_head(root, path, AboutHead, problems, free_body=True)
-    if read is None:
-        return ""
-    page, _, text = read
-    return _free_body(text, page)
-
-
-def _load_knooppunten(root: Path, problems: list[Problem]) -> list[tuple[Knooppunt, PageFile]]:
-    out = []
-    for path in sorted((root / "knooppunten").rglob("*.md")):
-        read = _read_head(root, path, KnooppuntHead, problems)
-        if read is None:
-            continue
-        page, head, _ = read
-        name = page.path
-        _check_sections(page, KNOOPPUNT_SECTIONS, ("Doel", "Aanpak", "Tips", "Bronnen"), problems)
-        tips = bullets(name, page.sections["Tips"], problems) if "Tips" in page.sections else []
-        bronnen = bullets(name, page.sections["Bronnen"], problems) if "Bronnen" in page.sections else []
-        k = Knooppunt(
-            **head.model_dump(exclude={"stakeholders", "flags", "links"}),
-            stakeholders=tuple(head.stakeholders),
-            flags=tuple(head.flags),
-            links=tuple(head.links),
-            doel=_section_text(page, "Doel"),
-            aanpak=_section_text(page, "Aanpak"),
-            tips=tuple(tips),
-            bronnen=tuple(bronnen),
-            praktijk=_section_text(page, "Uit de praktijk"),
-            source=name,
-        )
-        out.append((k, page))
-    return out

@@ -54,21 +54,12 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from ruamel.yaml.comments import CommentedMap
-
+from . import state_cache
 from .durable import _temp_prefix, _unlink, _writable, lock_path, write_atomic
 from .model import Knooppunt, ProcessPack, Status
 from .problems import InvalidInput, Problem, ProblemsError
-from .state_check import _Parsed, _parse, _parse_text, load_state, validate_state
-from .state_fast import fast_update
-from .state_edit import (
-    apply_entry,
-    apply_project,
-    _same_document,
-    _splice,
-)
 from .state_models import (
     FINISHED,  # noqa: F401  (public, re-exported)
     LOCK_TIMEOUT,
@@ -86,8 +77,28 @@ from .state_models import (
     normalize_line,
     normalize_note,
 )
-from .state_new import create_state, demo_copy, render_new
-from .state_read import _dump, _read, _Source, _yaml
+from .state_source import _Parsed, _read, _Source
+
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+
+    from .state_check import load_state, validate_state
+    from .state_new import create_state, demo_copy, render_new
+
+# The parts that need the YAML library are imported when first used: opening a file
+# whose parse is cached (`state_cache`) then never loads ruamel (~15 ms, ~2 MiB).
+_LAZY = {"load_state": "state_check", "validate_state": "state_check",
+         "create_state": "state_new", "demo_copy": "state_new", "render_new": "state_new"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __package__), name)
+
 
 # --- the store ------------------------------------------------------------------------------
 
@@ -152,16 +163,37 @@ class StateStore:
         return Path(os.path.realpath(self.path))
 
     def load(self) -> ProjectState:
-        """Read and validate the file; raises ProblemsError with every problem."""
+        """Read and validate the file; raises ProblemsError with every problem.
+
+        Bytes that were loaded cleanly before come from `compass.state_cache` without a
+        parse (the start of every session pays for it otherwise); new bytes are parsed
+        and remembered for the next time.
+        """
         fp = _fingerprint(self.path)
         try:
-            parsed = _parse(self.path, self.pack, self.name)
+            source = _read(self.path, self.name)
+            hit = state_cache.lookup(self.real_path, source.raw, self.pack)
+            if hit is not None:
+                parsed = _Parsed(source, None, *hit)
+            else:
+                from .state_check import _parse_text
+
+                parsed = _parse_text(source, self.pack, self.name)
+                self._keep(parsed)
         except ProblemsError as exc:
             self.problems = exc.problems
             self._remember(fp, None)
             raise
         self._accept(parsed, fp)
         return parsed.state
+
+    def keep_for_next_start(self) -> None:
+        """Remember the current clean parse (after this session's saves) so the next load skips parsing."""
+        if self._cache is not None and not self.problems:
+            self._keep(self._cache)
+
+    def _keep(self, parsed: _Parsed) -> None:
+        state_cache.remember(self.real_path, parsed.source.raw, self.pack, parsed.state, parsed.indent, parsed.index)
 
     def poll(self) -> ProjectState | None:
         """The newly loaded state when the file changed since the last load/save, else None.
@@ -181,6 +213,8 @@ class StateStore:
         if hashlib.sha256(source.raw).digest() == self._digest:  # touched, or re-checked: same bytes
             self._fingerprint, self._loaded_at = fp, time.time()
             return None
+        from .state_check import _parse_text
+
         try:
             parsed = _parse_text(source, self.pack, self.name)
         except ProblemsError as exc:
@@ -278,14 +312,20 @@ class StateStore:
             return False
         if not self.fast_saves:
             return None
+        from .state_fast import fast_update
+
         return fast_update(parsed, self.pack, self.name, k.slug, todo, self.clock(), self.user)
 
     def _apply(self, doc: CommentedMap, state: ProjectState, indent: int, k: Knooppunt, values: dict[str, Any],
                perspectives: dict[str, Status]) -> bool:
+        from .state_edit import apply_entry
+
         return apply_entry(doc, self.pack, state, indent, k, values, perspectives, self.clock, self.user)
 
     @staticmethod
     def _apply_project(doc: CommentedMap, state: ProjectState, values: dict[str, Any]) -> bool:
+        from .state_edit import apply_project
+
         return apply_project(doc, state, values)
 
     def _transact(self, mutate: Callable[[CommentedMap, ProjectState, int], bool],
@@ -305,6 +345,10 @@ class StateStore:
         if not _writable(real):
             raise InvalidInput(f"{self.name}: kan niet opslaan: het bestand is alleen-lezen")
         from filelock import FileLock, Timeout  # imported on the first save: it costs ~30 ms at start-up
+
+        from .state_check import _parse_text
+        from .state_edit import _same_document, _splice
+        from .state_read import _dump, _yaml
 
         lock = FileLock(str(lock_path(real)), timeout=self.lock_timeout)
         try:
@@ -359,6 +403,8 @@ class StateStore:
         if cache is not None and cache.source.raw == source.raw:
             return cache
         self._cache = None
+        from .state_check import _parse_text
+
         return _parse_text(source, self.pack, self.name)
 
     def _write(self, real: Path, parsed: _Parsed) -> ProjectState:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ from ruamel.yaml.comments import CommentedMap
 from .model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, parse_status
 from .problems import Problem, ProblemsError
 from .state_models import SCHEMA, Entry, ProjectInfo, ProjectState
-from .state_index import LineIndex, build_index
-from .state_read import _BadDate, _load_doc, _read, _Source, _guess_indent
+from .state_marks import build_index
+from .state_read import _BadDate, _load_doc
+from .state_source import _guess_indent, _Parsed, _read, _Source
 
 
 class _Checker:
@@ -224,23 +224,6 @@ class _Checker:
         hint = f"bedoel je '{close[0]}'?" if close else "zie 'wijkkompas list' voor de slugs"
         self.add(self.kpos(km, key), f"onbekend knooppunt '{key}'; {hint}")
         return None
-
-
-@dataclass
-class _Parsed:
-    """A checked file: its bytes, its state, and what a next save can reuse.
-
-    `doc` is the ruamel document of exactly these bytes, or None after a fast save
-    (which changes the text, not the document); `index` is where each knooppunt's
-    lines are (`compass.state_index`), None when the file has no usable layout.
-    The store keeps the last one and never changes it in place.
-    """
-
-    source: _Source
-    doc: CommentedMap | None
-    state: ProjectState
-    indent: int = 2
-    index: LineIndex | None = None
 
 
 def _parse(path: Path, pack: ProcessPack, name: str) -> _Parsed:

@@ -24,16 +24,19 @@ it was. Tests compare this path's bytes with the general path's bytes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
 from .model import ProcessPack
 from .problems import ProblemsError
-from .state_check import _Checker, _Parsed
-from .state_index import EntrySpan, _entry
+from .state_check import _Checker
+from .state_index import EntrySpan
+from .state_marks import _entry
 from .state_models import Entry, _note_scalar, _text_scalar, _timestamp_scalar
-from .state_read import _dump, _load_doc, _Source, _yaml
+from .state_read import _dump, _load_doc, _yaml
+from .state_source import _Parsed, _Source
 
 FAST_FIELDS = frozenset({"status", "owner", "due", "bookmark", "note"})
 
@@ -137,7 +140,7 @@ def fast_update(parsed: _Parsed, pack: ProcessPack, name: str, slug: str, todo: 
         if _block_swallows(lines, start + span.length, ci):
             return None
     text = "\n".join(lines[:start] + new + lines[start + span.length:])
-    state = parsed.state.model_copy(update={"entries": {**parsed.state.entries, slug: entry}})
+    state = replace(parsed.state, entries={**parsed.state.entries, slug: entry})
     source = _Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
     return _Parsed(source, None, state, parsed.indent, index.moved(slug, new_span, len(new) - span.length))
 
@@ -147,7 +150,7 @@ def _expected(parsed: _Parsed, slug: str, todo: dict[str, Any], items: dict[str,
     update["updated"] = _plain_datetime(items["updated"])
     if "by" in items:
         update["by"] = str(items["by"])
-    return parsed.state.entry(slug).model_copy(update=update)
+    return replace(parsed.state.entry(slug), **update)
 
 
 def _plain_datetime(t: dt.datetime) -> dt.datetime:

@@ -11,15 +11,15 @@ import datetime as dt
 import getpass
 import os
 import re
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.scalarstring import LiteralScalarString, PlainScalarString, ScalarString, SingleQuotedScalarString
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from .model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, Track, parse_status
 from .problems import InvalidInput
+
+if TYPE_CHECKING:
+    from ruamel.yaml.scalarstring import ScalarString
 
 SCHEMA = 1
 LOCK_TIMEOUT = 10.0
@@ -32,14 +32,11 @@ FINISHED: frozenset[str] = frozenset({"done", "skipped"})
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-# --- the models (pydantic at the edge) ---------------------------------------------
+# --- the models: plain and immutable; `state_check` makes them only from a checked file
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class ProjectInfo(_Model):
+@dataclass(frozen=True)
+class ProjectInfo:
     """Who the file is about: the project, its gemeente and wijk, and when it started."""
 
     name: str
@@ -48,7 +45,8 @@ class ProjectInfo(_Model):
     started: dt.date | None = None
 
 
-class Entry(_Model):
+@dataclass(frozen=True)
+class Entry:
     """What the team recorded for one knooppunt. Absent from the file means all defaults."""
 
     slug: str
@@ -59,19 +57,20 @@ class Entry(_Model):
     updated: dt.datetime | None = None
     by: str = ""
     bookmark: bool = False
-    perspectives: dict[str, Status] = {}
+    perspectives: dict[str, Status] = field(default_factory=dict)
 
     def is_overdue(self, today: dt.date) -> bool:
         """Past its due date and not finished (done or not applicable)."""
         return self.due is not None and self.due < today and self.status not in FINISHED
 
 
-class ProjectState(_Model):
+@dataclass(frozen=True)
+class ProjectState:
     """A validated state file. Entries are keyed by slug; knooppunten not in it are `todo`."""
 
-    schema_: int = Field(alias="schema")
+    schema: int
     project: ProjectInfo
-    entries: dict[str, Entry] = {}
+    entries: dict[str, Entry] = field(default_factory=dict)
 
     def entry(self, slug: str) -> Entry:
         return self.entries.get(slug) or Entry(slug=slug)
@@ -114,7 +113,6 @@ class ProjectState(_Model):
 
 _BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 _TRAILING_WS = re.compile("[ \t]+$", re.MULTILINE)
-_RESOLVERS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
 
 
 def _printable(ch: str) -> bool:
@@ -136,18 +134,34 @@ def normalize_line(text: str) -> str:
     return " ".join("".join(ch for ch in _BREAKS.sub(" ", text) if _printable(ch)).split())
 
 
+# The scalar helpers below are used when writing; ruamel is imported then, not at start-up.
+
+
+@cache
+def _resolvers() -> tuple[Any, ...]:
+    from ruamel.yaml.resolver import VersionedResolver
+
+    return VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2))
+
+
 def _reads_as_text(s: str) -> bool:
-    return all(r.resolve(ScalarNode, s, (True, False)) == _STR_TAG for r in _RESOLVERS)
+    from ruamel.yaml.nodes import ScalarNode
+
+    return all(r.resolve(ScalarNode, s, (True, False)) == _STR_TAG for r in _resolvers())
 
 
 def _text_scalar(s: str) -> ScalarString:
     """Plain when that reads back as the same text in YAML 1.1 and 1.2, quoted otherwise."""
+    from ruamel.yaml.scalarstring import PlainScalarString, SingleQuotedScalarString
+
     if s == "" or not _reads_as_text(s):
         return SingleQuotedScalarString(s)
     return PlainScalarString(s)  # the emitter still quotes it when plain is not allowed
 
 
 def _note_scalar(s: str) -> ScalarString:
+    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+
     return LiteralScalarString(s) if s else SingleQuotedScalarString("")
 
 

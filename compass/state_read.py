@@ -8,10 +8,7 @@ in plain Dutch) is independent of what the document means, which
 
 from __future__ import annotations
 
-import codecs
 import io
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -58,55 +55,6 @@ def _dump(y: YAML, doc: Any) -> str:
     buf = io.StringIO()
     y.dump(doc, buf)
     return buf.getvalue()
-
-
-@dataclass
-class _Source:
-    """The file as read: text with `\\n` line ends, and how to write it back the same way."""
-
-    raw: bytes
-    text: str
-    bom: bool = False
-    crlf: bool = False
-
-    def encode(self, text: str) -> bytes:
-        if self.crlf:
-            text = text.replace("\n", "\r\n")
-        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
-
-
-def _read(path: Path, name: str) -> _Source:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProblemsError([Problem(name, None, None, f"bestand niet gevonden; maak het met: wijkkompas new {name} --name NAAM")]) from None
-    except IsADirectoryError:
-        raise ProblemsError([Problem(name, None, None, "is een map, geen projectbestand")]) from None
-    except OSError as exc:
-        raise ProblemsError([Problem(name, None, None, f"kan niet lezen: {exc.strerror or exc}")]) from None
-    body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ProblemsError([Problem(name, line, col, "geen geldige UTF-8-tekst; sla het bestand op als UTF-8")]) from None
-    crlf = "\r\n" in text
-    return _Source(raw, text.replace("\r\n", "\n"), bom=body is not raw, crlf=crlf)
-
-
-def _guess_indent(text: str) -> int:
-    """The mapping indent a person used (2 in files we write), so a save keeps it."""
-    prev_opens = False
-    for line in text.split("\n"):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
-        if prev_opens and indent > 0 and not stripped.startswith("- "):
-            return min(indent, 8)
-        prev_opens = indent == 0 and stripped.rstrip().endswith(":")
-    return 2
 
 
 _YAML_REASONS = {

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import compass.state as state_module
+import compass.state_fast as state_fast_module
 from compass.model import ProcessPack
 from compass.problems import InvalidInput
 from compass.state import StateStore, create_state, load_state, validate_state
@@ -76,14 +77,14 @@ def clock() -> dt.datetime:
 def spy(monkeypatch):
     """Records whether each save took the fast path."""
     used: list[bool] = []
-    original = state_module.fast_update
+    original = state_fast_module.fast_update
 
     def wrapped(*args, **kwargs):
         result = original(*args, **kwargs)
         used.append(result is not None)
         return result
 
-    monkeypatch.setattr(state_module, "fast_update", wrapped)
+    monkeypatch.setattr(state_fast_module, "fast_update", wrapped)
     return used
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import threading
@@ -12,6 +13,7 @@ from typing import Awaitable
 
 from textual import events
 from textual.app import App
+from textual.screen import Screen
 
 from compass.model import Knooppunt, ProcessPack
 from compass.problems import InvalidInput, ProblemsError
@@ -56,11 +58,20 @@ class WijkkompasApp(App):
 
     # --- start ---------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The navigator itself when the state is already loaded: no blank screen drawn first."""
+        if self.store is not None:
+            from .screens.navigator import NavigatorScreen
+
+            return NavigatorScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         self.set_keymap(load_keymap())
-        if self.state_path is not None and self.state_path.exists():
-            if self.store is None:  # run_app may have loaded it already
-                self.open_state(self.state_path)
+        if self.store is not None and self.state_path is not None:  # the navigator is the default screen
+            self.set_interval(POLL_SECONDS, self.poll_state)
+        elif self.state_path is not None and self.state_path.exists():
+            self.open_state(self.state_path)
             self._show_navigator()
         elif self.state_path is not None and self.create_if_missing:
             from .screens.create import CreateStateScreen
@@ -86,6 +97,10 @@ class WijkkompasApp(App):
         self.store = StateStore(path, self.pack, user=self.user)
         self.state = self.store.load()
 
+    def on_unmount(self) -> None:
+        if self.store is not None:  # the next start then skips parsing the file (compass.state_cache)
+            self.store.keep_for_next_start()
+
     def first_paint_done(self, page: Awaitable | None = None) -> None:
         """The navigator is composed and `page` (its detail page update) is under way.
 
@@ -106,13 +121,19 @@ class WijkkompasApp(App):
             gc.set_threshold(gen0, gen1, 1 << 30)
             self.set_interval(IDLE_GC_SECONDS / 2, self._idle_gc)
 
-        async def after_page() -> None:
-            if page is not None:
-                await page
+        def painted() -> None:
             if self.exit_after_paint:
                 self.call_after_refresh(self.exit)
             elif self.freeze_gc:  # one app per process (run_app); not in workshop sessions, where it would cost each session its own copy
                 self._build_index_in_background()
+
+        if page is None or (isinstance(page, asyncio.Future) and page.done()):
+            painted()  # the page is already in place: the next frame is the complete first paint
+            return
+
+        async def after_page() -> None:
+            await page
+            painted()
 
         self.run_worker(after_page(), name="after-first-paint", exit_on_error=True)
 

@@ -26,7 +26,8 @@ def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: 
         # the loaded store, so the file is parsed once, not twice, on the way to the first paint.
         app.open_state(state)
     # WIJKKOMPAS_EXIT_AFTER_PAINT=1 (start-up benchmarks) runs headless: no terminal needed.
-    app.run(headless=app.exit_after_paint, mouse=not getattr(args, "no_mouse", False))
+    app.run(headless=app.exit_after_paint, size=(80, 24) if app.exit_after_paint else None,
+            mouse=not getattr(args, "no_mouse", False))
     return app.return_code or 0
 
 

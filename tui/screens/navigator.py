@@ -52,7 +52,7 @@ class NavigatorScreen(Screen):
         tree = self.query_one(ProcessTree)
         tree.focus()
         first = self.wk.start_at or self.wk.pack.knooppunten[0].number
-        self.call_after_refresh(self._start, first)
+        self._start(first)  # now, not after a refresh: the first frame already holds the page
 
     def _start(self, number: int) -> None:
         self.jump(number, record=False, page_now=True)

@@ -50,6 +50,10 @@ class ProcessTree(Tree[NodeRef]):
     def on_mount(self) -> None:
         self.rebuild()
 
+    def process_label(self, label: str | Text) -> Text:
+        """Labels are plain text, never Rich markup: a `[` in a title stays a `[` (and no markup parse per node)."""
+        return (Text(label) if isinstance(label, str) else label).split()[0]
+
     # --- building --------------------------------------------------------------
 
     def rebuild(self, keep: int | None = None) -> None:

@@ -1,0 +1,112 @@
+"""A checked state file remembered by its content, so opening an unchanged project skips the parse.
+
+Why: parsing a state file in round-trip YAML costs ~50 ms at 90 knooppunten and is on
+the start path of every `wijkkompas STATE`. What a clean parse yields (the state, the
+indent a person used, the line index for fast saves) depends only on the file's bytes
+and on the pack's slugs and parties. So it is kept as JSON in the cache directory, one
+file per state file path, together with the sha256 of those bytes and the pack's
+identity: any difference in either means a full parse. Only files without problems are
+remembered; a problem is always found by a real parse. The store never trusts the cache
+to write: a general save parses the file first (`_Parsed.doc` is None here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .cachedir import cache_dir, write_cache_file
+from .model import ProcessPack
+from .state_index import EntrySpan, FieldSpan, LineIndex
+from .state_models import Entry, ProjectInfo, ProjectState
+
+CACHE_VERSION = 1
+
+
+def pack_identity(pack: ProcessPack) -> str:
+    """What a state file's validity depends on: the pack's slugs and party ids."""
+    h = hashlib.sha256("\n".join(k.slug for k in pack.knooppunten).encode())
+    h.update(b"\x00" + "\n".join(pack.stakeholders).encode())
+    return h.hexdigest()
+
+
+def _cache_file(path: Path) -> Path | None:
+    base = cache_dir()
+    if base is None:
+        return None
+    return base / "state" / (hashlib.sha256(str(path).encode()).hexdigest()[:32] + ".json")
+
+
+def lookup(path: Path, raw: bytes, pack: ProcessPack) -> tuple[ProjectState, int, LineIndex | None] | None:
+    """(state, indent, index) remembered for exactly these bytes of `path`, or None."""
+    file = _cache_file(path)
+    if file is None:
+        return None
+    try:
+        data = json.loads(file.read_bytes())
+        if (data["version"] != CACHE_VERSION or data["digest"] != hashlib.sha256(raw).hexdigest()
+                or data["pack"] != pack_identity(pack)):
+            return None
+        return _state(data["state"]), int(data["indent"]), _index(data["index"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def remember(path: Path, raw: bytes, pack: ProcessPack, state: ProjectState, indent: int, index: LineIndex | None) -> None:
+    """Keep a clean parse of `raw` for the next `lookup`; nothing happens when it cannot be written."""
+    file = _cache_file(path)
+    if file is None:
+        return
+    data = {"version": CACHE_VERSION, "digest": hashlib.sha256(raw).hexdigest(), "pack": pack_identity(pack),
+            "indent": indent, "state": _plain_state(state), "index": _plain_index(index)}
+    write_cache_file(file, json.dumps(data, ensure_ascii=False))
+
+
+# --- to and from JSON ---------------------------------------------------------------
+
+
+def _iso(v: dt.date | None) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _plain_state(state: ProjectState) -> dict[str, Any]:
+    p = state.project
+    return {
+        "schema": state.schema,
+        "project": {"name": p.name, "gemeente": p.gemeente, "wijk": p.wijk, "started": _iso(p.started)},
+        "entries": [[e.slug, e.status, e.note, e.owner, _iso(e.due), _iso(e.updated), e.by, e.bookmark, e.perspectives]
+                    for e in state.entries.values()],
+    }
+
+
+def _state(data: dict[str, Any]) -> ProjectState:
+    p = data["project"]
+    project = ProjectInfo(name=p["name"], gemeente=p["gemeente"], wijk=p["wijk"],
+                          started=dt.date.fromisoformat(p["started"]) if p["started"] else None)
+    entries = {}
+    for slug, status, note, owner, due, updated, by, bookmark, perspectives in data["entries"]:
+        entries[slug] = Entry(slug=slug, status=status, note=note, owner=owner,
+                              due=dt.date.fromisoformat(due) if due else None,
+                              updated=dt.datetime.fromisoformat(updated) if updated else None,
+                              by=by, bookmark=bookmark, perspectives=perspectives)
+    return ProjectState(schema=data["schema"], project=project, entries=entries)
+
+
+def _plain_index(index: LineIndex | None) -> dict[str, Any] | None:
+    if index is None:
+        return None
+    return {"slug_col": index.slug_col, "slugs": index.slugs, "starts": index.starts,
+            "spans": [[s.col, s.length, [[f.key, f.first, f.last, f.kind] for f in s.fields]] for s in index.spans]}
+
+
+def _index(data: dict[str, Any] | None) -> LineIndex | None:
+    if data is None:
+        return None
+    slugs = tuple(data["slugs"])
+    spans = tuple(EntrySpan(col, length, tuple(FieldSpan(*f) for f in fields)) for col, length, fields in data["spans"])
+    if len(spans) != len(slugs) or len(data["starts"]) != len(slugs):
+        raise ValueError("index lengths differ")
+    return LineIndex(data["slug_col"], slugs, tuple(data["starts"]), spans, {s: i for i, s in enumerate(slugs)})

@@ -1,0 +1,86 @@
+"""A state file as read from disk, and a checked parse of it: no YAML library needed.
+
+Why its own module: opening a project whose bytes were checked before
+(`compass.state_cache`) needs only these, so the round-trip YAML machinery
+(`state_read`, `state_check`, `state_edit`) stays off the start path until the first
+parse or save.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .problems import Problem, ProblemsError
+
+if TYPE_CHECKING:
+    from .state_index import LineIndex
+    from .state_models import ProjectState
+
+
+@dataclass
+class _Source:
+    """The file as read: text with `\\n` line ends, and how to write it back the same way."""
+
+    raw: bytes
+    text: str
+    bom: bool = False
+    crlf: bool = False
+
+    def encode(self, text: str) -> bytes:
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
+
+
+def _read(path: Path, name: str) -> _Source:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProblemsError([Problem(name, None, None, f"bestand niet gevonden; maak het met: wijkkompas new {name} --name NAAM")]) from None
+    except IsADirectoryError:
+        raise ProblemsError([Problem(name, None, None, "is een map, geen projectbestand")]) from None
+    except OSError as exc:
+        raise ProblemsError([Problem(name, None, None, f"kan niet lezen: {exc.strerror or exc}")]) from None
+    body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ProblemsError([Problem(name, line, col, "geen geldige UTF-8-tekst; sla het bestand op als UTF-8")]) from None
+    crlf = "\r\n" in text
+    return _Source(raw, text.replace("\r\n", "\n"), bom=body is not raw, crlf=crlf)
+
+
+def _guess_indent(text: str) -> int:
+    """The mapping indent a person used (2 in files we write), so a save keeps it."""
+    prev_opens = False
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if prev_opens and indent > 0 and not stripped.startswith("- "):
+            return min(indent, 8)
+        prev_opens = indent == 0 and stripped.rstrip().endswith(":")
+    return 2
+
+
+@dataclass
+class _Parsed:
+    """A checked file: its bytes, its state, and what a next save can reuse.
+
+    `doc` is the ruamel document of exactly these bytes, or None after a fast save
+    (which changes the text, not the document); `index` is where each knooppunt's
+    lines are (`compass.state_index`), None when the file has no usable layout.
+    The store keeps the last one and never changes it in place.
+    """
+
+    source: _Source
+    doc: Any
+    state: ProjectState
+    indent: int = 2
+    index: LineIndex | None = None
