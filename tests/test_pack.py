@@ -158,7 +158,8 @@ def test_cache_is_used_and_invalidated(pack_dir: Path, tmp_path: Path, monkeypat
     monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
     first = load_pack(pack_dir)
     assert list((tmp_path / "cache").glob("pack-*.json"))
-    assert load_pack(pack_dir) == first
+    assert load_pack(pack_dir) == first  # from the cache: the same pack, tuples and dates included
+    assert isinstance(load_pack(pack_dir).knooppunten[0].tips, tuple)
     edit(kp(pack_dir, 3), "Tip een bij 3.", "Een nieuwe, andere tip bij 3.")
     assert load_pack(pack_dir).resolve(3).tips[0] == "Een nieuwe, andere tip bij 3."
 
