@@ -16,6 +16,7 @@ from tui.app import WijkkompasApp
 from tui.commands import NAVIGATOR_COMMANDS
 from tui.screens.navigator import NavigatorScreen
 from tui.widgets.detail import DetailPane
+from tui.widgets.footer import KeyFooter
 from tui.widgets.process_tree import ProcessTree
 
 SIZE = (80, 24)
@@ -258,8 +259,20 @@ async def test_footer_and_bindings_come_from_the_same_declarations(pack, state_f
         await started(pilot)
         ids = {active.binding.id for active in app.active_bindings.values()}
         assert {c.id for c in NAVIGATOR_COMMANDS} <= ids
-        footer = {key.description for key in app.screen.query("FooterKey")}
+        footer = set(app.screen.query_one(KeyFooter).descriptions)
         assert {c.nl for c in NAVIGATOR_COMMANDS if c.footer} <= footer
+
+
+async def test_a_click_on_a_footer_key_presses_that_key(pack, state_file) -> None:
+    from tui.screens.pickers import SearchScreen
+
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        start, _end, _key, _enabled = next(k for k in footer._keys if k[2] == "slash")
+        await pilot.click(KeyFooter, offset=(start + 1, 0))
+        assert await until(pilot, lambda: isinstance(app.screen, SearchScreen))
 
 
 async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:

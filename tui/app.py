@@ -24,6 +24,7 @@ from .i18n import t
 from .palette import PaletteProvider
 
 POLL_SECONDS = 0.4  # outside changes show up well within a second
+WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
 # Full GC collections (see first_paint_done): run them when the user has not touched a
 # key or the mouse for IDLE_GC_SECONDS; force one anyway after GC_FORCE_AFTER young
 # collections without a quiet moment, so memory stays bounded during a long burst.
@@ -126,6 +127,7 @@ class WijkkompasApp(App):
                 self.call_after_refresh(self.exit)
             elif self.freeze_gc:  # one app per process (run_app); not in workshop sessions, where it would cost each session its own copy
                 self._build_index_in_background()
+                self.set_timer(WARM_AFTER, self._warm_dialogs)
 
         if page is None or (isinstance(page, asyncio.Future) and page.done()):
             painted()  # the page is already in place: the next frame is the complete first paint
@@ -136,6 +138,22 @@ class WijkkompasApp(App):
             painted()
 
         self.run_worker(after_page(), name="after-first-paint", exit_on_error=True)
+
+    def _warm_dialogs(self) -> None:
+        """While the first page is read: load the dialogs and register their widget types.
+
+        The first time a widget type is mounted Textual parses its CSS; doing that now
+        makes the first `g`, `/` or `s` open as fast as every later one.
+        """
+        from textual.widgets import Input, OptionList
+
+        from .screens import pickers, status  # noqa: F401
+
+        if not self.screen.is_attached:
+            return
+        warm = [Input(classes="-warm"), OptionList(classes="-warm")]
+        self.screen.mount_all(warm)
+        self.call_after_refresh(lambda: [w.remove() for w in warm])
 
     def _build_index_in_background(self) -> None:
         """The full-text index, so the first search does not wait for it (~0.5 s at 10,000 pages)."""

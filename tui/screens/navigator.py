@@ -17,7 +17,7 @@ from compass.model import Knooppunt
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
 from ..widgets.detail import DetailPane, LinkList
-from ..widgets.footer import StableFooter
+from ..widgets.footer import KeyFooter
 from ..widgets.process_tree import NodeRef, ProcessTree
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class NavigatorScreen(Screen):
         with Horizontal(id="main"):
             yield ProcessTree(self.wk.pack, self.wk.status_of, id="tree")
             yield DetailPane(self.wk.pack, id="detail")
-        yield StableFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.update_title()

@@ -1,37 +1,113 @@
-"""A Footer that rebuilds its keys only when what it shows changes."""
+"""The footer: the keys of the current screen on one line, drawn as one piece of text."""
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+_DIM = Style(dim=True)
 
 
-class StableFooter(Footer):
-    """Textual's Footer, minus the needless rebuilds.
+class KeyFooter(Widget, can_focus=False):
+    """The screen's shown bindings (the `Command` declarations with `footer=True`) and the palette key.
 
-    Textual's Footer recomposes (~15 FooterKey widgets, each restyled) whenever its
-    screen republishes its bindings: on every focus change and every time the screen
-    comes back from a dialog, ~15-20 ms per time even though the keys it shows are
-    the same. This one compares what it would show with what it shows, and only
-    rebuilds when that differs. What it shows is exactly the same.
+    Textual's Footer is a container of one FooterKey widget per key: composing and
+    styling those cost ~30 ms of every start, and each key is a region of its own in
+    every repaint and in the bytes sent over SSH. This draws the same keys, styled with
+    the same theme variables, as one Text; a click on a key presses it.
     """
 
-    _shown: tuple | None = None
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"footer--key", "footer--description"}
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
 
-    def _signature(self) -> tuple:
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._keys: list[tuple[int, int, str, bool]] = []  # (from x, to x, key, enabled) for clicks
+        self._shown: tuple = ()
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _entries(self) -> tuple[tuple[tuple[str, str, str, bool], ...], tuple[str, str, str, bool] | None]:
+        """(keys to show left, the palette key or None): (key, display, description, enabled) each."""
         app = self.app
-        keys = tuple(
-            (binding.key, app.get_key_display(binding), binding.description, binding.action, enabled, tooltip, binding.group)
-            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-            if binding.show
-        )
-        return keys, self.show_command_palette, app.ENABLE_COMMAND_PALETTE
+        shown, seen = [], set()
+        for _, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                shown.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE:
+            found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _, binding, enabled, _tooltip = found
+                palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+        return tuple(shown), palette
 
-    def bindings_changed(self, screen) -> None:
-        if self._bindings_ready and self._shown is not None and screen.app.app_focus and self.is_attached and screen is self.screen:
-            if self._signature() == self._shown:
+    def _bindings_changed(self, _screen) -> None:
+        entries = self._entries()
+        if entries != self._shown:  # the same keys after a dialog closes: nothing to redraw
+            self._shown = entries
+            self.refresh()
+
+    @property
+    def descriptions(self) -> list[str]:
+        """What the footer says, key by key (for tests and the help screen's checks)."""
+        shown, palette = self._entries()
+        return [d for _, _, d, _ in shown] + ([palette[2]] if palette else [])
+
+    def render(self) -> Text:
+        shown, palette = self._shown = self._entries()
+        key_style = self.get_component_rich_style("footer--key")
+        desc_style = self.get_component_rich_style("footer--description")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._keys = []
+
+        def add(key: str, display: str, description: str, enabled: bool) -> None:
+            start = line.cell_len
+            line.append(f" {display} ", style=key_style if enabled else key_style + _DIM)
+            line.append(f"{description} ", style=desc_style if enabled else desc_style + _DIM)
+            self._keys.append((start, line.cell_len, key, enabled))
+
+        for entry in shown:
+            add(*entry)
+        if palette is not None:
+            right = Text(no_wrap=True, end="")  # compact, at the right edge, as Textual's footer has it
+            right.append(palette[1], style=key_style)
+            right.append(f" {palette[2]}", style=desc_style)
+            gap = self.size.width - line.cell_len - right.cell_len
+            if gap >= 1:
+                line.append(" " * (gap - 1) + "▏")
+                start = line.cell_len
+                line.append_text(right)
+                self._keys.append((start, line.cell_len, palette[0], palette[3]))
+        return line
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        for start, end, key, enabled in self._keys:
+            if start <= event.x < end:
+                if enabled:
+                    self.app.simulate_key(key)
+                else:
+                    self.app.bell()
+                event.stop()
                 return
-        super().bindings_changed(screen)
-
-    def compose(self):
-        self._shown = self._signature() if self._bindings_ready else None
-        yield from super().compose()
