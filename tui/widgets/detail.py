@@ -8,14 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 import asyncio
 from textual.timer import Timer
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.model import Knooppunt, ProcessPack
 
-from ..i18n import status_label, t
-from .page import about_renderable, page_renderable, phase_renderable, track_renderable
+from ..i18n import language, status_label, t
+from .page import about_renderable, flat_strip, page_renderable, phase_renderable, track_renderable
 from .process_tree import STATUS_MARKS, STATUS_STYLES
 
 
@@ -23,8 +26,69 @@ class LinkList(OptionList):
     """Links to related knooppunten; Enter jumps."""
 
 
-class DetailPane(VerticalScroll):
+class _SizedByLayout:
+    """Take a new size from a layout pass without asking for a second one.
+
+    Textual stores a widget's new virtual size through a reactive that requests
+    another layout (and a full repaint) of it, although the pass that set it has
+    already placed everything. On every page change that repainted the whole pane
+    a second time (~4 KB a cursor move over SSH). Textual's own scroll path passes
+    the same `layout=False`.
+    """
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
+class PageText(_SizedByLayout, Static):
+    """Text in the pane: the record block, the page, a title; each line sent in as few pieces as it can be."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return [flat_strip(strip) for strip in super().render_lines(crop)]
+
+
+class PageScroll(_SizedByLayout, VerticalScroll):
+    """The scrolling part of the pane (focusable: the keys scroll the page).
+
+    It has no scrollbar: its column would be one more piece of every line to send
+    (~0.8 KB a page change over SSH). The line below it says when there is more.
+    """
+
     can_focus = True
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        self._show_more()
+        return changed
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self.show_vertical_scrollbar:
+            # Textual moves the thumb of the (sizeless, never drawn) scrollbar here. Its
+            # refresh made Textual rebuild its map of the whole screen, and the next
+            # scroll step then repainted the whole screen (~6 KB a line over SSH).
+            # Set quietly, the assignment in Textual's watcher changes nothing.
+            bar = self.vertical_scrollbar
+            bar.set_reactive(ScrollBar.position, bar.validate_position(new_value))
+        super().watch_scroll_y(old_value, new_value)
+        self._show_more()
+
+    def _scroll_to(self, *args, **kwargs) -> bool:
+        # Never animated: over SSH every frame of a smooth scroll is another repaint of
+        # the pane (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
+        return super()._scroll_to(*args, **{**kwargs, "animate": False})
+
+    def _show_more(self) -> None:
+        pane = self.parent
+        if isinstance(pane, DetailPane):
+            pane.show_more(round(self.scroll_y) < self.max_scroll_y)
+
+
+class DetailPane(Vertical):
+    """Beside the tree: the page (record block, text, links) and the 'more' line under it.
+
+    The 'more' line is outside the scrolling part, so a new page (which changes the
+    scrolling part's size) does not repaint it.
+    """
 
     def __init__(self, pack: ProcessPack, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -34,34 +98,49 @@ class DetailPane(VerticalScroll):
         # Done when the latest page is in place: first-paint and the benchmarks await it.
         self.page_update: asyncio.Future | None = None
         self._page_timer: Timer | None = None
+        self._more: bool | None = None
+        self._entry = None  # the record of the knooppunt whose page is (or is about to be) shown
 
     def compose(self) -> ComposeResult:
-        yield Static(id="record")
-        yield Static(id="page")
-        yield Static(t("detail.links"), id="links-title", classes="section-title")
-        yield LinkList(id="links")
+        with PageScroll(id="page-scroll"):
+            yield PageText(id="record")
+            yield PageText(id="page")
+            yield PageText(t("detail.links"), id="links-title", classes="section-title")
+            yield LinkList(id="links")
+        yield PageText(id="more")
+
+    def show_more(self, more: bool) -> None:
+        """'↓ meer' under the page while it goes on below."""
+        if more != self._more and self.is_mounted:
+            self._more = more
+            text = ("↓ more" if language() == "en" else "↓ meer") if more else ""
+            self.query_one("#more", Static).update(text, layout=False)
 
     def show(self, k: Knooppunt, entry, *, page_delay: float | None = None) -> None:
         """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k` changes).
 
-        With `page_delay` the record block changes at once and the page follows that
-        many seconds later, so the frame that answers the key is not held up by it.
+        With `page_delay` the page, and the record block with it, follow that many
+        seconds later, so the frame that answers the key is not held up by them. They
+        change in one frame: the pane is painted once, not once for each.
         """
         self.number = k.number
-        self.show_record(k, entry)
-        if self._page_for != k.number:
-            self._page_for = k.number
-            if self._page_timer is not None:
-                self._page_timer.stop()
-                self._page_timer = None
-            if page_delay:
-                self._page_timer = self.set_timer(page_delay, partial(self._show_page, k))
-            else:
-                self._show_page(k)
+        if self._page_for == k.number:
+            self.show_record(k, entry)
+            return
+        self._page_for = k.number
+        self._entry = entry
+        if self._page_timer is not None:
+            self._page_timer.stop()
+            self._page_timer = None
+        if page_delay:
+            self._page_timer = self.set_timer(page_delay, partial(self._show_page, k))
+        else:
+            self._show_page(k)
 
     def _show_page(self, k: Knooppunt) -> None:
         self._page_timer = None
         if self._page_for == k.number:
+            self.show_record(k, self._entry)
             self.query_one("#page", Static).update(page_renderable(self.pack, k))
             self.query_one("#links-title").display = True
             self.query_one(LinkList).display = True
@@ -75,7 +154,7 @@ class DetailPane(VerticalScroll):
                 [Option(Text(f"→ {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in out]
                 + [Option(Text(f"← {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in back]
             )
-            self.scroll_home(animate=False)
+            self.query_one(PageScroll).scroll_home(animate=False)
 
     def show_overview_page(self, kind: str, phase: int = 0, track: str = "") -> None:
         """A phase, spoor or 'about' page in place of a knooppunt (no record, no links)."""
@@ -95,10 +174,11 @@ class DetailPane(VerticalScroll):
         self.query_one(LinkList).clear_options()
         self.query_one("#links-title").display = False
         self.query_one(LinkList).display = False
-        self.scroll_home(animate=False)
+        self.query_one(PageScroll).scroll_home(animate=False)
 
     def show_record(self, k: Knooppunt, entry) -> None:
         """The status block: status, owner, due date, note (always plain text)."""
+        self._entry = entry
         status = getattr(entry, "status", "todo") if entry is not None else "todo"
         line = Text(f"{k.number}. ", style="bold")
         line.append(k.title, style="bold")

@@ -8,12 +8,15 @@ from typing import Callable
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from compass.model import TRACKS, Knooppunt, ProcessPack
 
 from ..i18n import t
+from .page import flat_strip
 
 STATUS_MARKS = {"todo": "○", "doing": "◐", "done": "●", "stuck": "✗", "skipped": "–"}
 STATUS_STYLES = {"todo": "", "doing": "yellow", "done": "green", "stuck": "bold red", "skipped": "dim"}
@@ -46,6 +49,7 @@ class ProcessTree(Tree[NodeRef]):
         self._group_nodes: dict[tuple[int, str], TreeNode[NodeRef]] = {}
         self._drawn: dict[int, tuple[str, bool]] = {}  # what each knooppunt label shows now
         self.shown: Callable[[Knooppunt], bool] | None = None
+        self._scroll_geometry: tuple | None = None
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -132,6 +136,44 @@ class ProcessTree(Tree[NodeRef]):
             label.append("★ ", style="yellow")
         label.append(k.title)  # plain text: no markup is interpreted
         return label
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        """Update the scrollbars only when the tree's own geometry changed.
+
+        Textual's ScrollView compares the layout's virtual size (the viewport) with
+        the tree's own (all its lines), which never match, so every layout of the
+        screen (each time the page beside the tree changes) repainted both
+        scrollbars of the tree: ~1-2 KB a cursor move over SSH.
+        """
+        geometry = (size, container_size, self.virtual_size, self.styles.gutter)
+        if geometry == self._scroll_geometry:
+            self._layout_cache.clear()
+            return False
+        self._scroll_geometry = geometry
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Each line in as few styled pieces as it can be sent in (the guides are one, not one per level)."""
+        return [flat_strip(strip, meta=True) for strip in super().render_lines(crop)]
+
+    def _refresh_line(self, line: int) -> None:
+        """Repaint one line of labels, not the scrollbar beside it (which did not move)."""
+        width = self.scrollable_content_region.width
+        self.refresh(Region(0, line - self.scroll_offset.y, width, 1))
+
+    def scroll_to_line(self, line: int, animate: bool = True) -> None:
+        """Bring `line` into view; when it is off screen, with the cursor half-way down.
+
+        A scroll repaints the whole tree and its scrollbar (~3 KB over SSH). Scrolling
+        one line per step at the edge did that on every step; jumping by half a screen
+        (vim's 'scrolljump') does it once per half screen. Never animated: each
+        frame of an animation is another repaint.
+        """
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if line < 0 or height <= 0 or top <= line < top + height:
+            return
+        self.scroll_to(y=max(0, line - height // 2), animate=False)
 
     # --- moving ----------------------------------------------------------------
 
