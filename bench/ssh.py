@@ -16,7 +16,8 @@ from .common import Row, demo_project, not_measured, value_at_most
 # measure_ssh reports times in seconds, memory (USS) in MiB, bytes as bytes.
 FIGURES = (
     ("SSH: eerste scherm p50 (alle deelnemers tegelijk)", "ms", "≤ 1.5 s", 1500.0, "first_screen_p50", 1000.0),
-    ("SSH: eerste scherm max (alle deelnemers tegelijk)", "ms", "≤ 1.5 s", 1500.0, "first_screen_max", 1000.0),
+    # the issue sets the goal on the median; the slowest of 25 is shown, not judged
+    ("SSH: eerste scherm max (alle deelnemers tegelijk)", "ms", "geen doel gesteld", None, "first_screen_max", 1000.0),
     ("SSH: echo p95 (leestempo)", "ms", "≤ 150 ms", 150.0, "echo_p95", 1000.0),
     ("SSH: geheugen per sessie (USS)", "MiB", "≤ 25 MiB", 25.0, "mib_per_session", 1.0),
     ("SSH: bytes per cursorstap (pagina volgt)", "bytes", "≤ 2 KiB", 2048.0, "bytes_per_cursor_move", 1.0),
@@ -59,6 +60,7 @@ def measure(sessions: int) -> list[Row]:
         if not isinstance(value, (int, float)):
             rows.append(not_measured(figure + title, unit, goal, f"measure_ssh gaf geen {key} (sleutels: {', '.join(sorted(result))})"))
         else:
-            rows.append(Row(figure + title, value * factor, unit, goal=goal, check=value_at_most(limit),
+            rows.append(Row(figure + title, value * factor, unit, goal=goal,
+                            check=value_at_most(limit) if limit is not None else None,
                             note=extra if i == 0 else ""))
     return rows

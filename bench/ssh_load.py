@@ -5,8 +5,9 @@ Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
 
 - first screen (`first_screen_p50/max`, seconds): all `sessions` participants log
   in at the same moment (the worst case); from the start of the TCP connect to
-  the moment the stream shows the welcome dialog, which the app pushes right
-  after its first paint of the navigator (handshake, login, fork, paint, bytes).
+  the moment the stream shows the welcome dialog, a session's first screen (handshake,
+  login, fork, paint, bytes); the navigator is built once the role is chosen, which
+  the bench then does for everyone at once before measuring the rest.
   `first_screen_staggered_*`: the same with arrivals spread over 0.4 s per participant (10 s for 25), as when a
   room types the command and the code at its own speed;
 - keystroke echo (`echo_p50/p95`, seconds): every participant presses ↓ six times

@@ -69,6 +69,10 @@ class WijkkompasApp(App):
 
     def on_mount(self) -> None:
         self.set_keymap(load_keymap())
+        self.start()
+
+    def start(self) -> None:
+        """Show what comes first: the navigator, or the dialog that creates the file (a workshop asks the role first)."""
         if self.store is not None and self.state_path is not None:  # the navigator is the default screen
             self.set_interval(POLL_SECONDS, self.poll_state)
         elif self.state_path is not None and self.state_path.exists():

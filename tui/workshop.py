@@ -14,14 +14,13 @@ import argparse
 import asyncio
 import signal
 from pathlib import Path
-from typing import Awaitable
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -39,8 +38,9 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
 
     BINDINGS = [Binding("escape", "skip", show=False)]
 
-    def __init__(self, name: str, ask_name: bool, roles: dict[str, str]) -> None:
+    def __init__(self, name: str, ask_name: bool, roles: dict[str, str], project: str = "") -> None:
         super().__init__()
+        self.project = project
         self.participant = name
         self.ask_name = ask_name
         self.roles = roles
@@ -50,6 +50,8 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
             title = Text("Welkom bij de workshop")
             if self.participant:
                 title.append(f", {self.participant}")
+            if self.project:
+                title.append(f"\n{self.project}", style="not bold")
             yield Static(title, classes="dialog-title")
             if self.ask_name:
                 yield Static("Je naam (komt bij je wijzigingen te staan):")
@@ -88,7 +90,6 @@ class WorkshopApp(WijkkompasApp):
         self.user = user  # no fallback to $USER: on a server that is the server's account
         self.role: str | None = None
         self.follow = Follow(self, follow_path(state_path), self.user, facilitator)
-        self._welcomed = False
         self.roles = role_choices(pack.stakeholders)  # the parties the state store accepts as perspectives
 
     def open_state(self, path: Path) -> None:
@@ -107,11 +108,25 @@ class WorkshopApp(WijkkompasApp):
         for sig in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, self.exit)
 
-    def first_paint_done(self, page: Awaitable | None = None) -> None:
-        super().first_paint_done(page)
-        if not self._welcomed and not self.exit_after_paint:
-            self._welcomed = True
-            self.push_screen(WelcomeDialog(self.user, ask_name=not self.user, roles=self.roles), self._welcome_done)
+    def get_default_screen(self) -> Screen:
+        return Screen(id="_default")  # the welcome comes first, over an empty screen
+
+    def start(self) -> None:
+        """Welcome and role first; the navigator is built once the participant has answered.
+
+        When a room logs in at once, each session's first screen is then this small
+        dialog instead of the whole navigator under it (which also got repainted as
+        its page and cursor settled): about half the CPU per session at login, spread
+        over the moments people actually answer.
+        """
+        if self.state_path is None:
+            return
+        self.open_state(self.state_path)
+        if self.exit_after_paint:
+            self._show_navigator()
+            return
+        welcome = WelcomeDialog(self.user, ask_name=not self.user, roles=self.roles, project=super().project_line())
+        self.push_screen(welcome, self._welcome_done)
 
     def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
         name, role = result or (self.user, None)
@@ -121,7 +136,7 @@ class WorkshopApp(WijkkompasApp):
             if self.store is not None:
                 self.store.user = name
         self.role = role
-        self._retitle()
+        self._show_navigator()  # its title shows the name and role
 
     def project_line(self) -> str:
         who = self.user or "?"
