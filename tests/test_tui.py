@@ -51,7 +51,7 @@ async def started(pilot) -> None:
     await pilot.pause()
 
 
-OPENERS = {"g", "slash", "s", "n", "o", "p", "B", "v", "question_mark", "ctrl+p"}
+OPENERS = {"slash", "s", "n", "o", "p", "B", "v", "question_mark", "ctrl+p"}
 
 
 async def press(pilot, *keys: str) -> None:
@@ -115,6 +115,34 @@ async def test_goto_by_number_and_by_title(pack, state_file) -> None:
         await press(pilot, "g", *title[:12].lower(), "enter")
         await pilot.pause(SETTLE)
         assert shown(app) == 63
+
+
+async def test_goto_asks_in_the_footer_line_and_takes_keys_typed_right_after_g(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        tree = app.screen.query_one(ProcessTree)
+        await pilot.press("g", "q", "x")  # fast, as a person types: nothing quits, it is all the answer
+        assert footer.prompt is not None and footer.prompt.query == "qx"
+        assert app.is_running and app.screen.focused is tree  # the line takes the keys, not the focus
+        await pilot.press("backspace", "backspace", *"gemeente")  # `g` inside the answer is a letter
+        assert footer.prompt.query == "gemeente" and len(footer.prompt.hits) > 1
+        first = footer.prompt.current
+        await pilot.press("down")
+        assert footer.prompt.current is not first
+        await pilot.press("up")
+        assert footer.prompt.current is first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert footer.prompt is None and app.screen.focused is tree
+        before = shown(app)
+        await pilot.press("g", "z", "z", "z", "z", "enter")  # no match: Enter does nothing
+        assert footer.prompt is not None and shown(app) == before
+        await pilot.press("escape")
+        await pilot.press("g", "1", "2", "enter")
+        await pilot.pause(SETTLE)
+        assert shown(app) == 12 and footer.prompt is None and app.screen.focused is tree
 
 
 async def test_search_full_text_and_history(pack, state_file) -> None:

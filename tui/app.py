@@ -9,7 +9,7 @@ import threading
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import Awaitable
+from typing import Awaitable, Protocol
 
 from textual import events
 from textual.app import App
@@ -33,6 +33,11 @@ GC_DUE_AFTER = 10  # CPython's own threshold for a full collection
 GC_FORCE_AFTER = 200
 
 
+class KeyGrab(Protocol):
+    def key(self, event: events.Key) -> bool: ...  # True: the key was used
+    def cancel(self) -> None: ...
+
+
 class WijkkompasApp(App):
     CSS_PATH = "wijkkompas.tcss"
     TITLE = "Wijkkompas"
@@ -52,6 +57,10 @@ class WijkkompasApp(App):
         self.freeze_gc = False  # see first_paint_done
         self.follow = None  # set by the workshop server
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
+        # A line that asks something (go-to in the footer) takes the keys without taking
+        # the focus: moving focus restyles the screen (~10 ms a time), and keys typed
+        # right after `g` are already on their way to the focused widget.
+        self.key_grab: KeyGrab | None = None
 
     @cached_property
     def index(self) -> SearchIndex:
@@ -167,6 +176,12 @@ class WijkkompasApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
+            grab = self.key_grab
+            if grab is not None:
+                if isinstance(event, events.Key) and grab.key(event):
+                    return
+                if isinstance(event, events.MouseDown):
+                    grab.cancel()  # a click elsewhere withdraws the question
         await super().on_event(event)
 
     def _idle_gc(self) -> None:

@@ -25,6 +25,9 @@ class Command:
     help_nl: str
     help_en: str
     footer: bool = True
+    # Taken by the app the moment the key arrives, before keys typed after it are
+    # handed to the focused widget (go-to: "g42" typed fast must all reach the question).
+    priority: bool = False
 
     @property
     def label(self) -> str:
@@ -36,7 +39,7 @@ class Command:
 
 
 NAVIGATOR_COMMANDS: tuple[Command, ...] = (
-    Command("goto", "g", "g", "goto", "Ga naar", "Go to", "naar een knooppunt op nummer of titel", "go to a knooppunt by number or title"),
+    Command("goto", "g", "g", "goto", "Ga naar", "Go to", "naar een knooppunt op nummer of titel", "go to a knooppunt by number or title", priority=True),
     Command("search", "slash", "/", "search", "Zoek", "Search", "zoeken in titels en paginatekst", "search titles and page text"),
     Command("back", "left_square_bracket", "[", "back", "Terug", "Back", "terug in de bezochte knooppunten", "back in visited knooppunten", footer=False),
     Command("forward", "right_square_bracket", "]", "forward", "Vooruit", "Forward", "vooruit in de bezochte knooppunten", "forward in visited knooppunten", footer=False),
@@ -59,7 +62,7 @@ PALETTE_KEY = Command("palette", "ctrl+p", "ctrl+p", "command_palette", "Command
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:
     return [
-        Binding(c.key, c.action, c.label, show=c.footer, key_display=c.display, id=c.id)
+        Binding(c.key, c.action, c.label, show=c.footer, key_display=c.display, id=c.id, priority=c.priority)
         for c in commands
     ]
 

@@ -161,9 +161,12 @@ class NavigatorScreen(Screen):
     # --- commands ----------------------------------------------------------------
 
     def action_goto(self) -> None:
-        from .pickers import GotoScreen
+        """Asked in the footer line (see tui/widgets/goto_prompt.py), not in a dialog."""
+        from ..widgets.goto_prompt import GotoPrompt
 
-        self._open_index_dialog("goto", GotoScreen)
+        footer = self.query_one(KeyFooter)
+        if footer.prompt is None:
+            footer.ask(GotoPrompt(self.wk.index, self._jump_to_result))
 
     def action_search(self) -> None:
         from .pickers import SearchScreen

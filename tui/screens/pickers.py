@@ -128,16 +128,6 @@ class IndexDialog(ListDialog):
         raise NotImplementedError
 
 
-class GotoScreen(IndexDialog):
-    """Go to a knooppunt by number or the start of its title."""
-
-    TITLE_KEY = "goto.title"
-    PLACEHOLDER_KEY = "goto.placeholder"
-
-    def hits(self, query: str) -> list[Option]:
-        return [knooppunt_option(h.knooppunt) for h in self.index.fuzzy(query, limit=12)]
-
-
 class SearchScreen(IndexDialog):
     """Search titles (fuzzy) and page text (token index); results per keystroke."""
 

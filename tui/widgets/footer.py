@@ -1,11 +1,20 @@
-"""The footer: the keys of the current screen on one line, drawn as one piece of text."""
+"""The footer: the keys of the current screen on one line, drawn as one piece of text.
+
+It is also where go-to asks its question (`ask`): the line then takes the keys
+through the app's `key_grab`, without taking the focus.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from .goto_prompt import GotoPrompt
 
 _DIM = Style(dim=True)
 
@@ -43,6 +52,7 @@ class KeyFooter(Widget, can_focus=False):
         super().__init__(**kwargs)
         self._keys: list[tuple[int, int, str, bool]] = []  # (from x, to x, key, enabled) for clicks
         self._shown: tuple = ()
+        self.prompt: GotoPrompt | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -75,10 +85,60 @@ class KeyFooter(Widget, can_focus=False):
         shown, palette = self._entries()
         return [d for _, _, d, _ in shown] + ([palette[2]] if palette else [])
 
+    # --- go-to asks here ---------------------------------------------------------------
+
+    def ask(self, prompt: GotoPrompt) -> None:
+        """Show `prompt` in this line and give it the keys until Enter or Esc (see `WijkkompasApp.key_grab`)."""
+        self.prompt = prompt
+        self.app.key_grab = self  # type: ignore[attr-defined]
+        self.refresh()
+
+    def cancel(self) -> None:
+        self._finish(None)
+
+    def _finish(self, number: int | None) -> None:
+        prompt, self.prompt = self.prompt, None
+        if getattr(self.app, "key_grab", None) is self:
+            self.app.key_grab = None  # type: ignore[attr-defined]
+        self.refresh()
+        if prompt is not None:
+            prompt.done(number)
+
+    def key(self, event: events.Key) -> bool:
+        """A key while asking: True when the question used it (every key but tab and ctrl combinations)."""
+        prompt = self.prompt
+        if prompt is None or not self.is_attached or self.app.screen is not self.screen:
+            return False
+        key = event.key
+        if key == "escape":
+            self._finish(None)
+        elif key == "enter":
+            k = prompt.current
+            if k is None:
+                self.app.bell()
+            else:
+                self._finish(k.number)
+        elif key == "backspace":
+            prompt.backspace()
+            self.refresh()
+        elif key in ("up", "down"):
+            prompt.move(-1 if key == "up" else 1)
+            self.refresh()
+        elif event.is_printable and event.character:
+            prompt.type(event.character)
+            self.refresh()
+        else:
+            return False  # not ours (tab, ctrl+...): let it through
+        return True
+
+    # --- drawing -------------------------------------------------------------------------
+
     def render(self) -> Text:
-        shown, palette = self._shown = self._entries()
         key_style = self.get_component_rich_style("footer--key")
         desc_style = self.get_component_rich_style("footer--description")
+        if self.prompt is not None:
+            return self.prompt.render(key_style, desc_style, self.size.width)
+        shown, palette = self._shown = self._entries()
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         self._keys = []
 
@@ -103,6 +163,8 @@ class KeyFooter(Widget, can_focus=False):
         return line
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
+        if self.prompt is not None:
+            return
         for start, end, key, enabled in self._keys:
             if start <= event.x < end:
                 if enabled:
