@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 from compass.model import Knooppunt, ProcessPack
 
 from ..i18n import language, status_label, t
-from .page import about_renderable, flat_strip, page_renderable, phase_renderable, track_renderable
+from .page import about_renderable, page_renderable, phase_renderable, track_renderable
+from .strips import flat_strip
 from .process_tree import STATUS_MARKS, STATUS_STYLES
 
 

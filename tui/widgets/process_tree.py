@@ -16,7 +16,7 @@ from textual.widgets.tree import TreeNode
 from compass.model import TRACKS, Knooppunt, ProcessPack
 
 from ..i18n import t
-from .page import flat_strip
+from .strips import flat_strip
 
 STATUS_MARKS = {"todo": "○", "doing": "◐", "done": "●", "stuck": "✗", "skipped": "–"}
 STATUS_STYLES = {"todo": "", "doing": "yellow", "done": "green", "stuck": "bold red", "skipped": "dim"}
