@@ -181,8 +181,8 @@ class DetailPane(Vertical):
         """The status block: status, owner, due date, note (always plain text)."""
         self._entry = entry
         status = getattr(entry, "status", "todo") if entry is not None else "todo"
-        line = Text(f"{k.number}. ", style="bold")
-        line.append(k.title, style="bold")
+        line = Text()  # only the title and the labels are bold: a long note stays calm to read
+        line.append(f"{k.number}. {k.title}", style="bold")
         line.append("\n")
         line.append(f"{STATUS_MARKS.get(status, '?')} {status_label(status)}", style=STATUS_STYLES.get(status, "") or "bold")
         if entry is not None:
