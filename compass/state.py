@@ -38,12 +38,15 @@ Statuses in the file are the file values (`todo`, `doing`, `done`, `stuck`,
 value to write instead, so scripts reading the file see one vocabulary.
 
 This module is the store and the public API; the work is split by responsibility:
-`state_models` (models, vocabulary, normalisation), `state_read` (bytes to ruamel
-document, YAML errors), `state_check` (document to ProjectState, every problem),
-`state_index` (which lines hold which field), `state_fast` (the text-splice save of
-one entry, checked on that entry), `state_edit` (the general in-place ruamel edit),
-`state_new` (new files, the demo copy) and `durable` (atomic write, lock path).
-A save reuses the last parse when the bytes re-read under the lock are identical.
+`state_models` (models, vocabulary, normalisation), `state_source` (the bytes as
+read, a checked parse), `state_read` (bytes to ruamel document, YAML errors),
+`state_check` (document to ProjectState, every problem), `state_index` and
+`state_marks` (which lines hold which field, read from the parser's marks),
+`state_fast` (the text-splice save of one entry, checked on that entry),
+`state_edit` (the general in-place ruamel edit), `state_new` (new files, the demo
+copy), `state_cache` (a clean parse remembered by content, for the next start) and
+`durable` (atomic write, lock path). A save reuses the last parse when the bytes
+re-read under the lock are identical.
 """
 
 from __future__ import annotations
