@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from compass import __version__
 from tests.cli_helpers import wijkkompas
 
@@ -101,3 +103,20 @@ def test_bundled_pack_commands_from_another_directory(tmp_path: Path) -> None:
     assert len(json.loads(r.stdout)) >= 90
     r = wijkkompas("show", "1", cwd=tmp_path)
     assert r.returncode == 0 and r.stdout.startswith("# 1. ")
+
+
+@pytest.mark.parametrize("argv", [[], ["wijkkompas.yaml"], ["eigen-wijk.yml"]])
+def test_the_plain_open_shortcut_says_what_the_parser_says(argv) -> None:
+    """`wijkkompas [FILE]` skips building the parser; it must mean exactly the same."""
+    from compass.cli import _insert_open, _parser, _plain_open
+
+    quick = _plain_open(list(argv))
+    assert quick is not None
+    assert vars(quick) == vars(_parser().parse_args(_insert_open(list(argv))))
+
+
+@pytest.mark.parametrize("argv", [["list"], ["demo"], ["open", "x.yaml"], ["x.yaml", "--lang", "en"], ["--help"], ["geen-bestand"]])
+def test_everything_else_goes_through_the_parser(argv) -> None:
+    from compass.cli import _plain_open
+
+    assert _plain_open(list(argv)) is None

@@ -5,10 +5,13 @@ Textual is imported only when a command opens the app, so `wijkkompas list` stay
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from compass.cli import main as core_main
+
+if TYPE_CHECKING:
+    import argparse
 
 
 class TuiHooks:

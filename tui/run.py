@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compass.pack import load_pack
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _language(args: argparse.Namespace) -> None:

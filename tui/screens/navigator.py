@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -35,6 +36,7 @@ class NavigatorScreen(Screen):
         self.history: History[int] = History()
         self._pending: Timer | None = None
         self.filter_label = ""
+        self._resumed = False
 
     @property
     def wk(self) -> "WijkkompasApp":
@@ -46,6 +48,17 @@ class NavigatorScreen(Screen):
             yield ProcessTree(self.wk.pack, self.wk.status_of, id="tree")
             yield DetailPane(self.wk.pack, id="detail")
         yield KeyFooter()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time: no restyle of every widget, they were styled a moment ago when mounted.
+
+        Textual restyles the whole screen on every resume (~40 style applications, a
+        few ms of each start); after a dialog it still does, as dialogs can change the
+        theme or a class.
+        """
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.update_title()

@@ -7,6 +7,7 @@ from typing import Callable
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
@@ -136,6 +137,18 @@ class ProcessTree(Tree[NodeRef]):
             label.append("★ ", style="yellow")
         label.append(k.title)  # plain text: no markup is interpreted
         return label
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """Make room in the line cache and repaint; no new layout.
+
+        Textual's Tree also throws its lines away and asks for a new layout of the
+        screen on every resize, although its cached lines are kept per width and its
+        size does not depend on the widget's. At start that was a second layout and
+        paint of the whole screen (~20 ms) right after the first.
+        """
+        self._line_cache.grow(event.size.height)
+        self.refresh()
+        event.prevent_default()
 
     def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
         """Update the scrollbars only when the tree's own geometry changed.
