@@ -144,6 +144,15 @@ class ProcessPack:
         )
 
     @cached_property
+    def identity(self) -> str:
+        """What a state file's validity depends on: the slugs and the party ids (see `compass.state_cache`)."""
+        import hashlib
+
+        h = hashlib.sha256("\n".join(k.slug for k in self.knooppunten).encode())
+        h.update(b"\x00" + "\n".join(self.stakeholders).encode())
+        return h.hexdigest()
+
+    @cached_property
     def _by_slug(self) -> dict[str, Knooppunt]:
         return {k.slug: k for k in self.knooppunten}
 

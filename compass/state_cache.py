@@ -26,13 +26,6 @@ from .state_models import Entry, ProjectInfo, ProjectState
 CACHE_VERSION = 1
 
 
-def pack_identity(pack: ProcessPack) -> str:
-    """What a state file's validity depends on: the pack's slugs and party ids."""
-    h = hashlib.sha256("\n".join(k.slug for k in pack.knooppunten).encode())
-    h.update(b"\x00" + "\n".join(pack.stakeholders).encode())
-    return h.hexdigest()
-
-
 def _cache_file(path: Path) -> Path | None:
     base = cache_dir()
     if base is None:
@@ -48,7 +41,7 @@ def lookup(path: Path, raw: bytes, pack: ProcessPack) -> tuple[ProjectState, int
     try:
         data = json.loads(file.read_bytes())
         if (data["version"] != CACHE_VERSION or data["digest"] != hashlib.sha256(raw).hexdigest()
-                or data["pack"] != pack_identity(pack)):
+                or data["pack"] != pack.identity):
             return None
         return _state(data["state"]), int(data["indent"]), _index(data["index"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -60,7 +53,7 @@ def remember(path: Path, raw: bytes, pack: ProcessPack, state: ProjectState, ind
     file = _cache_file(path)
     if file is None:
         return
-    data = {"version": CACHE_VERSION, "digest": hashlib.sha256(raw).hexdigest(), "pack": pack_identity(pack),
+    data = {"version": CACHE_VERSION, "digest": hashlib.sha256(raw).hexdigest(), "pack": pack.identity,
             "indent": indent, "state": _plain_state(state), "index": _plain_index(index)}
     write_cache_file(file, json.dumps(data, ensure_ascii=False))
 
