@@ -57,7 +57,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import state_cache
 from .durable import _temp_prefix, _unlink, _writable, lock_path, write_atomic
@@ -80,7 +80,7 @@ from .state_models import (
     normalize_line,
     normalize_note,
 )
-from .state_source import _Parsed, _read, _Source
+from .state_source import Fingerprint, _fingerprint, _Parsed, _read, _Source
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
@@ -104,25 +104,6 @@ def __getattr__(name: str) -> Any:
 
 
 # --- the store ------------------------------------------------------------------------------
-
-
-class Fingerprint(NamedTuple):
-    """What `poll` compares to notice that someone else changed the file."""
-
-    mtime_ns: int
-    size: int
-    ino: int
-
-
-def _fingerprint(path: Path) -> Fingerprint | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-_UNSET: Any = object()
 
 
 class StateStore:

@@ -9,15 +9,32 @@ parse or save.
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
     from .state_index import LineIndex
     from .state_models import ProjectState
+
+
+class Fingerprint(NamedTuple):
+    """What `StateStore.poll` compares to notice that someone else changed the file."""
+
+    mtime_ns: int
+    size: int
+    ino: int
+
+
+def _fingerprint(path: Path) -> Fingerprint | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @dataclass
