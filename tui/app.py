@@ -156,7 +156,7 @@ class WijkkompasApp(App):
         """While the first page is read: load the dialogs and register their widget types.
 
         The first time a widget type is mounted Textual parses its CSS; doing that now
-        makes the first `g`, `/` or `s` open as fast as every later one.
+        makes the first `/` or `s` open as fast as every later one.
         """
         from textual.widgets import Input, OptionList
 
