@@ -182,20 +182,13 @@ class NavigatorScreen(Screen):
             footer.ask(GotoPrompt(self.wk.index, self._jump_to_result))
 
     def action_search(self) -> None:
+        """Search is opened often: one dialog stays installed on the app and is reused."""
         from .pickers import SearchScreen
 
-        self._open_index_dialog("search", SearchScreen)
-
-    def _index_dialog(self, name: str, make):
         app = self.app
-        if not app.is_screen_installed(name):
-            app.install_screen(make(self.wk.index), name)
-        return app.get_screen(name)
-
-    def _open_index_dialog(self, name: str, make) -> None:
-        """Go-to and search are opened often: one of each stays installed and is reused."""
-        app = self.app
-        dialog = self._index_dialog(name, make)
+        if not app.is_screen_installed("search"):
+            app.install_screen(SearchScreen(self.wk.index), "search")
+        dialog = app.get_screen("search")
         dialog.reopen()
         app.push_screen(dialog, self._jump_to_result)
 

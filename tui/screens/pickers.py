@@ -100,12 +100,15 @@ def knooppunt_option(k: Knooppunt, extra: str = "") -> Option:
     return Option(label, id=str(k.number))
 
 
-class IndexDialog(ListDialog):
-    """A dialog whose options come from the pack's search index, per keystroke.
+class SearchScreen(ListDialog):
+    """Search titles (fuzzy) and page text (token index); results per keystroke.
 
-    The navigator keeps one of each (installed on the app) and opens it again with
-    `reopen`: building the dialog's widgets anew cost more than half of opening it.
+    The navigator keeps one (installed on the app) and opens it again with `reopen`:
+    building the dialog's widgets anew cost more than half of opening it.
     """
+
+    TITLE_KEY = "search.title"
+    PLACEHOLDER_KEY = "search.placeholder"
 
     def __init__(self, index: SearchIndex) -> None:
         super().__init__()
@@ -122,19 +125,8 @@ class IndexDialog(ListDialog):
         self.set_focus(query)
 
     def options(self, query: str) -> Iterable[Option]:
-        return self.hits(query) if query.strip() else []
-
-    def hits(self, query: str) -> list[Option]:
-        raise NotImplementedError
-
-
-class SearchScreen(IndexDialog):
-    """Search titles (fuzzy) and page text (token index); results per keystroke."""
-
-    TITLE_KEY = "search.title"
-    PLACEHOLDER_KEY = "search.placeholder"
-
-    def hits(self, query: str) -> list[Option]:
+        if not query.strip():
+            return []
         return [knooppunt_option(h.knooppunt, f" · {h.where}") for h in self.index.search(query, limit=SEARCH_LIMIT)]
 
 
