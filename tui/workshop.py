@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
@@ -109,7 +109,7 @@ class WorkshopApp(WijkkompasApp):
             loop.add_signal_handler(sig, self.exit)
 
     def get_default_screen(self) -> Screen:
-        return Screen(id="_default")  # the welcome comes first, over an empty screen
+        return App.get_default_screen(self)  # Textual's empty screen: the welcome comes first, over it
 
     def start(self) -> None:
         """Welcome and role first; the navigator is built once the participant has answered.
