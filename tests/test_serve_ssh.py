@@ -49,12 +49,13 @@ class Server:
     output: list[str]
 
 
-def start_server(tmp: Path, *options: str, name: str = "Serveerwijk") -> Server:
+def start_server(tmp: Path, *options: str, name: str = "Serveerwijk", extra_env: dict[str, str] | None = None) -> Server:
     state = tmp / "wijkkompas.yaml"
     env = {
         "WIJKKOMPAS_CACHE_DIR": str(tmp / "cache"),
         "XDG_DATA_HOME": str(tmp / "data"),  # the host key goes here, not in the real user dir
         "WIJKKOMPAS_PASSCODE": PASSCODE,
+        **(extra_env or {}),
     }
     assert wijkkompas("new", str(state), "--name", name, env=env).returncode == 0
     port = free_port()

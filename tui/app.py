@@ -43,6 +43,10 @@ class WijkkompasApp(App):
     TITLE = "Wijkkompas"
     COMMANDS = {PaletteProvider}
     ENABLE_COMMAND_PALETTE = True
+    # Starting a program (the user's $EDITOR) is only for the user at their own
+    # terminal. Off by default: only the local launcher (tui.run) switches it on, so a
+    # workshop session, or any new way of serving the app, never runs one on the server.
+    external_editor_allowed = False
 
     def __init__(self, pack: ProcessPack, state_path: Path | None, *, user: str = "", start_at: int | None = None, create_if_missing: bool = True) -> None:
         super().__init__()

@@ -83,6 +83,8 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
 class WorkshopApp(WijkkompasApp):
     """The navigator for one workshop participant on the shared state file."""
 
+    external_editor_allowed = False  # never start a program on the server for a participant
+
     def __init__(self, pack: ProcessPack, state_path: Path, *, user: str, facilitator: str | None = None,
                  store: StateStore | None = None) -> None:
         super().__init__(pack, state_path, user=user or "", create_if_missing=False)

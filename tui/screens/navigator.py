@@ -225,7 +225,7 @@ class NavigatorScreen(Screen):
         if k is None or not self.wk.can_write():
             return
         entry = self.wk.entry(k)
-        self.app.push_screen(NoteDialog(k, entry.note if entry else ""), lambda note: self._save(k, None if note is None else {"note": note}))
+        self.app.push_screen(NoteDialog(k, entry.note if entry else "", external_editor=self.app.external_editor_allowed), lambda note: self._save(k, None if note is None else {"note": note}))
 
     def _save(self, k: Knooppunt, changes: dict | None) -> None:
         if changes:
