@@ -101,6 +101,9 @@ class Knooppunt:
     bronnen: tuple[str, ...] = ()
     praktijk: str = ""
     source: str = ""
+    sporen: tuple[str, ...] = ()  # the website's six sporen A-F this knooppunt involves
+    checked: str = ""  # ISO date the page was last checked against its sources
+    wetgeving: tuple[str, ...] = ()  # topics of the law page ("wgiw", "wcw", ...) it relies on
 
     @property
     def label(self) -> str:

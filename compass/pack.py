@@ -17,7 +17,7 @@ from .cachedir import cache_dir, write_cache_file
 from .model import ProcessPack
 from .problems import Problem, ProblemsError
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def bundled_pack_dir() -> Path:

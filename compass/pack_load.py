@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -47,8 +47,11 @@ class KnooppuntHead(_Edge):
     stakeholders: list[str] = Field(min_length=1)
     flags: list[str] = []
     links: list[str] = []
+    sporen: list[Literal["A", "B", "C", "D", "E", "F"]] = []
+    checked: dt.date | None = None
+    wetgeving: list[str] = []
 
-    @field_validator("stakeholders", "flags", "links", mode="before")
+    @field_validator("stakeholders", "flags", "links", "sporen", "wetgeving", mode="before")
     @classmethod
     def _none_is_empty(cls, v: Any) -> Any:
         return [] if v is None else v
@@ -275,7 +278,10 @@ def _load_knooppunten(root: Path, problems: list[Problem]) -> list[tuple[Knooppu
         tips = bullets(name, page.sections["Tips"], problems) if "Tips" in page.sections else []
         bronnen = bullets(name, page.sections["Bronnen"], problems) if "Bronnen" in page.sections else []
         k = Knooppunt(
-            **head.model_dump(exclude={"stakeholders", "flags", "links"}),
+            **head.model_dump(exclude={"stakeholders", "flags", "links", "sporen", "checked", "wetgeving"}),
+            sporen=tuple(sorted(set(head.sporen))),
+            checked=head.checked.isoformat() if head.checked else "",
+            wetgeving=tuple(head.wetgeving),
             stakeholders=tuple(head.stakeholders),
             flags=tuple(head.flags),
             links=tuple(head.links),
