@@ -123,7 +123,7 @@ def generated_pack(per_cell: int) -> Path:
 
 def state_module_available() -> bool:
     try:
-        import compass.state  # noqa: F401
+        import compass.state.store  # noqa: F401
     except ImportError:
         return False
     return True
@@ -146,7 +146,7 @@ def demo_project() -> Path | None:
     """The bundled demo project (a copy), or a new project file when the store has no demo."""
     if not state_module_available():
         return None
-    import compass.state as state
+    import compass.state.store as state
 
     try:
         return Path(state.demo_copy(Path(tempfile.mkdtemp(prefix="demo-", dir=WORK))))

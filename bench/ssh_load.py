@@ -182,7 +182,7 @@ async def _stop_server(proc: asyncio.subprocess.Process) -> None:
 
 
 def _memory(server_pid: int) -> dict[str, float]:
-    zygotes = [p for p in _children(server_pid) if b"tui.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    zygotes = [p for p in _children(server_pid) if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
     if not zygotes:
         return {}
     zygote = zygotes[0]
@@ -234,7 +234,7 @@ async def _join_all(people: list[_Participant], port: int, spread: float) -> lis
 
 async def _sessions_gone(server_pid: int, limit: float = 15.0) -> None:
     end = time.monotonic() + limit
-    zygotes = [p for p in _children(server_pid) if b"tui.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    zygotes = [p for p in _children(server_pid) if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
     while zygotes and _children(zygotes[0]) and time.monotonic() < end:
         await asyncio.sleep(0.1)
 

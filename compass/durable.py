@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 
-def _writable(path: Path) -> bool:
+def writable(path: Path) -> bool:
     """Writable, and not marked read-only: a read-only bit is respected even by root."""
     try:
         return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & 0o222)
@@ -35,12 +35,12 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _temp_prefix(path: Path) -> str:
+def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
 def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -49,12 +49,12 @@ def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
         if mode is not None:
             os.chmod(tmp, mode)
     except BaseException:
-        _unlink(tmp)
+        unlink_quietly(tmp)
         raise
     return tmp
 
 
-def _unlink(path: str | Path) -> None:
+def unlink_quietly(path: str | Path) -> None:
     try:
         os.unlink(path)
     except OSError:
@@ -75,12 +75,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        _unlink(tmp)
+        unlink_quietly(tmp)
         raise
     _fsync_dir(path.parent)
 
 
-def _create_exclusive(path: Path, data: bytes) -> None:
+def create_exclusive(path: Path, data: bytes) -> None:
     """Write a new file durably, refusing (FileExistsError) to replace one that exists."""
     tmp = _write_temp(path, data, 0o666 & ~_umask())
     try:
@@ -93,7 +93,7 @@ def _create_exclusive(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
     finally:
-        _unlink(tmp)
+        unlink_quietly(tmp)
     _fsync_dir(path.parent)
 
 

@@ -20,21 +20,37 @@ TRACK_LABELS: dict[str, str] = {
 }
 
 Status = Literal["todo", "doing", "done", "stuck", "skipped"]
-STATUSES: tuple[Status, ...] = ("todo", "doing", "done", "stuck", "skipped")
-STATUS_LABELS: dict[str, str] = {
-    "todo": "open",
-    "doing": "bezig",
-    "done": "afgerond",
-    "stuck": "vastgelopen",
-    "skipped": "n.v.t.",
-}
-STATUS_LABELS_EN: dict[str, str] = {
-    "todo": "open",
-    "doing": "in progress",
-    "done": "done",
-    "stuck": "stuck",
-    "skipped": "n/a",
-}
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """Everything that is said about one status, in one row: see STATUS_TABLE."""
+
+    value: Status  # as written in the file
+    label: str  # Dutch, in the UI, the CLI and the reports
+    label_en: str  # the UI with --lang en
+    mark: str  # readable without colour (NO_COLOR, a screen reader, a printout)
+    style: str  # terminal style
+    colour: str  # HTML/SVG colour in reports
+    finished: bool  # no more work: counts as finished for progress and lateness
+
+
+# The one status vocabulary; every label, mark and colour anywhere comes from here.
+STATUS_TABLE: tuple[StatusInfo, ...] = (
+    StatusInfo("todo", "open", "open", "○", "", "#e3e3e3", False),
+    StatusInfo("doing", "bezig", "in progress", "◐", "yellow", "#f9a825", False),
+    StatusInfo("done", "afgerond", "done", "●", "green", "#2e7d32", True),
+    StatusInfo("stuck", "vastgelopen", "stuck", "✗", "bold red", "#c62828", False),
+    StatusInfo("skipped", "n.v.t.", "n/a", "–", "dim", "#9e9e9e", True),
+)
+STATUS_INFO: dict[str, StatusInfo] = {s.value: s for s in STATUS_TABLE}
+STATUSES: tuple[Status, ...] = tuple(s.value for s in STATUS_TABLE)
+STATUS_LABELS: dict[str, str] = {s.value: s.label for s in STATUS_TABLE}
+STATUS_LABELS_EN: dict[str, str] = {s.value: s.label_en for s in STATUS_TABLE}
+STATUS_MARKS: dict[str, str] = {s.value: s.mark for s in STATUS_TABLE}
+STATUS_STYLES: dict[str, str] = {s.value: s.style for s in STATUS_TABLE}
+STATUS_COLOURS: dict[str, str] = {s.value: s.colour for s in STATUS_TABLE}
+FINISHED: frozenset[str] = frozenset(s.value for s in STATUS_TABLE if s.finished)
 
 # Roles from which workshop participants record their view ("stand van zaken"):
 # stakeholder ids of the pack, the usual parties first.
@@ -148,7 +164,7 @@ class ProcessPack:
 
     @cached_property
     def identity(self) -> str:
-        """What a state file's validity depends on: the slugs and the party ids (see `compass.state_cache`)."""
+        """What a state file's validity depends on: the slugs and the party ids (see `compass.state.cache`)."""
         import hashlib
 
         h = hashlib.sha256("\n".join(k.slug for k in self.knooppunten).encode())

@@ -108,7 +108,7 @@ def test_bundled_pack_commands_from_another_directory(tmp_path: Path) -> None:
 @pytest.mark.parametrize("argv", [[], ["wijkkompas.yaml"], ["eigen-wijk.yml"]])
 def test_the_plain_open_shortcut_says_what_the_parser_says(argv) -> None:
     """`wijkkompas [FILE]` skips building the parser; it must mean exactly the same."""
-    from compass.cli import _insert_open, _parser, _plain_open
+    from compass.commands.parser import _insert_open, _parser, _plain_open
 
     quick = _plain_open(list(argv))
     assert quick is not None
@@ -117,6 +117,6 @@ def test_the_plain_open_shortcut_says_what_the_parser_says(argv) -> None:
 
 @pytest.mark.parametrize("argv", [["list"], ["demo"], ["open", "x.yaml"], ["x.yaml", "--lang", "en"], ["--help"], ["geen-bestand"]])
 def test_everything_else_goes_through_the_parser(argv) -> None:
-    from compass.cli import _plain_open
+    from compass.commands.parser import _plain_open
 
     assert _plain_open(list(argv)) is None

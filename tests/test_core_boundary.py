@@ -24,7 +24,7 @@ def test_core_imports_no_ui() -> None:
 
 def test_cli_without_app_does_not_load_textual(mini_pack_dir) -> None:
     code = (
-        "import sys\nfrom tui.launcher import TuiHooks\nfrom compass.cli import main\n"
+        "import sys\nfrom tui.launcher import TuiHooks\nfrom compass.commands.parser import main\n"
         f"main(['list', '--pack', {str(mini_pack_dir)!r}], ui=TuiHooks())\n"
         "print('textual' in sys.modules, file=sys.stderr)\n"
     )

@@ -129,7 +129,7 @@ def processes(server: Server) -> tuple[int, list[int]]:
                     out.append(int(entry))
         return out
 
-    zygote = next(p for p in children(server.proc.pid) if b"tui.zygote" in Path(f"/proc/{p}/cmdline").read_bytes())
+    zygote = next(p for p in children(server.proc.pid) if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes())
     return zygote, children(zygote)
 
 

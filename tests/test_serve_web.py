@@ -92,7 +92,7 @@ async def test_a_browser_session_runs_the_workshop_app(web) -> None:
 
 
 def test_the_web_warning_for_other_addresses() -> None:
-    from tui.serve import WEB_WARNING, is_loopback, parse_address
+    from tui.workshop.serve import WEB_WARNING, is_loopback, parse_address
 
     assert parse_address("8000", "--web") == ("127.0.0.1", 8000)
     assert parse_address("0.0.0.0:8000", "--web") == ("0.0.0.0", 8000)

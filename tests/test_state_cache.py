@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import compass.state_check as state_check
-from compass import state_cache
+import compass.state.check as state_check
+from compass.state import cache as state_cache
 from compass.model import ProcessPack
 from compass.pack import load_pack
 from compass.problems import ProblemsError
 from compass.state import StateStore, create_state
-from compass.state_source import _read
+from compass.state.source import read_source
 from tests.test_state_property import edit
 
 NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -34,19 +34,19 @@ NOW = dt.datetime(2026, 11, 25, 14, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)
 def parses(monkeypatch) -> list[str]:
     """Counts the real YAML parses of state files."""
     seen: list[str] = []
-    original = state_check._parse_text
+    original = state_check.parse_text
 
     def counting(source, pack, name):
         seen.append(name)
         return original(source, pack, name)
 
-    monkeypatch.setattr(state_check, "_parse_text", counting)
+    monkeypatch.setattr(state_check, "parse_text", counting)
     return seen
 
 
 def fresh(path: Path, pack: ProcessPack):
     """What a full parse of the file says, bypassing the cache."""
-    return state_check._parse_text(_read(path, str(path)), pack, str(path))
+    return state_check.parse_text(read_source(path, str(path)), pack, str(path))
 
 
 def project(tmp_path: Path, pack: ProcessPack) -> Path:

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import compass.state as state_module
-import compass.state_fast as state_fast_module
+import compass.state.store as state_module
+import compass.state.fast as state_fast_module
 from compass.model import ProcessPack
 from compass.problems import InvalidInput
 from compass.state import StateStore, create_state, load_state, validate_state

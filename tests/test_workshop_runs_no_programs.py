@@ -21,7 +21,7 @@ from compass.pack import load_pack
 from tests.test_serve_ssh import Session, connect, start_server, stop_server, STEP
 from tui.app import WijkkompasApp
 from tui.screens.note import NoteDialog
-from tui.workshop import WorkshopApp
+from tui.workshop.session import WorkshopApp
 
 EDITORS = ("nano", "vi", "vim", "editor", "sensible-editor", "emacs")
 

@@ -39,7 +39,7 @@ class KeyGrab(Protocol):
 
 
 class WijkkompasApp(App):
-    CSS_PATH = "wijkkompas.tcss"
+    CSS_PATH = Path(__file__).parent / "wijkkompas.tcss"  # absolute: subclasses live in other packages
     TITLE = "Wijkkompas"
     COMMANDS = {PaletteProvider}
     ENABLE_COMMAND_PALETTE = True
@@ -116,7 +116,7 @@ class WijkkompasApp(App):
         self.state = self.store.load()
 
     def on_unmount(self) -> None:
-        if self.store is not None:  # the next start then skips parsing the file (compass.state_cache)
+        if self.store is not None:  # the next start then skips parsing the file (compass.state.cache)
             self.store.keep_for_next_start()
 
     def first_paint_done(self, page: Awaitable | None = None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from compass.cli import main as core_main
+from compass.commands.parser import main as core_main
 
 if TYPE_CHECKING:
     import argparse
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class TuiHooks:
     def open(self, args: argparse.Namespace) -> int:
         if getattr(args, "workshop", False):  # a workshop session (name, role, follow mode)
-            from .workshop import open_workshop
+            from .workshop.session import open_workshop
 
             return open_workshop(args)
         from .run import open_navigator
@@ -30,7 +30,7 @@ class TuiHooks:
         return open_demo(args)
 
     def serve(self, args: argparse.Namespace) -> int:
-        from .serve import serve
+        from .workshop.serve import serve
 
         return serve(args)
 

@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from ..model import STATUS_LABELS, STATUSES, TRACKS, Knooppunt, ProcessPack
 from ..problems import InvalidInput, Problem, ProblemsError, UsageError
+from .. import progress
+from ..progress import Item, percent_text
 from ..state import Entry, ProjectState, StateStore, create_state, default_user, load_state
 from .common import pack_of, print_json, resolve
 
@@ -136,22 +138,22 @@ def render_status(pack: ProcessPack, state: ProjectState, today: dt.date) -> str
             rows.append(row(f"   {track}", state.counts(pack, phase=ph.number, track=track)))
     rows.append(row("Totaal", state.counts(pack)))
     lines += _table(rows, right=set(range(1, len(header))))
-    lines.append(f"{round(state.progress(pack) * 100)}% afgerond (n.v.t. telt niet mee)")
+    lines.append(f"{percent_text(state.percent_done(pack))} afgerond (n.v.t. telt niet mee)")
 
-    def listing(title: str, items: list[tuple[Knooppunt, Entry]], detail: Callable[[Entry], str]) -> None:
+    def listing(title: str, items: list[Item], detail: Callable[[Item], str]) -> None:
         lines.append("")
         if not items:
             lines.append(f"{title}: geen")
             return
         lines.append(f"{title} ({len(items)}):")
-        for k, e in items:
-            bits = [k.label, detail(e)]
-            if e.owner:
-                bits.append(f"eigenaar: {e.owner}")
+        for i in items:
+            bits = [i.knooppunt.label, detail(i)]
+            if i.owner:
+                bits.append(f"eigenaar: {i.owner}")
             lines.append("  " + " — ".join(b for b in bits if b))
 
-    listing("Vastgelopen", state.stuck(pack), lambda e: _shorten(e.note.strip().split("\n")[0], 60))
-    listing("Te laat", state.overdue(pack, today), lambda e: f"streefdatum {e.due.isoformat() if e.due else ''}")
+    listing("Vastgelopen", progress.stuck(pack, state), lambda i: _shorten(i.note.strip().split("\n")[0], 60))
+    listing("Te laat", progress.overdue(pack, state, today), lambda i: f"streefdatum {i.due.isoformat() if i.due else ''}")
     return "\n".join(lines)
 
 
@@ -160,16 +162,16 @@ def render_portfolio(pack: ProcessPack, states: list[tuple[str, ProjectState]]) 
     header = ["Project", "Gemeente", "afgerond", "fase sociaal", "fase technisch", "vastgelopen"]
     rows = [header]
     for path, s in states:
-        reached = [s.phase_reached(pack, t) for t in TRACKS]
+        reached = progress.phase_reached(pack, s)
         name = s.project.name or path
         if s.project.wijk and s.project.wijk != name:
             name = f"{name} ({s.project.wijk})"
         rows.append([
             _shorten(name, 30),
             _shorten(s.project.gemeente, 20),
-            f"{round(s.progress(pack) * 100)}%",
-            *(str(r) if r is not None else "-" for r in reached),
-            str(len(s.stuck(pack))),
+            percent_text(s.percent_done(pack)),
+            *(str(reached[t]) if reached[t] else "-" for t in TRACKS),
+            str(len(progress.stuck(pack, s))),
         ])
     return "\n".join(_table(rows, right={2, 3, 4, 5}))
 

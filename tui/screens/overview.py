@@ -11,7 +11,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from compass.model import STATUSES, TRACKS
+from compass import progress
+from compass.model import TRACKS
+from compass.progress import count_statuses, percent_done, percent_text
 
 from ..i18n import status_label, t
 
@@ -20,12 +22,12 @@ PHASE_WIDTH = 26
 
 
 def progress_cell(counts: dict[str, int]) -> Text:
-    total = sum(counts.values())
-    finished = counts.get("done", 0) + counts.get("skipped", 0)
-    filled = round(BAR * finished / total) if total else 0
+    """A bar and `% afgerond` by the one rule of `compass.progress` (n.v.t. does not count)."""
+    pct = percent_done(counts)
+    filled = (BAR * (pct or 0)) // 100
     cell = Text("█" * filled, style="green")
     cell.append("░" * (BAR - filled), style="dim")
-    cell.append(f" {finished:>2}/{total:<2}")
+    cell.append(f" {percent_text(pct, status_label('skipped')):>6}")
     cell.append(f" ✗{counts['stuck']}" if counts.get("stuck") else "   ", style="bold red")
     return cell
 
@@ -59,10 +61,10 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         for phase in pack.phases:
             cells: list[Text] = [Text(f"{phase.number} {phase.title}"[:PHASE_WIDTH], no_wrap=True)]
             for track in TRACKS:
-                items = pack.in_phase(phase.number, track)
-                counts = {s: 0 for s in STATUSES}
-                for k in items:
-                    counts[state.entry(k.slug).status if state else "todo"] += 1
+                if state is None:
+                    counts = count_statuses("todo" for _ in pack.in_phase(phase.number, track))
+                else:
+                    counts = progress.counts(pack, state, phase.number, track)
                 cells.append(progress_cell(counts))
             table.add_row(*cells, key=str(phase.number))
         table.cursor_coordinate = keep
@@ -75,8 +77,8 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         if state is None:
             return out
         today = dt.date.today()
-        stuck = [k for k in pack.knooppunten if state.entry(k.slug).status == "stuck"]
-        late = [k for k in pack.knooppunten if (e := state.entry(k.slug)).due and e.due < today and e.status not in ("done", "skipped")]
+        stuck = [i.knooppunt for i in progress.stuck(pack, state)]
+        late = [i.knooppunt for i in progress.overdue(pack, state, today)]
         for title, items in ((t("overview.stuck"), stuck), (t("overview.overdue"), late)):
             out.append(f"{title}: ", style="bold")
             if not items:
@@ -89,9 +91,7 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
                 out.append(k.title)
                 extra = [x for x in (e.owner, e.due.isoformat() if e.due else "", status_label(e.status)) if x]
                 out.append(f"  ({', '.join(extra)})\n", style="dim")
-        from compass.report import divergences
-
-        differ = divergences(pack, state)
+        differ = progress.divergences(pack, state)
         out.append(f"{t('overview.diverge')}: ", style="bold")
         if not differ:
             out.append(t("overview.none") + "\n", style="dim")

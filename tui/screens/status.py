@@ -14,10 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from compass.model import STATUSES, Knooppunt
+from compass.model import STATUS_MARKS, STATUSES, Knooppunt
 
 from ..i18n import status_label, t
-from ..widgets.process_tree import STATUS_MARKS
 
 
 class StatusDialog(ModalScreen[dict[str, Any] | None]):

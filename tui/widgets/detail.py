@@ -15,12 +15,11 @@ from textual.strip import Strip
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from compass.model import Knooppunt, ProcessPack
+from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack
 
 from ..i18n import language, status_label, t
 from .page import about_renderable, page_renderable, phase_renderable, track_renderable
 from .strips import flat_strip
-from .process_tree import STATUS_MARKS, STATUS_STYLES
 
 
 class LinkList(OptionList):

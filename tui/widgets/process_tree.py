@@ -14,13 +14,11 @@ from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from compass.model import TRACKS, Knooppunt, ProcessPack
+from compass.model import STATUS_MARKS, STATUS_STYLES, TRACKS, Knooppunt, ProcessPack
 
 from ..i18n import t
 from .strips import flat_strip
 
-STATUS_MARKS = {"todo": "○", "doing": "◐", "done": "●", "stuck": "✗", "skipped": "–"}
-STATUS_STYLES = {"todo": "", "doing": "yellow", "done": "green", "stuck": "bold red", "skipped": "dim"}
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,15 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from .model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, parse_status
-from .problems import Problem, ProblemsError
-from .state_models import SCHEMA, Entry, ProjectInfo, ProjectState
-from .state_marks import build_index
-from .state_read import _BadDate, _load_doc
-from .state_source import _guess_indent, _Parsed, _read, _Source
+from ..model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, parse_status
+from ..problems import Problem, ProblemsError
+from .models import SCHEMA, Entry, ProjectInfo, ProjectState
+from .marks import build_index
+from .read import BadDate, load_doc
+from .source import guess_indent, Parsed, read_source, Source
 
 
-class _Checker:
+class Checker:
     """Turns a loaded document into a ProjectState, collecting every problem with its position."""
 
     def __init__(self, name: str, pack: ProcessPack):
@@ -50,7 +50,7 @@ class _Checker:
             line, col = m.lc.value(key)
             return line + 1, col + 1
         except (AttributeError, KeyError, TypeError):
-            return _Checker.kpos(m, key)
+            return Checker.kpos(m, key)
 
     def text(self, m: CommentedMap, key: str) -> str:
         v = m.get(key)
@@ -70,7 +70,7 @@ class _Checker:
         v = m.get(key)
         if v is None or v == "":
             return None
-        if isinstance(v, _BadDate):
+        if isinstance(v, BadDate):
             self.add(self.vpos(m, key), f"{key}: de datum {v} bestaat niet")
             return None
         if isinstance(v, dt.datetime):
@@ -92,9 +92,9 @@ class _Checker:
             return None
         if isinstance(v, dt.datetime):
             return dt.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, v.tzinfo)
-        if isinstance(v, dt.date) and not isinstance(v, _BadDate):
+        if isinstance(v, dt.date) and not isinstance(v, BadDate):
             return dt.datetime(v.year, v.month, v.day)
-        if isinstance(v, str) and not isinstance(v, _BadDate):
+        if isinstance(v, str) and not isinstance(v, BadDate):
             try:
                 return dt.datetime.fromisoformat(v.strip())
             except ValueError:
@@ -226,20 +226,20 @@ class _Checker:
         return None
 
 
-def _parse(path: Path, pack: ProcessPack, name: str) -> _Parsed:
-    source = _read(path, name)
-    return _parse_text(source, pack, name)
+def _parse(path: Path, pack: ProcessPack, name: str) -> Parsed:
+    source = read_source(path, name)
+    return parse_text(source, pack, name)
 
 
-def _parse_text(source: _Source, pack: ProcessPack, name: str) -> _Parsed:
-    indent = _guess_indent(source.text)
+def parse_text(source: Source, pack: ProcessPack, name: str) -> Parsed:
+    indent = guess_indent(source.text)
     nodes: dict[int, Any] = {}
-    doc = _load_doc(name, source.text, indent, nodes)
-    checker = _Checker(name, pack)
+    doc = load_doc(name, source.text, indent, nodes)
+    checker = Checker(name, pack)
     state = checker.check(doc)
     if state is None:
         raise ProblemsError(checker.problems)
-    return _Parsed(source, doc, state, indent, build_index(doc, nodes, source.text))
+    return Parsed(source, doc, state, indent, build_index(doc, nodes, source.text))
 
 
 def validate_state(path: str | Path, pack: ProcessPack) -> list[Problem]:

@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .model import TRACKS, Knooppunt, Phase, ProcessPack, Track, TrackPage
+from ..model import TRACKS, Knooppunt, Phase, ProcessPack, Track, TrackPage
 from .pagefile import PageFile, bullets, read_page
-from .pack_rules import check_duplicate_text, check_pack_rules
-from .problems import Problem, ProblemsError, yaml_error_problem, yaml_position
+from .rules import check_duplicate_text, check_pack_rules
+from ..problems import Problem, ProblemsError, yaml_error_problem, yaml_position
 
 KNOOPPUNT_SECTIONS = {"Doel": "doel", "Aanpak": "aanpak", "Tips": "tips", "Bronnen": "bronnen", "Uit de praktijk": "praktijk"}
 PHASE_SECTIONS = {"Doel": "doel", "Divergeren en convergeren": "divergeren", "Producten": "producten"}

@@ -1,6 +1,6 @@
 """What a report says, computed from a pack and a project state: pure functions, no rendering.
 
-`compass.report` renders these with templates; the TUI's overview uses `divergences`
+`compass.report.render` renders these with templates; the TUI's overview uses `divergences`
 directly. Split from the rendering so each half can be read on its own.
 """
 
@@ -10,46 +10,42 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Mapping, Protocol, Sequence
 
-from .model import ROLES, STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, Knooppunt, ProcessPack
+from ..model import FINISHED, STATUS_COLOURS, STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, Knooppunt, ProcessPack
+from ..progress import (
+    NEXT_STEPS_PER_TRACK,
+    POSITION,
+    SPREAD_LABELS,
+    Divergence,
+    EntryLike,
+    Item,
+    View,
+    count_statuses,
+    divergences,
+    next_steps,
+    overdue,
+    percent,
+    percent_done,
+    phase_reached,
+    role_label,
+    stuck,
+    views,
+)
 
 Format = Literal["md", "html"]
 FORMATS: tuple[Format, ...] = ("md", "html")
 
-FINISHED = frozenset({"done", "skipped"})
-NEXT_STEPS_PER_TRACK = 3
 DECISION_PREFIXES = ("Besluit:", "besluit:")
-
-# How far along a status says a knooppunt is; the spread of a divergence is the
-# distance between the furthest-apart views. Open and vastgelopen are both "not
-# started", afgerond and n.v.t. both "finished".
-POSITION: dict[str, int] = {"todo": 0, "stuck": 0, "doing": 1, "done": 2, "skipped": 2}
-SPREAD_LABELS: dict[int, str] = {2: "groot", 1: "middel", 0: "klein"}
 
 # Order of the segments in a progress bar: finished first, open last.
 BAR_ORDER: tuple[str, ...] = ("done", "skipped", "doing", "stuck", "todo")
 BAR_WIDTH = 120.0
-COLOURS: dict[str, str] = {"done": "#2e7d32", "skipped": "#9e9e9e", "doing": "#f9a825", "stuck": "#c62828", "todo": "#e3e3e3"}
+COLOURS: dict[str, str] = STATUS_COLOURS
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 
 
 # --- what the report reads from a state (the state store provides these) -----------
-
-
-class EntryLike(Protocol):
-    """What one knooppunt's entry offers (`compass.state.Entry`)."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def note(self) -> str: ...
-    @property
-    def owner(self) -> str: ...
-    @property
-    def due(self) -> dt.date | None: ...
-    @property
-    def perspectives(self) -> Mapping[str, str]: ...
 
 
 class ProjectLike(Protocol):
@@ -102,7 +98,7 @@ class Counted:
 
     @property
     def percent(self) -> int | None:
-        return percent(self.counts["done"], self.applicable)
+        return percent_done(self.counts)
 
     @property
     def segments(self) -> list[Segment]:
@@ -135,60 +131,9 @@ class PhaseRow:
 
 
 @dataclass(frozen=True)
-class Item:
-    """A knooppunt with what the team recorded about it, for the lists in a report."""
-
-    knooppunt: Knooppunt
-    status: str
-    note: str = ""
-    owner: str = ""
-    due: dt.date | None = None
-    days_late: int = 0
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def where(self) -> str:
-        return f"fase {self.knooppunt.phase} · {self.knooppunt.track}"
-
-
-@dataclass(frozen=True)
 class Decision:
     knooppunt: Knooppunt
     text: str
-
-
-@dataclass(frozen=True)
-class View:
-    """How one party (a stakeholder of the pack) sees a knooppunt."""
-
-    role: str
-    label: str
-    status: str
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """Parties that see one knooppunt differently, e.g. `Gemeente: afgerond · Bewoners: open`."""
-
-    knooppunt: Knooppunt
-    views: tuple[View, ...]  # in the pack's order of stakeholders
-    spread: int  # 0..2, see POSITION
-    status: str = "todo"  # the team's own status in the file, for context
-
-    @property
-    def spread_label(self) -> str:
-        return SPREAD_LABELS[self.spread]
-
-    @property
-    def text(self) -> str:
-        return " · ".join(f"{v.label}: {v.status_label}" for v in self.views)
 
 
 @dataclass(frozen=True)
@@ -237,14 +182,6 @@ class Portfolio:
 # --- small pure helpers ------------------------------------------------------------------
 
 
-def percent(part: int, whole: int) -> int | None:
-    """Whole percent, rounded down so 100% means really everything; None when nothing applies."""
-    return (100 * part) // whole if whole else None
-
-
-def role_label(pack: ProcessPack, role: str) -> str:
-    """A party's name as the pack spells it (`VvE`), else as the app's roles do, else the id."""
-    return pack.stakeholders.get(role) or ROLES.get(role) or role
 
 
 def nl_date(value: dt.date | str | None) -> str:
@@ -287,16 +224,6 @@ def decision_lines(note: str) -> list[str]:
     return out
 
 
-def _count(statuses: Iterable[str]) -> dict[str, int]:
-    counts = {s: 0 for s in STATUSES}
-    for s in statuses:
-        counts[s] = counts.get(s, 0) + 1
-    return counts
-
-
-def _item(k: Knooppunt, e: EntryLike, today: dt.date | None = None) -> Item:
-    late = (today - e.due).days if today is not None and e.due is not None else 0
-    return Item(k, e.status, e.note or "", e.owner or "", e.due, max(late, 0))
 
 
 def _text(value: Any) -> str:
@@ -311,48 +238,14 @@ def phase_rows(pack: ProcessPack, state: StateLike) -> list[PhaseRow]:
     rows = []
     for phase in pack.phases:
         cells = tuple(
-            Cell(phase.number, track, _count(state.entry(k.slug).status for k in pack.in_phase(phase.number, track)))
+            Cell(phase.number, track, count_statuses(state.entry(k.slug).status for k in pack.in_phase(phase.number, track)))
             for track in TRACKS
         )
         rows.append(PhaseRow(phase.number, phase.title, cells))
     return rows
 
 
-def stuck(pack: ProcessPack, state: StateLike) -> list[Item]:
-    """Vastgelopen knooppunten, in process order, with note and owner."""
-    return [_item(k, e) for k in pack.knooppunten if (e := state.entry(k.slug)).status == "stuck"]
 
-
-def overdue(pack: ProcessPack, state: StateLike, today: dt.date | None = None) -> list[Item]:
-    """Knooppunten past their due date and not done or skipped, the longest overdue first."""
-    today = today or dt.date.today()
-    items = [
-        _item(k, e, today)
-        for k in pack.knooppunten
-        if (e := state.entry(k.slug)).due is not None and e.due < today and e.status not in FINISHED
-    ]
-    return sorted(items, key=lambda i: (i.due, i.knooppunt.number))
-
-
-def next_steps(pack: ProcessPack, state: StateLike, per_track: int = NEXT_STEPS_PER_TRACK) -> dict[str, list[Item]]:
-    """Per spoor, the open knooppunten at the front of the process.
-
-    The front is the earliest phase in which the spoor still has open work. Its open
-    knooppunten, in process order, are the next steps. A phase whose unfinished
-    knooppunten are all bezig or vastgelopen offers none, so the next phase's open
-    ones follow: the team can start those while the others run.
-    """
-    out: dict[str, list[Item]] = {}
-    for track in TRACKS:
-        found: list[Item] = []
-        for phase in pack.phases:
-            items = [(k, state.entry(k.slug)) for k in pack.in_phase(phase.number, track)]
-            todo = [_item(k, e) for k, e in items if e.status == "todo"]
-            if todo:
-                found = todo[:per_track]
-                break
-        out[track] = found
-    return out
 
 
 def decisions(pack: ProcessPack, state: StateLike) -> list[Decision]:
@@ -360,47 +253,14 @@ def decisions(pack: ProcessPack, state: StateLike) -> list[Decision]:
     return [Decision(k, text) for k in pack.knooppunten for text in decision_lines(state.entry(k.slug).note)]
 
 
-def views(pack: ProcessPack, perspectives: Mapping[str, str] | None) -> tuple[View, ...]:
-    """The recorded views on one knooppunt, in the pack's order of stakeholders."""
-    if not perspectives:
-        return ()
-    order = {role: i for i, role in enumerate(pack.stakeholders)}
-    roles = sorted((r for r in perspectives if perspectives[r]), key=lambda r: (order.get(r, len(order)), r))
-    return tuple(View(r, role_label(pack, r), perspectives[r]) for r in roles)
 
-
-def divergences(pack: ProcessPack, state: StateLike) -> list[Divergence]:
-    """Knooppunten where the roles' recorded statuses differ, the widest apart first.
-
-    Ranking: spread (the distance between the furthest-apart views, see POSITION),
-    then the number of different statuses, then process order.
-    """
-    found = []
-    for k in pack.knooppunten:
-        e = state.entry(k.slug)
-        seen = views(pack, e.perspectives)
-        statuses = {v.status for v in seen}
-        if len(statuses) < 2:
-            continue
-        positions = [POSITION.get(s, 0) for s in statuses]
-        found.append(Divergence(k, seen, max(positions) - min(positions), e.status))
-    return sorted(found, key=lambda d: (-d.spread, -len({v.status for v in d.views}), d.knooppunt.number))
-
-
-def phase_reached(pack: ProcessPack, state: StateLike) -> dict[str, int]:
-    """Per spoor, the highest phase with a knooppunt done or doing; 0 when none."""
-    reached = {t: 0 for t in TRACKS}
-    for k in pack.knooppunten:
-        if state.entry(k.slug).status in ("done", "doing"):
-            reached[k.track] = max(reached[k.track], k.phase)
-    return reached
 
 
 def build_report(pack: ProcessPack, state: StateLike, today: dt.date | None = None) -> ProjectReport:
     """Everything one project's report shows, computed once."""
     today = today or dt.date.today()
     p = state.project
-    counts = _count(state.entry(k.slug).status for k in pack.knooppunten)
+    counts = count_statuses(state.entry(k.slug).status for k in pack.knooppunten)
     return ProjectReport(
         name=_text(p.name),
         gemeente=_text(p.gemeente),
@@ -423,12 +283,12 @@ def portfolio_row(pack: ProcessPack, state: StateLike, today: dt.date | None = N
     """One wijk's line in a portfolio: % finished, phase reached per spoor, stuck, overdue."""
     today = today or dt.date.today()
     p = state.project
-    counts = _count(state.entry(k.slug).status for k in pack.knooppunten)
+    counts = count_statuses(state.entry(k.slug).status for k in pack.knooppunten)
     return PortfolioRow(
         name=_text(p.name),
         gemeente=_text(p.gemeente),
         wijk=_text(p.wijk),
-        percent=percent(counts["done"], sum(counts.values()) - counts["skipped"]),
+        percent=percent_done(counts),
         reached=phase_reached(pack, state),
         stuck=counts["stuck"],
         overdue=len(overdue(pack, state, today)),

@@ -1,15 +1,12 @@
 """Reports over a project's state: "APK van de wijkaanpak" and "stand van zaken in jouw wijk".
 
-A report is first computed as a plain model (`compass.report_model`: dataclasses
+A report is first computed as a plain model (`compass.report.model`: dataclasses
 from the pack, the state and a `today`), then rendered here with a Jinja2 template
 that ships inside the package. Every function takes `today`, so output is
 reproducible. Reading rules (also in docs/reports.md):
 
-- progress ("% afgerond") is done out of what applies: n.v.t. (`skipped`) does not
-  count, the same rule as `ProjectState.progress` and so as `wijkkompas status`;
-- "te laat": a due date before `today` on a knooppunt that is not done or skipped;
-- "volgende stappen": per spoor, the open knooppunten of the earliest phase in which
-  that spoor still has open work (at most 3);
+- progress ("% afgerond"), "te laat" and "volgende stappen" follow the rules in
+  `compass.progress`, the same module `wijkkompas status` and the app use;
 - "besluiten": every line of a note that starts with `Besluit:` or `besluit:`;
 - "perspectieven": a knooppunt where the statuses recorded per role differ, ranked
   by how far apart they are (afgerond/n.v.t. against open/vastgelopen is furthest).
@@ -27,9 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .model import STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, ProcessPack
-from .report_model import *  # noqa: F401,F403 - callers use compass.report for both halves
-from .report_model import (
+from ..model import STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, ProcessPack
+from ..progress import percent_text
+from .model import (
     BAR_ORDER,
     BAR_WIDTH,
     COLOURS,
@@ -46,11 +43,6 @@ from .report_model import (
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
-
-
-def percent_text(value: int | None) -> str:
-    """`60%`, or `n.v.t.` when nothing applies (everything there is n.v.t.)."""
-    return STATUS_LABELS["skipped"] if value is None else f"{value}%"
 
 
 def text_bar(pct: int | None, width: int = 10) -> str:
@@ -197,7 +189,7 @@ def write_report_beside(state_path: str | os.PathLike[str], pack: ProcessPack, f
 
     This is what the TUI's `r` binding calls; a broken state raises ProblemsError.
     """
-    from .state import StateStore
+    from ..state import StateStore
 
     state = StateStore(Path(state_path), pack).load()
     return write_text_atomic(report_path_beside(state_path, fmt), render_report(pack, [state], fmt, today))

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 
-from .durable import _create_exclusive, _writable, lock_path, write_atomic
-from .model import ProcessPack
-from .problems import InvalidInput
-from .state_models import HEADER, LOCK_TIMEOUT, SCHEMA, _text_scalar, normalize_line
-from .state_read import _dump, _yaml
+from ..durable import create_exclusive, writable, lock_path, write_atomic
+from ..model import ProcessPack
+from ..problems import InvalidInput
+from .models import HEADER, LOCK_TIMEOUT, SCHEMA, text_scalar, normalize_line
+from .read import dump_yaml, round_trip_yaml
 
 
 def _scalar_text(value: Any) -> str:
     """How ruamel writes `value` after `key: ` (to build a new file by hand, line by line)."""
-    out = _dump(_yaml(), {"k": value})
+    out = dump_yaml(round_trip_yaml(), {"k": value})
     return out[len("k:"):].rstrip("\n").lstrip(" ")
 
 
@@ -33,9 +33,9 @@ def render_new(pack: ProcessPack, name: str, gemeente: str = "", wijk: str = "",
         HEADER,
         f"schema: {SCHEMA}",
         "project:",
-        f"  name: {_scalar_text(_text_scalar(normalize_line(name)))}",
-        f"  gemeente: {_scalar_text(_text_scalar(normalize_line(gemeente)))}",
-        f"  wijk: {_scalar_text(_text_scalar(normalize_line(wijk)))}",
+        f"  name: {_scalar_text(text_scalar(normalize_line(name)))}",
+        f"  gemeente: {_scalar_text(text_scalar(normalize_line(gemeente)))}",
+        f"  wijk: {_scalar_text(text_scalar(normalize_line(wijk)))}",
         f"  started: {started.isoformat()}",
         "knooppunten:",
     ]
@@ -59,7 +59,7 @@ def create_state(path: str | Path, pack: ProcessPack, name: str, gemeente: str =
         raise InvalidInput(f"{path} bestaat al; kies een andere naam of open het met: wijkkompas {path}")
     if not p.parent.is_dir():
         raise InvalidInput(f"{path}: de map {p.parent} bestaat niet")
-    if not _writable(p.parent):
+    if not writable(p.parent):
         raise InvalidInput(f"{path}: kan niet opslaan: de map {p.parent} is alleen-lezen")
     if not normalize_line(name):
         raise InvalidInput("de projectnaam mag niet leeg zijn")
@@ -68,7 +68,7 @@ def create_state(path: str | Path, pack: ProcessPack, name: str, gemeente: str =
 
     try:
         with FileLock(str(lock_path(p)), timeout=LOCK_TIMEOUT):
-            _create_exclusive(p, data)
+            create_exclusive(p, data)
     except FileExistsError:
         raise InvalidInput(f"{path} bestaat al; kies een andere naam of open het met: wijkkompas {path}") from None
     except Timeout:
@@ -83,7 +83,7 @@ def demo_copy(dest_dir: str | Path | None = None) -> Path:
     By default into the user data directory (`.../wijkkompas/demo/`), replacing any
     earlier demo copy, so `wijkkompas demo` always starts from the same example.
     """
-    from .pack import bundled_pack_dir
+    from ..pack import bundled_pack_dir
 
     if dest_dir is None:
         from platformdirs import user_data_dir

@@ -3,7 +3,7 @@
 Why its own module: ruamel keeps comments on the value *before* them, so changing a
 value's style, adding a key or a whole knooppunt needs care to keep every comment
 and blank line where a person put it. This is the general (slow) save path; the
-common one-line edits take the text splice in `compass.state_fast`.
+common one-line edits take the text splice in `compass.state.fast`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .model import Knooppunt, ProcessPack, Status
-from .state_models import ENTRY_TEMPLATE, ProjectState, _note_scalar, _text_scalar, _timestamp_scalar
-from .state_read import _dump, _yaml
+from ..model import Knooppunt, ProcessPack, Status
+from .models import ENTRY_TEMPLATE, ProjectState, note_scalar, text_scalar, timestamp_scalar
+from .read import dump_yaml, round_trip_yaml
 
 
 # --- editing the loaded document without disturbing anything else ---------------------
@@ -242,7 +242,7 @@ def _entry_map(doc: CommentedMap, pack: ProcessPack, k: Knooppunt, indent: int) 
 # --- splicing: keep a person's formatting outside the change ----------------------------
 
 
-def _splice(original: str, base: str, changed: str) -> str | None:
+def splice_unchanged(original: str, base: str, changed: str) -> str | None:
     """Apply the change `base` -> `changed` (both ruamel's rendering) onto `original`.
 
     Used when ruamel would re-format lines a person wrote by hand: the lines ruamel
@@ -287,11 +287,11 @@ def _splice(original: str, base: str, changed: str) -> str | None:
     return "".join(out)
 
 
-def _same_document(a: str, b: str, indent: int) -> bool:
+def same_document(a: str, b: str, indent: int) -> bool:
     """Whether two texts hold the same data and comments (ruamel renders them the same)."""
     try:
-        y = _yaml(indent)
-        return _dump(y, y.load(a)) == b
+        y = round_trip_yaml(indent)
+        return dump_yaml(y, y.load(a)) == b
     except Exception:
         return False
 
@@ -310,9 +310,9 @@ def apply_entry(doc: CommentedMap, pack: ProcessPack, state: ProjectState, inden
     m = _entry_map(doc, pack, k, indent)
     for key, v in todo.items():
         if key == "note":
-            _set_scalar(m, key, _note_scalar(v))
+            _set_scalar(m, key, note_scalar(v))
         elif key == "owner":
-            _set_scalar(m, key, _text_scalar(v))
+            _set_scalar(m, key, text_scalar(v))
         else:
             _set_scalar(m, key, v)
     if roles:
@@ -321,9 +321,9 @@ def apply_entry(doc: CommentedMap, pack: ProcessPack, state: ProjectState, inden
         if existing:
             for role, s in roles.items():
                 _set_scalar(persp, role, s)
-    _set_scalar(m, "updated", _timestamp_scalar(clock()))
+    _set_scalar(m, "updated", timestamp_scalar(clock()))
     if user or "by" in m:
-        _set_scalar(m, "by", _text_scalar(user))
+        _set_scalar(m, "by", text_scalar(user))
     return True
 
 
@@ -334,5 +334,5 @@ def apply_project(doc: CommentedMap, state: ProjectState, values: dict[str, Any]
         return False
     p = _block_map(doc, "project", lambda new: doc.insert(1 if "schema" in doc else 0, "project", new))
     for key, v in todo.items():
-        _set_scalar(p, key, v if key == "started" else _text_scalar(v))
+        _set_scalar(p, key, v if key == "started" else text_scalar(v))
     return True

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from compass.model import Knooppunt
 
 if TYPE_CHECKING:
-    from .app import WijkkompasApp
-    from .screens.navigator import NavigatorScreen
+    from ..app import WijkkompasApp
+    from ..screens.navigator import NavigatorScreen
 
 
 def follow_path(state_path: Path) -> Path:
@@ -207,7 +207,7 @@ class Follow:
         self._refresh()
 
     def _navigator(self) -> "NavigatorScreen | None":
-        from .screens.navigator import NavigatorScreen
+        from ..screens.navigator import NavigatorScreen
 
         return next((s for s in self.app.screen_stack if isinstance(s, NavigatorScreen)), None)
 

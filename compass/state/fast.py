@@ -1,13 +1,13 @@
 """The fast save path: change one knooppunt's one-line fields and note in the text itself.
 
-Why it exists: the general save (`compass.state_edit`) parses the whole file with
+Why it exists: the general save (`compass.state.edit`) parses the whole file with
 ruamel, changes the document, renders the whole file and parses the result again to
 check it, so a save costs several full parses of a file that grows with the pack
 (~0.1 s at 90 knooppunten, seconds at thousands). Almost every save is one entry's
 status/owner/due/bookmark/note plus its `updated`/`by` stamp, so this path:
 
 1. takes the line numbers of that entry's fields from the line index of the last
-   parse (`compass.state_index`; the store only uses it when the bytes re-read under
+   parse (`compass.state.index`; the store only uses it when the bytes re-read under
    the lock are exactly the bytes that index belongs to);
 2. renders just the new `key: value` lines with ruamel (same quoting, same literal
    blocks as the general path) and replaces exactly those lines, inserting missing
@@ -29,29 +29,29 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from .model import ProcessPack
-from .problems import ProblemsError
-from .state_check import _Checker
-from .state_index import EntrySpan
-from .state_marks import _entry
-from .state_models import Entry, _note_scalar, _text_scalar, _timestamp_scalar
-from .state_read import _dump, _load_doc, _yaml
-from .state_source import _Parsed, _Source
+from ..model import ProcessPack
+from ..problems import ProblemsError
+from .check import Checker
+from .index import EntrySpan
+from .marks import entry_span
+from .models import Entry, note_scalar, text_scalar, timestamp_scalar
+from .read import dump_yaml, load_doc, round_trip_yaml
+from .source import Parsed, Source
 
 FAST_FIELDS = frozenset({"status", "owner", "due", "bookmark", "note"})
 
 
 def _value(key: str, v: Any) -> Any:
     if key == "note":
-        return _note_scalar(v)
+        return note_scalar(v)
     if key in ("owner", "by"):
-        return _text_scalar(v)
+        return text_scalar(v)
     return v
 
 
 def _render(items: list[tuple[str, Any]], indent: int) -> dict[str, list[str]] | None:
     """The lines ruamel writes for each `key: value` at entry-field depth (2 * indent)."""
-    out = _dump(_yaml(indent), {"a": {"b": dict(items)}})
+    out = dump_yaml(round_trip_yaml(indent), {"a": {"b": dict(items)}})
     lines = out.split("\n")[2:-1]
     pad = " " * (2 * indent)
     groups: dict[str, list[str]] = {}
@@ -79,8 +79,8 @@ def _block_swallows(lines: list[str], after: int, ci: int) -> bool:
     return False
 
 
-def fast_update(parsed: _Parsed, pack: ProcessPack, name: str, slug: str, todo: dict[str, Any],
-                stamp: dt.datetime, user: str) -> _Parsed | None:
+def fast_update(parsed: Parsed, pack: ProcessPack, name: str, slug: str, todo: dict[str, Any],
+                stamp: dt.datetime, user: str) -> Parsed | None:
     """`parsed` with `todo` (already cleaned, really different) applied to `slug`, or None.
 
     Also stamps `updated`, and `by` when there is a user or a `by` line already, like
@@ -96,9 +96,9 @@ def fast_update(parsed: _Parsed, pack: ProcessPack, name: str, slug: str, todo: 
     if span.col != 2 * parsed.indent:
         return None
     items = [(key, _value(key, v)) for key, v in todo.items()]
-    items.append(("updated", _timestamp_scalar(stamp)))
+    items.append(("updated", timestamp_scalar(stamp)))
     if user or span.field("by") is not None:
-        items.append(("by", _text_scalar(user)))
+        items.append(("by", text_scalar(user)))
     rendered = _render(items, parsed.indent)
     if rendered is None:
         return None
@@ -141,11 +141,11 @@ def fast_update(parsed: _Parsed, pack: ProcessPack, name: str, slug: str, todo: 
             return None
     text = "\n".join(lines[:start] + new + lines[start + span.length:])
     state = replace(parsed.state, entries={**parsed.state.entries, slug: entry})
-    source = _Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
-    return _Parsed(source, None, state, parsed.indent, index.moved(slug, new_span, len(new) - span.length))
+    source = Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
+    return Parsed(source, None, state, parsed.indent, index.moved(slug, new_span, len(new) - span.length))
 
 
-def _expected(parsed: _Parsed, slug: str, todo: dict[str, Any], items: dict[str, Any]) -> Entry:
+def _expected(parsed: Parsed, slug: str, todo: dict[str, Any], items: dict[str, Any]) -> Entry:
     update = dict(todo)
     update["updated"] = _plain_datetime(items["updated"])
     if "by" in items:
@@ -157,12 +157,12 @@ def _plain_datetime(t: dt.datetime) -> dt.datetime:
     return dt.datetime(t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, t.tzinfo)
 
 
-def _check_entry(parsed: _Parsed, pack: ProcessPack, name: str, slug: str, new: list[str], keys: list[str],
+def _check_entry(parsed: Parsed, pack: ProcessPack, name: str, slug: str, new: list[str], keys: list[str],
                  expected: Entry) -> tuple[Entry, EntrySpan] | None:
     """Parse the new lines of one entry alone; its Entry and line spans if exactly as expected."""
     nodes: dict[int, Any] = {}
     try:
-        doc = _load_doc(name, "\n".join(new) + "\n", parsed.indent, nodes)
+        doc = load_doc(name, "\n".join(new) + "\n", parsed.indent, nodes)
     except ProblemsError:
         return None
     if not isinstance(doc, CommentedMap) or list(doc) != [slug]:
@@ -170,14 +170,14 @@ def _check_entry(parsed: _Parsed, pack: ProcessPack, name: str, slug: str, new: 
     m = doc[slug]
     if not isinstance(m, CommentedMap) or list(m) != keys:
         return None
-    checker = _Checker(name, pack)
+    checker = Checker(name, pack)
     entry = checker.entry(doc, slug, m)
     if checker.problems or entry is None or entry != expected:
         return None
     root = nodes.get(id(doc))
     if root is None:
         return None
-    span = _entry(root.value[0][0], root.value[0][1], new, parsed.index.slug_col if parsed.index else -1)
+    span = entry_span(root.value[0][0], root.value[0][1], new, parsed.index.slug_col if parsed.index else -1)
     if span is None or span.length != len(new) or [f.key for f in span.fields] != keys:
         return None
     return entry, span

@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .problems import Problem, yaml_error_problem
+from ..problems import Problem, yaml_error_problem
 
 
 @dataclass

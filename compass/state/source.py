@@ -1,7 +1,7 @@
 """A state file as read from disk, and a checked parse of it: no YAML library needed.
 
 Why its own module: opening a project whose bytes were checked before
-(`compass.state_cache`) needs only these, so the round-trip YAML machinery
+(`compass.state.cache`) needs only these, so the round-trip YAML machinery
 (`state_read`, `state_check`, `state_edit`) stays off the start path until the first
 parse or save.
 """
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .problems import Problem, ProblemsError
+from ..problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
-    from .state_index import LineIndex
-    from .state_models import ProjectState
+    from .index import LineIndex
+    from .models import ProjectState
 
 
 class Fingerprint(NamedTuple):
@@ -29,7 +29,7 @@ class Fingerprint(NamedTuple):
     ino: int
 
 
-def _fingerprint(path: Path) -> Fingerprint | None:
+def fingerprint(path: Path) -> Fingerprint | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -38,7 +38,7 @@ def _fingerprint(path: Path) -> Fingerprint | None:
 
 
 @dataclass
-class _Source:
+class Source:
     """The file as read: text with `\\n` line ends, and how to write it back the same way."""
 
     raw: bytes
@@ -52,7 +52,7 @@ class _Source:
         return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
 
 
-def _read(path: Path, name: str) -> _Source:
+def read_source(path: Path, name: str) -> Source:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -69,10 +69,10 @@ def _read(path: Path, name: str) -> _Source:
         col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ProblemsError([Problem(name, line, col, "geen geldige UTF-8-tekst; sla het bestand op als UTF-8")]) from None
     crlf = "\r\n" in text
-    return _Source(raw, text.replace("\r\n", "\n"), bom=body is not raw, crlf=crlf)
+    return Source(raw, text.replace("\r\n", "\n"), bom=body is not raw, crlf=crlf)
 
 
-def _guess_indent(text: str) -> int:
+def guess_indent(text: str) -> int:
     """The mapping indent a person used (2 in files we write), so a save keeps it."""
     prev_opens = False
     for line in text.split("\n"):
@@ -87,16 +87,16 @@ def _guess_indent(text: str) -> int:
 
 
 @dataclass
-class _Parsed:
+class Parsed:
     """A checked file: its bytes, its state, and what a next save can reuse.
 
     `doc` is the ruamel document of exactly these bytes, or None after a fast save
     (which changes the text, not the document); `index` is where each knooppunt's
-    lines are (`compass.state_index`), None when the file has no usable layout.
+    lines are (`compass.state.index`), None when the file has no usable layout.
     The store keeps the last one and never changes it in place.
     """
 
-    source: _Source
+    source: Source
     doc: Any
     state: ProjectState
     indent: int = 2

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, Track, parse_status
-from .problems import InvalidInput
+from ..model import FINISHED, STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, Track, parse_status
+from ..problems import InvalidInput
 
 if TYPE_CHECKING:
     from ruamel.yaml.scalarstring import ScalarString
@@ -28,7 +28,6 @@ HEADER = "# Wijkkompas-projectbestand. Bewerk gerust met de hand; `wijkkompas va
 ENTRY_TEMPLATE = ("status", "owner", "due", "note")
 UPDATABLE = frozenset({"status", "note", "owner", "due", "bookmark"})
 PROJECT_FIELDS = frozenset({"name", "gemeente", "wijk", "started"})
-FINISHED: frozenset[str] = frozenset({"done", "skipped"})
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -81,32 +80,18 @@ class ProjectState:
 
     def counts(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> dict[str, int]:
         """How many of the pack's knooppunten (optionally of one phase/spoor) have each status."""
-        out = dict.fromkeys(STATUSES, 0)
-        for k in pack.knooppunten:
-            if (phase is None or k.phase == phase) and (track is None or k.track == track):
-                out[self.status(k.slug)] += 1
-        return out
+        from ..progress import counts
 
-    def progress(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> float:
-        """Fraction done of what applies: `skipped` knooppunten do not count."""
-        c = self.counts(pack, phase, track)
-        applicable = sum(c.values()) - c["skipped"]
-        return c["done"] / applicable if applicable else 0.0
+        return counts(pack, self, phase, track)
 
-    def phase_reached(self, pack: ProcessPack, track: Track | str) -> int | None:
-        """The highest phase in which any knooppunt of this spoor is done or being worked on."""
-        phases = [k.phase for k in pack.knooppunten if k.track == track and self.status(k.slug) in ("done", "doing")]
-        return max(phases) if phases else None
+    def percent_done(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> int | None:
+        """% afgerond by the one rule of `compass.progress`; None when nothing applies."""
+        from ..progress import percent_done
+
+        return percent_done(self.counts(pack, phase, track))
 
     def bookmarks(self, pack: ProcessPack) -> list[Knooppunt]:
         return [k for k in pack.knooppunten if self.entry(k.slug).bookmark]
-
-    def overdue(self, pack: ProcessPack, today: dt.date | None = None) -> list[tuple[Knooppunt, Entry]]:
-        today = today or dt.date.today()
-        return [(k, e) for k in pack.knooppunten if (e := self.entries.get(k.slug)) is not None and e.is_overdue(today)]
-
-    def stuck(self, pack: ProcessPack) -> list[tuple[Knooppunt, Entry]]:
-        return [(k, self.entry(k.slug)) for k in pack.knooppunten if self.status(k.slug) == "stuck"]
 
 
 # --- text normalisation and scalar styles ------------------------------------------
@@ -150,7 +135,7 @@ def _reads_as_text(s: str) -> bool:
     return all(r.resolve(ScalarNode, s, (True, False)) == _STR_TAG for r in _resolvers())
 
 
-def _text_scalar(s: str) -> ScalarString:
+def text_scalar(s: str) -> ScalarString:
     """Plain when that reads back as the same text in YAML 1.1 and 1.2, quoted otherwise."""
     from ruamel.yaml.scalarstring import PlainScalarString, SingleQuotedScalarString
 
@@ -159,13 +144,13 @@ def _text_scalar(s: str) -> ScalarString:
     return PlainScalarString(s)  # the emitter still quotes it when plain is not allowed
 
 
-def _note_scalar(s: str) -> ScalarString:
+def note_scalar(s: str) -> ScalarString:
     from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
     return LiteralScalarString(s) if s else SingleQuotedScalarString("")
 
 
-def _status_value(text: Any) -> Status:
+def status_value(text: Any) -> Status:
     value = parse_status(str(text)) if text is not None else None
     if value is None:
         labels = ", ".join(f"{STATUS_LABELS[s]} ({s})" for s in STATUSES)
@@ -173,7 +158,7 @@ def _status_value(text: Any) -> Status:
     return value
 
 
-def _date_value(v: Any) -> dt.date | None:
+def date_value(v: Any) -> dt.date | None:
     if v is None or v == "":
         return None
     if isinstance(v, dt.datetime):
@@ -200,11 +185,11 @@ def default_user() -> str:
         return ""
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
     return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
-def _timestamp_scalar(t: dt.datetime) -> Any:
+def timestamp_scalar(t: dt.datetime) -> Any:
     """A datetime that ruamel writes as ISO 8601 with `T` and the UTC offset."""
     from ruamel.yaml.timestamp import TimeStamp
 

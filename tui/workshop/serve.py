@@ -119,7 +119,7 @@ def _serve_ssh(args: argparse.Namespace) -> int:
     import asyncssh
 
     from .room import child_env
-    from .sshserver import SshConfig, run_ssh
+    from .ssh import SshConfig, run_ssh
 
     if args.authorized_keys:
         try:

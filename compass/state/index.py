@@ -1,6 +1,6 @@
 """Where each knooppunt's lines are in a state file: the line index for fast saves.
 
-Why its own module: the fast save path (`compass.state_fast`) edits the file's text
+Why its own module: the fast save path (`compass.state.fast`) edits the file's text
 instead of re-rendering a ruamel document, so it needs to know exactly which lines
 hold which field of which knooppunt. That is read once from the parser's own marks
 (never guessed from the text), kept with the cached parse, and after a fast save
@@ -10,8 +10,8 @@ Only entries in the plain layout wijkkompas itself writes are indexed: a block
 mapping under `knooppunten`, `slug:` alone on its line, one key per line at one
 column. Anything else (flow style, tags, anchors, odd indentation) is simply not
 in the index, and a save of it takes the general path. The index is read from the
-parser's marks in `compass.state_marks`; this module is only the data, so a cached
-index (`compass.state_cache`) comes back without the YAML library.
+parser's marks in `compass.state.marks`; this module is only the data, so a cached
+index (`compass.state.cache`) comes back without the YAML library.
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .model import TRACKS, Knooppunt, Phase
+from ..model import TRACKS, Knooppunt, Phase
 from .pagefile import PageFile, Section, numbered_steps, paragraphs
-from .problems import Problem, yaml_position
+from ..problems import Problem, yaml_position
 
 if TYPE_CHECKING:
-    from .pack_load import PackMeta
+    from .load import PackMeta
 
 MIN_TIPS = 3
 DUPLICATE_MIN_CHARS = 40

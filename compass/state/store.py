@@ -37,16 +37,16 @@ Statuses in the file are the file values (`todo`, `doing`, `done`, `stuck`,
 `skipped`); a Dutch label written by hand (`afgerond`) is reported with the
 value to write instead, so scripts reading the file see one vocabulary.
 
-This module is the store and the public API; the work is split by responsibility:
-`state_models` (models, vocabulary, normalisation), `state_source` (the bytes as
-read, a checked parse), `state_read` (bytes to ruamel document, YAML errors),
-`state_check` (document to ProjectState, every problem), `state_index` and
-`state_marks` (which lines hold which field, read from the parser's marks),
-`state_fast` (the text-splice save of one entry, checked on that entry),
-`state_edit` (the general in-place ruamel edit), `state_new` (new files, the demo
-copy), `state_cache` (a clean parse remembered by content, for the next start) and
-`durable` (atomic write, lock path). A save reuses the last parse when the bytes
-re-read under the lock are identical.
+This module is the store; `compass.state` is the public API. The package splits
+the work by responsibility: `models` (models, vocabulary, normalisation), `source`
+(the bytes as read, a checked parse), `read` (bytes to ruamel document, YAML
+errors), `check` (document to ProjectState, every problem), `index` and `marks`
+(which lines hold which field, read from the parser's marks), `fast` (the
+text-splice save of one entry, checked on that entry), `edit` (the general
+in-place ruamel edit), `new` (new files, the demo copy), `cache` (a clean parse
+remembered by content, for the next start); `compass.durable` does the atomic
+write and names the lock. A save reuses the last parse when the bytes re-read
+under the lock are identical.
 """
 
 from __future__ import annotations
@@ -59,12 +59,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import state_cache
-from .durable import _temp_prefix, _unlink, _writable, lock_path, write_atomic
-from .model import Knooppunt, ProcessPack, Status
-from .problems import InvalidInput, Problem, ProblemsError
-from .state_models import (
-    FINISHED,  # noqa: F401  (public, re-exported)
+from . import cache as state_cache
+from ..durable import temp_prefix, unlink_quietly, writable, lock_path, write_atomic
+from ..model import Knooppunt, ProcessPack, Status
+from ..problems import InvalidInput, Problem, ProblemsError
+from .models import (
     LOCK_TIMEOUT,
     PROJECT_FIELDS,
     RACY_SECONDS,
@@ -73,34 +72,17 @@ from .state_models import (
     Entry,
     ProjectInfo,
     ProjectState,
-    _date_value,
-    _now,
-    _status_value,
+    date_value,
+    now,
+    status_value,
     default_user,
     normalize_line,
     normalize_note,
 )
-from .state_source import Fingerprint, _fingerprint, _Parsed, _read, _Source
+from .source import Fingerprint, fingerprint, Parsed, read_source, Source
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
-
-    from .state_check import load_state, validate_state
-    from .state_new import create_state, demo_copy, render_new
-
-# The parts that need the YAML library are imported when first used: opening a file
-# whose parse is cached (`state_cache`) then never loads ruamel (~15 ms, ~2 MiB).
-_LAZY = {"load_state": "state_check", "validate_state": "state_check",
-         "create_state": "state_new", "demo_copy": "state_new", "render_new": "state_new"}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f".{module}", __package__), name)
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -126,14 +108,14 @@ class StateStore:
         self.pack = pack
         self.user = normalize_line(user or default_user())
         self.lock_timeout = lock_timeout
-        self.clock = clock or _now
+        self.clock = clock or now
         self.state: ProjectState | None = None
         self.problems: list[Problem] = []
         self.changed = False
         self._fingerprint: Fingerprint | None = None
         self._digest: bytes = b""
         self._loaded_at = 0.0
-        self._cache: _Parsed | None = None  # the last parse, for exactly the bytes in it
+        self._cache: Parsed | None = None  # the last parse, for exactly the bytes in it
 
     # reading
 
@@ -149,20 +131,20 @@ class StateStore:
     def load(self) -> ProjectState:
         """Read and validate the file; raises ProblemsError with every problem.
 
-        Bytes that were loaded cleanly before come from `compass.state_cache` without a
+        Bytes that were loaded cleanly before come from `compass.state.cache` without a
         parse (the start of every session pays for it otherwise); new bytes are parsed
         and remembered for the next time.
         """
-        fp = _fingerprint(self.path)
+        fp = fingerprint(self.path)
         try:
-            source = _read(self.path, self.name)
+            source = read_source(self.path, self.name)
             hit = state_cache.lookup(self.real_path, source.raw, self.pack)
             if hit is not None:
-                parsed = _Parsed(source, None, *hit)
+                parsed = Parsed(source, None, *hit)
             else:
-                from .state_check import _parse_text
+                from .check import parse_text
 
-                parsed = _parse_text(source, self.pack, self.name)
+                parsed = parse_text(source, self.pack, self.name)
                 self._keep(parsed)
         except ProblemsError as exc:
             self.problems = exc.problems
@@ -176,7 +158,7 @@ class StateStore:
         if self._cache is not None and not self.problems:
             self._keep(self._cache)
 
-    def _keep(self, parsed: _Parsed) -> None:
+    def _keep(self, parsed: Parsed) -> None:
         state_cache.remember(self.real_path, parsed.source.raw, self.pack, parsed.state, parsed.indent, parsed.index)
 
     def poll(self) -> ProjectState | None:
@@ -185,11 +167,11 @@ class StateStore:
         Never raises for a bad outside edit: the last good state stays in `state` and
         `problems` says what is wrong, until the file is fixed.
         """
-        fp = _fingerprint(self.path)
+        fp = fingerprint(self.path)
         if fp == self._fingerprint and fp is not None and not self._racy(fp):
             return None
         try:
-            source = _read(self.path, self.name)
+            source = read_source(self.path, self.name)
         except ProblemsError as exc:
             self.problems = exc.problems
             self._remember(fp, None)
@@ -197,10 +179,10 @@ class StateStore:
         if hashlib.sha256(source.raw).digest() == self._digest:  # touched, or re-checked: same bytes
             self._fingerprint, self._loaded_at = fp, time.time()
             return None
-        from .state_check import _parse_text
+        from .check import parse_text
 
         try:
-            parsed = _parse_text(source, self.pack, self.name)
+            parsed = parse_text(source, self.pack, self.name)
         except ProblemsError as exc:
             self.problems = exc.problems
             self._remember(fp, source.raw)
@@ -217,7 +199,7 @@ class StateStore:
         self._digest = hashlib.sha256(raw).digest() if raw is not None else b""
         self._loaded_at = time.time()
 
-    def _accept(self, parsed: _Parsed, fp: Fingerprint | None) -> None:
+    def _accept(self, parsed: Parsed, fp: Fingerprint | None) -> None:
         self.state = parsed.state
         self.problems = []
         self._cache = parsed
@@ -241,7 +223,7 @@ class StateStore:
         rid = self.pack.stakeholder_id(role)
         if rid is None:
             raise InvalidInput(f"onbekende partij '{role}'; bekend: {', '.join(self.pack.stakeholders)}")
-        value = _status_value(status)
+        value = status_value(status)
         return self._transact(lambda doc, state, indent: self._apply(doc, state, indent, k, {}, {rid: value}))
 
     def toggle_bookmark(self, ref: str | int) -> ProjectState:
@@ -258,7 +240,7 @@ class StateStore:
             raise TypeError(f"unknown field(s): {', '.join(sorted(unknown))}")
         values: dict[str, Any] = {}
         for key, v in fields.items():
-            values[key] = _date_value(v) if key == "started" else normalize_line(v or "")
+            values[key] = date_value(v) if key == "started" else normalize_line(v or "")
         if "name" in values and not values["name"]:
             raise InvalidInput("de projectnaam mag niet leeg zijn")
         return self._transact(lambda doc, state, indent: self._apply_project(doc, state, values))
@@ -276,9 +258,9 @@ class StateStore:
         out: dict[str, Any] = {}
         for key, v in fields.items():
             if key == "status":
-                out[key] = _status_value(v)
+                out[key] = status_value(v)
             elif key == "due":
-                out[key] = _date_value(v)
+                out[key] = date_value(v)
             elif key == "note":
                 out[key] = normalize_note(v or "")
             elif key == "owner":
@@ -287,8 +269,8 @@ class StateStore:
                 out[key] = bool(v)
         return out
 
-    def _fast(self, parsed: _Parsed, k: Knooppunt, values: dict[str, Any]) -> _Parsed | bool | None:
-        """The fast text-splice save (`compass.state_fast`): False when nothing differs,
+    def _fast(self, parsed: Parsed, k: Knooppunt, values: dict[str, Any]) -> Parsed | bool | None:
+        """The fast text-splice save (`compass.state.fast`): False when nothing differs,
         the new parse when it applied, None when the general path must do it."""
         current = parsed.state.entry(k.slug)
         todo = {key: v for key, v in values.items() if getattr(current, key) != v}
@@ -296,43 +278,43 @@ class StateStore:
             return False
         if not self.fast_saves:
             return None
-        from .state_fast import fast_update
+        from .fast import fast_update
 
         return fast_update(parsed, self.pack, self.name, k.slug, todo, self.clock(), self.user)
 
     def _apply(self, doc: CommentedMap, state: ProjectState, indent: int, k: Knooppunt, values: dict[str, Any],
                perspectives: dict[str, Status]) -> bool:
-        from .state_edit import apply_entry
+        from .edit import apply_entry
 
         return apply_entry(doc, self.pack, state, indent, k, values, perspectives, self.clock, self.user)
 
     @staticmethod
     def _apply_project(doc: CommentedMap, state: ProjectState, values: dict[str, Any]) -> bool:
-        from .state_edit import apply_project
+        from .edit import apply_project
 
         return apply_project(doc, state, values)
 
     def _transact(self, mutate: Callable[[CommentedMap, ProjectState, int], bool],
-                  fast: Callable[[_Parsed], _Parsed | bool | None] | None = None) -> ProjectState:
+                  fast: Callable[[Parsed], Parsed | bool | None] | None = None) -> ProjectState:
         """Locked read-modify-write; writes only when the change really changes something.
 
         Inside the lock the file is always re-read; when its bytes are the ones last
         parsed here, that parse is reused instead of parsing again. `fast` (the text
-        splice of `compass.state_fast`) is tried first; the general path edits the
+        splice of `compass.state.fast`) is tried first; the general path edits the
         ruamel document with `mutate`, renders it and checks the whole result.
         """
         real = self.real_path
         if not real.exists():
-            _read(self.path, self.name)  # raises the 'not found' problem
-        if not _writable(real.parent):
+            read_source(self.path, self.name)  # raises the 'not found' problem
+        if not writable(real.parent):
             raise InvalidInput(f"{self.name}: kan niet opslaan: de map {real.parent} is alleen-lezen")
-        if not _writable(real):
+        if not writable(real):
             raise InvalidInput(f"{self.name}: kan niet opslaan: het bestand is alleen-lezen")
         from filelock import FileLock, Timeout  # imported on the first save: it costs ~30 ms at start-up
 
-        from .state_check import _parse_text
-        from .state_edit import _same_document, _splice
-        from .state_read import _dump, _yaml
+        from .check import parse_text
+        from .edit import same_document, splice_unchanged
+        from .read import dump_yaml, round_trip_yaml
 
         lock = FileLock(str(lock_path(real)), timeout=self.lock_timeout)
         try:
@@ -351,47 +333,47 @@ class StateStore:
             done = fast(parsed) if fast is not None else None
             if done is False:
                 self.changed = False
-                self._accept(parsed, _fingerprint(real))
+                self._accept(parsed, fingerprint(real))
                 return parsed.state
-            if isinstance(done, _Parsed):
+            if isinstance(done, Parsed):
                 return self._write(real, done)
             if parsed.doc is None:  # the cached parse came from a fast save: no document
-                parsed = _parse_text(parsed.source, self.pack, self.name)
+                parsed = parse_text(parsed.source, self.pack, self.name)
             # from here on the document is changed in place: it is no longer the cache's
             self._cache = None
             assert parsed.doc is not None
-            y = _yaml(parsed.indent)
-            base = _dump(y, parsed.doc)
+            y = round_trip_yaml(parsed.indent)
+            base = dump_yaml(y, parsed.doc)
             self.changed = mutate(parsed.doc, parsed.state, parsed.indent)
             if not self.changed:  # `mutate` returns False before touching the document
-                self._accept(parsed, _fingerprint(real))
+                self._accept(parsed, fingerprint(real))
                 return parsed.state
-            text = _dump(y, parsed.doc)
+            text = dump_yaml(y, parsed.doc)
             if base != parsed.source.text:
-                spliced = _splice(parsed.source.text, base, text)
-                if spliced is not None and _same_document(spliced, text, parsed.indent):
+                spliced = splice_unchanged(parsed.source.text, base, text)
+                if spliced is not None and same_document(spliced, text, parsed.indent):
                     text = spliced
-            new = _Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
+            new = Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
             try:
-                checked = _parse_text(new, self.pack, self.name)
+                checked = parse_text(new, self.pack, self.name)
             except ProblemsError as exc:  # a bug here must never reach the disk
                 raise InvalidInput(f"{self.name}: interne fout, niets opgeslagen: {exc}") from None
             return self._write(real, checked)
         finally:
             lock.release()
 
-    def _reread(self, real: Path) -> _Parsed:
+    def _reread(self, real: Path) -> Parsed:
         """The file as it is now (inside the lock): the cached parse if the bytes are the same."""
-        source = _read(real, self.name)
+        source = read_source(real, self.name)
         cache = self._cache
         if cache is not None and cache.source.raw == source.raw:
             return cache
         self._cache = None
-        from .state_check import _parse_text
+        from .check import parse_text
 
-        return _parse_text(source, self.pack, self.name)
+        return parse_text(source, self.pack, self.name)
 
-    def _write(self, real: Path, parsed: _Parsed) -> ProjectState:
+    def _write(self, real: Path, parsed: Parsed) -> ProjectState:
         """Write a checked new version durably and make it the store's state and cache."""
         self._cache = None
         try:
@@ -399,7 +381,7 @@ class StateStore:
         except OSError as exc:
             raise InvalidInput(f"{self.name}: kan niet opslaan: {exc.strerror or exc}") from None
         self.changed = True
-        self._accept(parsed, _fingerprint(real))
+        self._accept(parsed, fingerprint(real))
         return parsed.state
 
     @staticmethod
@@ -409,27 +391,9 @@ class StateStore:
             names = os.listdir(real.parent)
         except OSError:
             return
-        prefix = _temp_prefix(real)
+        prefix = temp_prefix(real)
         for n in names:
             if n.startswith(prefix) and n.endswith(".tmp"):
-                _unlink(real.parent / n)
+                unlink_quietly(real.parent / n)
 
 
-__all__ = [
-    "Entry",
-    "Fingerprint",
-    "ProjectInfo",
-    "ProjectState",
-    "SCHEMA",
-    "StateStore",
-    "create_state",
-    "default_user",
-    "demo_copy",
-    "load_state",
-    "lock_path",
-    "normalize_line",
-    "normalize_note",
-    "render_new",
-    "validate_state",
-    "write_atomic",
-]

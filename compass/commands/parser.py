@@ -12,8 +12,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
-from . import __version__
-from .problems import InvalidInput, ProblemsError, UsageError
+from .. import __version__
+from ..problems import InvalidInput, ProblemsError, UsageError
 
 if TYPE_CHECKING:
     import argparse
@@ -215,7 +215,7 @@ def _dispatch(args: argparse.Namespace, ui: UiHooks | None) -> int:
         import importlib
 
         module, name = _HANDLERS[args.command]
-        handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f".commands.{module}", __package__), name)
+        handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f".{module}", __package__), name)
         return handler(args)
     if ui is None:
         raise UsageError(f"'{args.command}' heeft de terminal-app nodig; start via het commando 'wijkkompas'")

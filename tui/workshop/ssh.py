@@ -1,7 +1,7 @@
 """The workshop SSH server: one navigator per connection, nothing else.
 
 Each accepted session gets a pty of its own (size from the client, kept in step on
-window-change) whose slave end is handed to the zygote (`tui.zygote`), which forks
+window-change) whose slave end is handed to the zygote (`tui.workshop.zygote`), which forks
 a ready-made navigator onto it. This process only moves bytes between the SSH
 channel and the pty master, with flow control both ways.
 

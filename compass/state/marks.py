@@ -1,4 +1,4 @@
-"""Reading the line index (`compass.state_index`) from the YAML parser's own marks.
+"""Reading the line index (`compass.state.index`) from the YAML parser's own marks.
 
 Why its own module: this is the part that needs ruamel's node types; the index
 itself is plain data that the state cache restores without them.
@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .state_index import EntrySpan, FieldSpan, LineIndex
+from .index import EntrySpan, FieldSpan, LineIndex
 
 _BLOCK_HEADER = re.compile(r"[|>][1-9]?[-+]?[1-9]?\s*")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -57,7 +57,7 @@ def _field(key: ScalarNode, value: Node, start: int, col: int, lines: list[str])
     return FieldSpan(str(key.value), kl - start, last - start, kind)
 
 
-def _entry(key: Node, value: Node, lines: list[str], slug_col: int) -> EntrySpan | None:
+def entry_span(key: Node, value: Node, lines: list[str], slug_col: int) -> EntrySpan | None:
     if not (isinstance(key, ScalarNode) and key.style is None and isinstance(value, MappingNode)):
         return None
     if value.flow_style or not value.value or value.anchor is not None or value.tag != "tag:yaml.org,2002:map":
@@ -82,7 +82,7 @@ def _entry(key: Node, value: Node, lines: list[str], slug_col: int) -> EntrySpan
 
 
 def build_index(doc: Any, nodes: dict[int, Any], text: str) -> LineIndex | None:
-    """The line index of a freshly parsed file (`nodes` from `_load_doc`), or None."""
+    """The line index of a freshly parsed file (`nodes` from `load_doc`), or None."""
     if not isinstance(doc, CommentedMap):
         return None
     km = doc.get("knooppunten")
@@ -95,7 +95,7 @@ def build_index(doc: Any, nodes: dict[int, Any], text: str) -> LineIndex | None:
     starts: list[int] = []
     spans: list[EntrySpan] = []
     for key, value in node.value:
-        span = _entry(key, value, lines, slug_col)
+        span = entry_span(key, value, lines, slug_col)
         if span is not None:
             slugs.append(str(key.value))
             starts.append(key.start_mark.line)

@@ -67,7 +67,7 @@ class Zygote:
     def prepare(self) -> None:
         from compass.pack import load_pack
 
-        from .i18n import set_language
+        from ..i18n import set_language
 
         set_language(self.args.lang)
         self.pack = load_pack(self.args.pack)
@@ -77,8 +77,8 @@ class Zygote:
         # spend ~0.1 s of CPU on a round-trip YAML parse before its first paint.
         self.store = StateStore(Path(self.args.state), self.pack, user="-")
         self.store.load()
-        from . import workshop  # noqa: F401  (imports the app, its screens and Textual)
-        from .screens import navigator, perspective, pickers, status  # noqa: F401
+        from . import session  # noqa: F401  (imports the app, its screens and Textual)
+        from ..screens import navigator, perspective, pickers, status  # noqa: F401
 
         if not self.args.no_warm:
             self._warm()
@@ -87,7 +87,7 @@ class Zygote:
 
     def _warm(self) -> None:
         """Paint the navigator once, headless, so every child inherits warm caches."""
-        from .app import WijkkompasApp
+        from ..app import WijkkompasApp
 
         try:
             app = WijkkompasApp(self.pack, Path(self.args.state), user="-", create_if_missing=False)
@@ -170,7 +170,7 @@ class Zygote:
                 signal.signal(sig, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
             os.environ["TERM"] = safe_term(msg.get("term"))
-            from .workshop import run_session
+            from .session import run_session
 
             code = run_session(self.pack, Path(self.args.state), user=str(msg.get("user", "")),
                                facilitator=self.args.facilitator, mouse=not self.args.no_mouse, store=self.store)
@@ -219,7 +219,7 @@ class Zygote:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m tui.zygote")
+    p = argparse.ArgumentParser(prog="python -m tui.workshop.zygote")
     p.add_argument("--fd", type=int, required=True)
     p.add_argument("--state", required=True)
     p.add_argument("--pack")

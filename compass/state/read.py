@@ -3,7 +3,7 @@
 Why its own module: turning bytes into a ruamel document (encoding, BOM and CRLF
 kept for the write back, the indent a person used, YAML errors as `FILE:LINE:COL`
 in plain Dutch) is independent of what the document means, which
-`compass.state_check` decides.
+`compass.state.check` decides.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .problems import Problem, ProblemsError
+from ..problems import Problem, ProblemsError
 
 
-class _BadDate(str):
+class BadDate(str):
     """A scalar that looks like a date but is not one (2024-02-30); kept for the report."""
 
 
@@ -28,7 +28,7 @@ class _Constructor(RoundTripConstructor):
         try:
             return super().construct_yaml_timestamp(node, values)
         except (ValueError, OverflowError):
-            return _BadDate(node.value)
+            return BadDate(node.value)
 
     def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
         # remember each mapping's node: its marks give the line index for fast saves
@@ -40,7 +40,7 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-def _yaml(indent: int = 2) -> YAML:
+def round_trip_yaml(indent: int = 2) -> YAML:
     """A fresh round-trip YAML instance (they are not thread-safe) with the file's layout."""
     y = YAML(typ="rt")
     y.Constructor = _Constructor
@@ -51,7 +51,7 @@ def _yaml(indent: int = 2) -> YAML:
     return y
 
 
-def _dump(y: YAML, doc: Any) -> str:
+def dump_yaml(y: YAML, doc: Any) -> str:
     buf = io.StringIO()
     y.dump(doc, buf)
     return buf.getvalue()
@@ -124,10 +124,10 @@ def _duplicate_problems(name: str, text: str) -> list[Problem]:
     return sorted(out, key=lambda p: (p.line or 0, p.col or 0))
 
 
-def _load_doc(name: str, text: str, indent: int = 2, nodes: dict[int, Any] | None = None) -> Any:
+def load_doc(name: str, text: str, indent: int = 2, nodes: dict[int, Any] | None = None) -> Any:
     """The round-trip document of `text`; `nodes` (if given) receives id(mapping) -> its node."""
     try:
-        y = _yaml(indent)
+        y = round_trip_yaml(indent)
         doc = y.load(text)
         if nodes is not None:
             nodes.update(getattr(y.constructor, "wk_nodes", {}))

@@ -7,7 +7,7 @@ and on the pack's slugs and parties. So it is kept as JSON in the cache director
 file per state file path, together with the sha256 of those bytes and the pack's
 identity: any difference in either means a full parse. Only files without problems are
 remembered; a problem is always found by a real parse. The store never trusts the cache
-to write: a general save parses the file first (`_Parsed.doc` is None here).
+to write: a general save parses the file first (`Parsed.doc` is None here).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .cachedir import cache_dir, write_cache_file
-from .model import ProcessPack
-from .state_index import EntrySpan, FieldSpan, LineIndex
-from .state_models import Entry, ProjectInfo, ProjectState
+from ..cachedir import cache_dir, write_cache_file
+from ..model import ProcessPack
+from .index import EntrySpan, FieldSpan, LineIndex
+from .models import Entry, ProjectInfo, ProjectState
 
 CACHE_VERSION = 1
 

@@ -3,7 +3,7 @@
 Kept out of `app.py` on purpose: a workshop session is the ordinary app plus a
 welcome dialog (pick your role), a title line that says who you are and whether
 you are following, `v` recording your perspective with your role directly, and the
-"any key leaves follow mode" rule. The SSH server (via `tui.zygote`) and the web
+"any key leaves follow mode" rule. The SSH server (via `tui.workshop.zygote`) and the web
 server (via `python -m tui open --workshop`) both start sessions through
 `run_session`.
 """
@@ -28,7 +28,7 @@ from compass.model import Knooppunt, ProcessPack, role_choices
 from compass.problems import InvalidInput
 from compass.state import StateStore
 
-from .app import WijkkompasApp
+from ..app import WijkkompasApp
 from .follow import Follow, follow_path
 from .zygote import MAX_NAME, clean_name
 
@@ -160,7 +160,7 @@ class WorkshopApp(WijkkompasApp):
         await super().on_event(event)
 
     def _retitle(self) -> None:
-        from .screens.navigator import NavigatorScreen
+        from ..screens.navigator import NavigatorScreen
 
         for s in self.screen_stack:
             if isinstance(s, NavigatorScreen):
@@ -182,7 +182,7 @@ def open_workshop(args: argparse.Namespace) -> int:
     """`python -m tui open STATE --workshop [--user NAAM] [--facilitator NAAM]` (the web sessions)."""
     from compass.pack import load_pack
 
-    from .i18n import set_language
+    from ..i18n import set_language
 
     state = Path(args.state)
     if not state.is_file():

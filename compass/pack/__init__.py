@@ -13,16 +13,16 @@ import hashlib
 import json
 from pathlib import Path
 
-from .cachedir import cache_dir, write_cache_file
-from .model import ProcessPack
-from .problems import Problem, ProblemsError
+from ..cachedir import cache_dir, write_cache_file
+from ..model import ProcessPack
+from ..problems import Problem, ProblemsError
 
 CACHE_VERSION = "3"
 
 
 def bundled_pack_dir() -> Path:
     """The pack shipped with the program: `compass/data` when installed, `data/` in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # compass/
     installed = here / "data"
     return installed if installed.is_dir() else here.parent / "data"
 
@@ -67,7 +67,7 @@ def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> Proc
             return ProcessPack.from_json(json.loads(cache.read_bytes()))
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    from .pack_load import load_uncached
+    from .load import load_uncached
 
     pack = load_uncached(root_path)
     if cache is not None:

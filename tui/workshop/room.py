@@ -2,7 +2,7 @@
 
 Independent of the transport: `sshserver.py` puts an SSH channel in front of each
 session. The sessions themselves run in processes forked by the zygote
-(`tui.zygote`); this module is the server's side of that conversation, plus the
+(`tui.workshop.zygote`); this module is the server's side of that conversation, plus the
 whitelist environment every session gets.
 """
 
@@ -98,7 +98,7 @@ class ZygoteClient:
     async def start(self) -> int:
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        cmd = [sys.executable, "-m", "tui.zygote", "--fd", str(theirs.fileno()), "--state", str(self.cfg.state), "--lang", self.cfg.lang]
+        cmd = [sys.executable, "-m", "tui.workshop.zygote", "--fd", str(theirs.fileno()), "--state", str(self.cfg.state), "--lang", self.cfg.lang]
         if self.cfg.pack:
             cmd += ["--pack", self.cfg.pack]
         if self.cfg.facilitator:
