@@ -21,7 +21,6 @@ from compass.search import SearchIndex
 
 from .commands import load_keymap
 from .i18n import t
-from .palette import PaletteProvider
 
 POLL_SECONDS = 0.4  # outside changes show up well within a second
 WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
@@ -41,7 +40,7 @@ class KeyGrab(Protocol):
 class WijkkompasApp(App):
     CSS_PATH = Path(__file__).parent / "wijkkompas.tcss"  # absolute: subclasses live in other packages
     TITLE = "Wijkkompas"
-    COMMANDS = {PaletteProvider}
+    COMMANDS: set = set()  # the navigator screen declares the palette's provider
     ENABLE_COMMAND_PALETTE = True
     # Starting a program (the user's $EDITOR) is only for the user at their own
     # terminal. Off by default: only the local launcher (tui.run) switches it on, so a
@@ -50,6 +49,9 @@ class WijkkompasApp(App):
 
     def __init__(self, pack: ProcessPack, state_path: Path | None, *, user: str = "", start_at: int | None = None, create_if_missing: bool = True) -> None:
         super().__init__()
+        # No animations anywhere: over SSH every frame of a smooth scroll is another
+        # repaint (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
+        self.animation_level = "none"
         self.pack = pack
         self.state_path = state_path
         self.user = user or os.environ.get("USER", "")
@@ -81,7 +83,8 @@ class WijkkompasApp(App):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        self.set_keymap(load_keymap())
+        self.keymap = load_keymap()  # command id -> key, shown by the help screen too
+        self.set_keymap(self.keymap)
         self.start()
 
     def start(self) -> None:

@@ -16,17 +16,11 @@ from .i18n import t
 
 
 class PaletteProvider(Provider):
-    def _navigator(self):
-        from .screens.navigator import NavigatorScreen
-
-        for s in reversed(self.app.screen_stack):
-            if isinstance(s, NavigatorScreen):
-                return s
-        return None
+    """Declared on the navigator screen: `self.screen` is the navigator the palette was opened on."""
 
     def _entries(self):
-        nav = self._navigator()
-        if nav is None:
+        nav = self.screen
+        if not hasattr(nav, "jump"):
             return
         for c in NAVIGATOR_COMMANDS:
             yield f"{c.label} ({c.display})", partial(nav.run_action, c.action), c.help

@@ -6,73 +6,19 @@ becomes `FILE:LINE:COL: message`; what comes out is the plain `ProcessPack`.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
-from ..model import TRACKS, Knooppunt, Phase, ProcessPack, Track, TrackPage
+from ..model import TRACKS, Knooppunt, Phase, ProcessPack, TrackPage
+from ..problems import Problem, ProblemsError, yaml_error_problem, yaml_position
+from .heads import AboutHead, KnooppuntHead, PackMeta, PhaseHead, TrackHead
 from .pagefile import PageFile, bullets, read_page
 from .rules import check_duplicate_text, check_pack_rules
-from ..problems import Problem, ProblemsError, yaml_error_problem, yaml_position
 
 KNOOPPUNT_SECTIONS = {"Doel": "doel", "Aanpak": "aanpak", "Tips": "tips", "Bronnen": "bronnen", "Uit de praktijk": "praktijk"}
 PHASE_SECTIONS = {"Doel": "doel", "Divergeren en convergeren": "divergeren", "Producten": "producten"}
-SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-
-
-# --- the shapes of the files (pydantic at the edge) -------------------------------
-
-
-class _Edge(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PackMeta(_Edge):
-    schema_: int = Field(alias="schema")
-    title: str = Field(min_length=1)
-    language: str = "nl"
-    policy_date: dt.date | None = None
-    stakeholders: dict[str, str] = Field(min_length=1)
-    flags: dict[str, str] = {}
-
-
-class KnooppuntHead(_Edge):
-    number: int = Field(ge=1)
-    slug: str = Field(pattern=SLUG_RE)
-    title: str = Field(min_length=1)
-    phase: int = Field(ge=1, le=6)
-    track: Track
-    stakeholders: list[str] = Field(min_length=1)
-    flags: list[str] = []
-    links: list[str] = []
-    sporen: list[Literal["A", "B", "C", "D", "E", "F"]] = []
-    checked: dt.date | None = None
-    wetgeving: list[str] = []
-
-    @field_validator("stakeholders", "flags", "links", "sporen", "wetgeving", mode="before")
-    @classmethod
-    def _none_is_empty(cls, v: Any) -> Any:
-        return [] if v is None else v
-
-
-class PhaseHead(_Edge):
-    number: int = Field(ge=1, le=6)
-    slug: str = Field(pattern=SLUG_RE)
-    title: str = Field(min_length=1)
-    dominant_track: Track
-
-
-class TrackHead(_Edge):
-    id: Track
-    title: str = Field(min_length=1)
-
-
-class AboutHead(_Edge):
-    title: str = Field(min_length=1)
-
-
 def _pydantic_problems(path: str, meta: Any, exc: ValidationError, line_offset: int) -> list[Problem]:
     out = []
     for err in exc.errors():

@@ -14,7 +14,7 @@ from .pagefile import PageFile, Section, numbered_steps, paragraphs
 from ..problems import Problem, yaml_position
 
 if TYPE_CHECKING:
-    from .load import PackMeta
+    from .heads import PackMeta
 
 MIN_TIPS = 3
 DUPLICATE_MIN_CHARS = 40

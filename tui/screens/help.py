@@ -16,7 +16,7 @@ from ..i18n import t
 
 def key_for(app, command) -> str:
     """The key as currently bound: a remapped key shows here too."""
-    keymap = getattr(app, "_keymap", {}) or {}
+    keymap = getattr(app, "keymap", {}) or {}
     return keymap.get(command.id, command.display)
 
 

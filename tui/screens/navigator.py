@@ -17,12 +17,13 @@ from compass.model import Knooppunt
 
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
+from ..palette import PaletteProvider
 from ..widgets.detail import DetailPane, LinkList
 from ..widgets.footer import KeyFooter
 from ..widgets.process_tree import NodeRef, ProcessTree
 
 if TYPE_CHECKING:
-    from ..app import WijkkompasApp
+    from ..host import Host
 
 DETAIL_DELAY = 0.12  # seconds: render the page once the cursor rests, not on every step
 JUMP_PAGE_DELAY = 0.05  # seconds: after a jump, answer the key first, then build the page
@@ -30,6 +31,7 @@ JUMP_PAGE_DELAY = 0.05  # seconds: after a jump, answer the key first, then buil
 
 class NavigatorScreen(Screen):
     BINDINGS = bindings(NAVIGATOR_COMMANDS)
+    COMMANDS = {PaletteProvider}  # ctrl+p: every command, knooppunt and bookmark
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,8 +41,8 @@ class NavigatorScreen(Screen):
         self._resumed = False
 
     @property
-    def wk(self) -> "WijkkompasApp":
-        return cast("WijkkompasApp", self.app)
+    def wk(self) -> Host:
+        return cast("Host", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -49,8 +51,10 @@ class NavigatorScreen(Screen):
             yield DetailPane(self.wk.pack, id="detail")
         yield KeyFooter()
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first time: no restyle of every widget, they were styled a moment ago when mounted.
+
+        Runs before Screen's own handler (Textual dispatches subclass handlers first).
 
         Textual restyles the whole screen on every resume (~40 style applications, a
         few ms of each start); after a dialog it still does, as dialogs can change the

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from rich.text import Text
-from textual.app import ComposeResult
 import asyncio
+
+from textual.app import ComposeResult
 from textual.timer import Timer
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
@@ -19,6 +20,7 @@ from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack
 
 from ..i18n import language, status_label, t
 from .page import about_renderable, page_renderable, phase_renderable, track_renderable
+from ..textual_compat import SizedByLayout
 from .strips import flat_strip
 
 
@@ -26,28 +28,14 @@ class LinkList(OptionList):
     """Links to related knooppunten; Enter jumps."""
 
 
-class _SizedByLayout:
-    """Take a new size from a layout pass without asking for a second one.
-
-    Textual stores a widget's new virtual size through a reactive that requests
-    another layout (and a full repaint) of it, although the pass that set it has
-    already placed everything. On every page change that repainted the whole pane
-    a second time (~4 KB a cursor move over SSH). Textual's own scroll path passes
-    the same `layout=False`.
-    """
-
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
-
-class PageText(_SizedByLayout, Static):
+class PageText(SizedByLayout, Static):
     """Text in the pane: the record block, the page, a title; each line sent in as few pieces as it can be."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         return [flat_strip(strip) for strip in super().render_lines(crop)]
 
 
-class PageScroll(_SizedByLayout, VerticalScroll):
+class PageScroll(SizedByLayout, VerticalScroll):
     """The scrolling part of the pane (focusable: the keys scroll the page).
 
     It has no scrollbar: its column would be one more piece of every line to send
@@ -56,10 +44,8 @@ class PageScroll(_SizedByLayout, VerticalScroll):
 
     can_focus = True
 
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
+    def after_size_update(self) -> None:
         self._show_more()
-        return changed
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         if self.show_vertical_scrollbar:
@@ -71,11 +57,6 @@ class PageScroll(_SizedByLayout, VerticalScroll):
             bar.set_reactive(ScrollBar.position, bar.validate_position(new_value))
         super().watch_scroll_y(old_value, new_value)
         self._show_more()
-
-    def _scroll_to(self, *args, **kwargs) -> bool:
-        # Never animated: over SSH every frame of a smooth scroll is another repaint of
-        # the pane (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
-        return super()._scroll_to(*args, **{**kwargs, "animate": False})
 
     def _show_more(self) -> None:
         pane = self.parent

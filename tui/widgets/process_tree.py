@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 from compass.model import STATUS_MARKS, STATUS_STYLES, TRACKS, Knooppunt, ProcessPack
 
 from ..i18n import t
+from ..textual_compat import QuietTree
 from .strips import flat_strip
 
 
@@ -32,7 +33,7 @@ class NodeRef:
 StatusOf = Callable[[Knooppunt], tuple[str, bool]]  # -> (status, bookmarked)
 
 
-class ProcessTree(Tree[NodeRef]):
+class ProcessTree(QuietTree, Tree[NodeRef]):
     BINDINGS = [
         Binding("j", "cursor_down", "omlaag", show=False),
         Binding("k", "cursor_up", "omhoog", show=False),
@@ -48,7 +49,6 @@ class ProcessTree(Tree[NodeRef]):
         self._group_nodes: dict[tuple[int, str], TreeNode[NodeRef]] = {}
         self._drawn: dict[int, tuple[str, bool]] = {}  # what each knooppunt label shows now
         self.shown: Callable[[Knooppunt], bool] | None = None
-        self._scroll_geometry: tuple | None = None
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -136,41 +136,9 @@ class ProcessTree(Tree[NodeRef]):
         label.append(k.title)  # plain text: no markup is interpreted
         return label
 
-    def _on_resize(self, event: events.Resize) -> None:
-        """Make room in the line cache and repaint; no new layout.
-
-        Textual's Tree also throws its lines away and asks for a new layout of the
-        screen on every resize, although its cached lines are kept per width and its
-        size does not depend on the widget's. At start that was a second layout and
-        paint of the whole screen (~20 ms) right after the first.
-        """
-        self._line_cache.grow(event.size.height)
-        self.refresh()
-        event.prevent_default()
-
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        """Update the scrollbars only when the tree's own geometry changed.
-
-        Textual's ScrollView compares the layout's virtual size (the viewport) with
-        the tree's own (all its lines), which never match, so every layout of the
-        screen (each time the page beside the tree changes) repainted both
-        scrollbars of the tree: ~1-2 KB a cursor move over SSH.
-        """
-        geometry = (size, container_size, self.virtual_size, self.styles.gutter)
-        if geometry == self._scroll_geometry:
-            self._layout_cache.clear()
-            return False
-        self._scroll_geometry = geometry
-        return super()._size_updated(size, virtual_size, container_size, layout)
-
     def render_lines(self, crop: Region) -> list[Strip]:
         """Each line in as few styled pieces as it can be sent in (the guides are one, not one per level)."""
         return [flat_strip(strip, meta=True) for strip in super().render_lines(crop)]
-
-    def _refresh_line(self, line: int) -> None:
-        """Repaint one line of labels, not the scrollbar beside it (which did not move)."""
-        width = self.scrollable_content_region.width
-        self.refresh(Region(0, line - self.scroll_offset.y, width, 1))
 
     def scroll_to_line(self, line: int, animate: bool = True) -> None:
         """Bring `line` into view; when it is off screen, with the cursor half-way down.

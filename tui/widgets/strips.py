@@ -8,28 +8,9 @@ costs; merging the ones that look the same took the page from ~3.5 to ~2 KB a mo
 from __future__ import annotations
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.strip import Strip
 
-
-# Attributes a space shows: underline, reverse and the like (bold, italic, dim and the colour of
-# the text don't).
-_SHOWN_ON_SPACE = Style(underline=True, underline2=True, overline=True, strike=True, reverse=True,
-                        conceal=True, blink=True, blink2=True)._attributes
-
-
-def _look(style: Style | None, meta: bool) -> tuple:
-    """What Textual sends for `style` (and, with `meta`, what a mouse finds there)."""
-    if style is None:
-        return (None,)
-    return (style._color, style._bgcolor, style._attributes & style._set_attributes, style._link, style._meta if meta else None)
-
-
-def _blank_look(style: Style | None, meta: bool) -> tuple:
-    """What a run of spaces in `style` looks like: its background and the few attributes a space shows."""
-    if style is None:
-        return (None,)
-    return (style._bgcolor, style._attributes & style._set_attributes & _SHOWN_ON_SPACE, style._link, style._meta if meta else None)
+from ..textual_compat import blank_look, style_look
 
 
 def flat_strip(strip: Strip, meta: bool = False) -> Strip:
@@ -52,13 +33,13 @@ def flat_strip(strip: Strip, meta: bool = False) -> Strip:
             continue
         if out:
             last_text, last_style, _ = out[-1]
-            if _look(style, meta) == _look(last_style, meta) or (
-                text.isspace() and _blank_look(style, meta) == _blank_look(last_style, meta)
+            if style_look(style, meta) == style_look(last_style, meta) or (
+                text.isspace() and blank_look(style, meta) == blank_look(last_style, meta)
             ):
                 out[-1] = Segment(last_text + text, last_style)
                 continue
         out.append(segment)
-    if len(out) > 1 and out[0].text.isspace() and _blank_look(out[0].style, meta) == _blank_look(out[1].style, meta):
+    if len(out) > 1 and out[0].text.isspace() and blank_look(out[0].style, meta) == blank_look(out[1].style, meta):
         out[1] = Segment(out[0].text + out[1].text, out[1].style)  # left padding joins the text
         del out[0]
     return Strip(out, strip.cell_length)

@@ -30,7 +30,7 @@ from compass.state import StateStore
 
 from ..app import WijkkompasApp
 from .follow import Follow, follow_path
-from .zygote import MAX_NAME, clean_name
+from .names import MAX_NAME, clean_name
 
 
 class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):

@@ -28,7 +28,7 @@ import asyncssh
 
 from .follow import follow_path, reset_follow
 from .room import MSG_STOP, Room, RoomConfig
-from .zygote import clean_name, safe_term
+from .names import clean_name, safe_term
 
 READ_CHUNK = 65536
 MAX_COLS, MAX_ROWS = 500, 200

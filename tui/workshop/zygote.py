@@ -36,24 +36,12 @@ import sys
 import termios
 import time
 import traceback
-import unicodedata
 from pathlib import Path
+
+from .names import safe_term
 
 STORE_POLL_SECONDS = 1.0
 GRACE_SECONDS = 3.0  # between SIGTERM (the app exits cleanly, restoring the terminal) and SIGKILL
-SAFE_TERMS = ("xterm-256color", "xterm", "screen-256color", "screen", "tmux-256color", "tmux", "vt100", "linux")
-MAX_NAME = 32
-
-
-def safe_term(term: str | None) -> str:
-    """Only terminal types we know; anything else (or odd bytes) becomes xterm-256color."""
-    return term if term in SAFE_TERMS else "xterm-256color"
-
-
-def clean_name(name: str) -> str:
-    """A participant name as shown and recorded: printable, one line, not too long."""
-    kept = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
-    return " ".join(kept.split())[:MAX_NAME]
 
 
 class Zygote:

@@ -1,0 +1,113 @@
+"""Every reach into Textual's or Rich's private API (tui/textual_compat.py), checked.
+
+When the pinned Textual changes a name, a signature or a behaviour relied on,
+one of these fails, instead of a workshop quietly sending twice the bytes.
+The last test measures that behaviour where it counts: bytes written to a real
+terminal per cursor move.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import pty
+import select
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from rich.style import Style
+from textual.widget import Widget
+from textual.widgets import Tree
+
+from tests.cli_helpers import SCRIPT
+from tui import textual_compat as compat
+
+
+def test_every_private_name_still_exists() -> None:
+    for owner, names in compat.uses().items():
+        module, _, cls_name = owner.rpartition(".")
+        cls = getattr(importlib.import_module(module), cls_name)
+        for name in names.split():
+            if name in ("_line_cache", "_layout_cache", "_color", "_bgcolor", "_attributes", "_set_attributes",
+                        "_link", "_meta"):
+                continue  # instance attributes: checked on instances below
+            assert hasattr(cls, name), f"{owner}.{name} is gone"
+
+
+def test_size_updated_signature() -> None:
+    params = list(inspect.signature(Widget._size_updated).parameters)
+    assert params == ["self", "size", "virtual_size", "container_size", "layout"]
+    assert inspect.signature(Widget._size_updated).parameters["layout"].default is True
+
+
+def test_tree_overrides_match_textual() -> None:
+    assert list(inspect.signature(Tree._refresh_line).parameters) == ["self", "line"]
+    # Textual's Tree handles Resize itself; our handler runs first and stops it (prevent_default).
+    assert "_on_resize" in Tree.__dict__
+    tree: Tree[None] = Tree("x")
+    assert hasattr(tree, "_line_cache") and hasattr(tree._line_cache, "grow")
+    assert hasattr(tree, "_layout_cache") and hasattr(tree._layout_cache, "clear")
+
+
+def test_style_internals_mean_what_is_sent() -> None:
+    a = Style(color="red", bold=True)
+    b = Style(color="red", bold=True, meta={"node": 3})  # same look, a mouse finds something else
+    assert a != b and compat.style_look(a, False) == compat.style_look(b, False)
+    assert compat.style_look(a, True) != compat.style_look(b, True)
+    assert compat.style_look(Style(color="red"), False) != compat.style_look(Style(color="blue"), False)
+    # a space shows its background and underline, not bold or the text colour
+    assert compat.blank_look(Style(bold=True, color="red"), False) == compat.blank_look(Style(), False)
+    assert compat.blank_look(Style(underline=True), False) != compat.blank_look(Style(), False)
+    assert compat.blank_look(Style(bgcolor="blue"), False) != compat.blank_look(Style(), False)
+
+
+def read_until_quiet(fd: int, quiet: float = 0.6, limit: float = 20.0) -> bytes:
+    out = bytearray()
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], quiet)
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    return bytes(out)
+
+
+def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
+    """The SSH byte budget: a move in the tree (new page beside it) costs ≤ 2 KiB on the wire."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "WIJKKOMPAS_CACHE_DIR": str(tmp_path / "cache"),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "COLORTERM": ""}
+    proc = subprocess.Popen([str(SCRIPT), "demo", "--no-mouse"], stdin=slave, stdout=slave, stderr=slave,
+                            env=env, cwd=tmp_path, start_new_session=True)
+    os.close(slave)
+    try:
+        first = read_until_quiet(master, quiet=1.5)
+        assert b"Voorbeeldwijk" in first
+        sizes = []
+        for _ in range(12):
+            os.write(master, b"j")
+            sizes.append(len(read_until_quiet(master)))
+        assert all(sizes), sizes  # every move did paint something
+        print("bytes per cursor move:", sizes)
+        assert statistics.median(sizes) <= 2048, sizes
+    finally:
+        os.write(master, b"q")
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        os.close(master)

@@ -1,0 +1,111 @@
+"""Every reach into Textual's or Rich's private API, in one place.
+
+Each item here exists because the public API cannot do it, and each keeps the
+bytes of a cursor move over SSH down (see docs/performance.md). Each has a test
+in tests/test_textual_compat.py that fails when the pinned Textual changes the
+name, signature or behaviour relied on; on an upgrade, start there.
+
+Nothing outside this module may use a private Textual or Rich name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+
+# --- Rich Style internals: what a piece of a line looks like when sent ------------------
+# Why: `Style.__eq__` also compares what is not sent (a link id, a `null` flag), so
+# pieces that look the same would stay apart (~25 bytes of codes per piece). Rich
+# has no public "rendered look" of a style.
+
+SHOWN_ON_SPACE: int = Style(underline=True, underline2=True, overline=True, strike=True, reverse=True,
+                            conceal=True, blink=True, blink2=True)._attributes
+"""Attributes a space shows (underline, reverse, ...); bold, italic, dim and the text colour don't."""
+
+
+def style_look(style: Style | None, meta: bool) -> tuple[Any, ...]:
+    """What Textual sends for `style` (and, with `meta`, what a mouse finds there)."""
+    if style is None:
+        return (None,)
+    return (style._color, style._bgcolor, style._attributes & style._set_attributes, style._link,
+            style._meta if meta else None)
+
+
+def blank_look(style: Style | None, meta: bool) -> tuple[Any, ...]:
+    """What a run of spaces in `style` looks like: its background and the attributes a space shows."""
+    if style is None:
+        return (None,)
+    return (style._bgcolor, style._attributes & style._set_attributes & SHOWN_ON_SPACE, style._link,
+            style._meta if meta else None)
+
+
+# --- Widget._size_updated: take a size from a layout pass without asking for another ----
+
+
+class SizedByLayout:
+    """Mixin: a new virtual size from a layout pass does not request a second layout.
+
+    Why: Textual stores a widget's new virtual size through a reactive that asks
+    for another layout (and a full repaint) of it, although the pass that set it
+    already placed everything: ~4 KB more per page change over SSH. Textual's own
+    scroll path passes the same `layout=False`.
+    """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        changed: bool = super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
+        self.after_size_update()
+        return changed
+
+    def after_size_update(self) -> None:
+        """Our own hook: a subclass reacts to its new size here (nothing by default)."""
+
+
+# --- Tree: resize, scrollbars and single-line repaint ------------------------------------
+
+
+class QuietTree:
+    """Mixin for a `textual.widgets.Tree`: repaint what changed, not the whole screen.
+
+    - `_on_resize`: Textual's Tree throws its lines away and asks for a new layout
+      of the screen on every resize, although its cached lines are kept per width;
+      at start that was a second layout and paint (~20 ms). Here: grow the line
+      cache and repaint.
+    - `_size_updated`: ScrollView compares the layout's virtual size with the
+      tree's own, which never match, so every layout of the screen repainted both
+      scrollbars (~1-2 KB a cursor move over SSH). Here: only when the tree's own
+      geometry changed.
+    - `_refresh_line`: repaint one line of labels, not the scrollbar beside it.
+    """
+
+    _quiet_geometry: tuple[Any, ...] | None = None
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._line_cache.grow(event.size.height)  # type: ignore[attr-defined]
+        self.refresh()  # type: ignore[attr-defined]
+        event.prevent_default()
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        geometry = (size, container_size, self.virtual_size, self.styles.gutter)  # type: ignore[attr-defined]
+        if geometry == self._quiet_geometry:
+            self._layout_cache.clear()  # type: ignore[attr-defined]
+            return False
+        self._quiet_geometry = geometry
+        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc]
+
+    def _refresh_line(self, line: int) -> None:
+        width = self.scrollable_content_region.width  # type: ignore[attr-defined]
+        self.refresh(Region(0, line - self.scroll_offset.y, width, 1))  # type: ignore[attr-defined]
+
+
+def uses() -> dict[str, str]:
+    """The private names this module relies on, by owner: the test checks each still exists."""
+    return {
+        "rich.style.Style": "_color _bgcolor _attributes _set_attributes _link _meta",
+        "textual.widget.Widget": "_size_updated",
+        "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache",
+    }
