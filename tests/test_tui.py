@@ -275,7 +275,7 @@ async def test_help_lists_every_command(pack, state_file) -> None:
         table = app.screen.query_one("#help-table").content
         text = "".join(seg.text for seg in app.console.render(table))
         for c in NAVIGATOR_COMMANDS:
-            assert c.nl in text and c.display in text
+            assert c.label in text and c.display in text
         await press(pilot, "escape")
         await pilot.pause()
         assert isinstance(app.screen, NavigatorScreen)
@@ -286,9 +286,24 @@ async def test_footer_and_bindings_come_from_the_same_declarations(pack, state_f
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         ids = {active.binding.id for active in app.active_bindings.values()}
-        assert {c.id for c in NAVIGATOR_COMMANDS} <= ids
+        assert {c.id for c in NAVIGATOR_COMMANDS if c.id != "follow"} <= ids
+        assert "follow" not in ids  # follow mode exists only in a workshop
         footer = set(app.screen.query_one(KeyFooter).descriptions)
-        assert {c.nl for c in NAVIGATOR_COMMANDS if c.footer} <= footer
+        assert {c.label for c in NAVIGATOR_COMMANDS if c.footer} <= footer
+
+
+async def test_without_a_state_file_recording_commands_are_dimmed(pack) -> None:
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        enabled = {a.binding.id: a.enabled for a in app.active_bindings.values()}
+        for command in ("status", "note", "bookmark", "perspective", "report"):
+            assert enabled[command] is False, command
+        assert enabled["goto"] and enabled["search"] and enabled["overview"]
+        assert "follow" not in enabled
+        await press(pilot, "s")
+        await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen)  # a dimmed key opens nothing
 
 
 async def test_a_click_on_a_footer_key_presses_that_key(pack, state_file) -> None:

@@ -216,6 +216,13 @@ class WijkkompasApp(App):
         p = self.state.project
         return " · ".join(x for x in (p.name, p.wijk, p.gemeente) if x)
 
+    def has_state(self) -> bool:
+        """A project file is open (commands that record something need one)."""
+        return self.store is not None
+
+    def in_workshop(self) -> bool:
+        return self.follow is not None
+
     def can_write(self) -> bool:
         if self.store is None:
             self.notify(t("no_state"), severity="warning", timeout=3)

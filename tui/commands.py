@@ -11,19 +11,17 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from .i18n import language
+from .i18n import t
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Command:
-    id: str  # stable id, used for remapping keys
+    """One command: its key, how the key is shown, the action it runs. Labels live in i18n."""
+
+    id: str  # stable id, used for remapping keys and for the labels `cmd.<id>`, `cmd.<id>.help`
     key: str  # Textual key name(s), comma separated
     display: str  # how the key is shown
     action: str  # action name on the screen (or app)
-    nl: str
-    en: str
-    help_nl: str
-    help_en: str
     footer: bool = True
     # Taken by the app the moment the key arrives, before keys typed after it are
     # handed to the focused widget (go-to: "g42" typed fast must all reach the question).
@@ -31,40 +29,52 @@ class Command:
 
     @property
     def label(self) -> str:
-        return self.en if language() == "en" else self.nl
+        """Looked up when shown, so the language chosen at start (--lang) always applies."""
+        return t(f"cmd.{self.id}")
 
     @property
     def help(self) -> str:
-        return self.help_en if language() == "en" else self.help_nl
+        return t(f"cmd.{self.id}.help")
 
 
 NAVIGATOR_COMMANDS: tuple[Command, ...] = (
-    Command("goto", "g", "g", "goto", "Ga naar", "Go to", "naar een knooppunt op nummer of titel", "go to a knooppunt by number or title", priority=True),
-    Command("search", "slash", "/", "search", "Zoek", "Search", "zoeken in titels en paginatekst", "search titles and page text"),
-    Command("back", "left_square_bracket", "[", "back", "Terug", "Back", "terug in de bezochte knooppunten", "back in visited knooppunten", footer=False),
-    Command("forward", "right_square_bracket", "]", "forward", "Vooruit", "Forward", "vooruit in de bezochte knooppunten", "forward in visited knooppunten", footer=False),
-    Command("status", "s", "s", "set_status", "Status", "Status", "status, eigenaar en streefdatum zetten", "set status, owner and due date"),
-    Command("note", "n", "n", "edit_note", "Notitie", "Note", "notitie bewerken (ook in $EDITOR)", "edit the note (also in $EDITOR)"),
-    Command("bookmark", "b", "b", "toggle_bookmark", "Bladwijzer", "Bookmark", "bladwijzer aan of uit", "toggle bookmark", footer=False),
-    Command("bookmarks", "B", "B", "bookmarks", "Bladwijzers", "Bookmarks", "lijst van bladwijzers", "list of bookmarks", footer=False),
-    Command("overview", "o", "o", "overview", "Overzicht", "Overview", "voortgang per fase en spoor", "progress per phase and track"),
-    Command("party", "p", "p", "filter_party", "Partij", "Party", "alleen knooppunten van één partij tonen", "show only one party's knooppunten", footer=False),
-    Command("perspective", "v", "v", "perspective", "Perspectief", "Perspective", "jouw kijk op de stand van dit knooppunt vastleggen (per rol)", "record your view of this knooppunt (per role)", footer=False),
-    Command("report", "r", "r", "report", "Rapport", "Report", "rapport 'APK van de wijkaanpak' schrijven", "write the 'APK' report", footer=False),
-    Command("follow", "f", "f", "toggle_follow", "Volgen", "Follow", "workshop: volgmodus aan of uit (facilitator: de zaal laten meekijken)", "workshop: toggle follow mode", footer=False),
-    Command("about", "i", "i", "about", "Over", "About", "over deze inhoud: een onafhankelijk model van het Wijkkompas", "about this content: an independent model of the Wijkkompas", footer=False),
-    Command("help", "question_mark", "?", "help", "Help", "Help", "alle toetsen", "every key"),
-    Command("quit", "q", "q", "quit", "Stop", "Quit", "stoppen (alles is al opgeslagen)", "quit (everything is already saved)"),
+    Command(id="goto", key="g", display="g", action="goto", priority=True),
+    Command(id="search", key="slash", display="/", action="search"),
+    Command(id="back", key="left_square_bracket", display="[", action="back", footer=False),
+    Command(id="forward", key="right_square_bracket", display="]", action="forward", footer=False),
+    Command(id="status", key="s", display="s", action="set_status"),
+    Command(id="note", key="n", display="n", action="edit_note"),
+    Command(id="bookmark", key="b", display="b", action="toggle_bookmark", footer=False),
+    Command(id="bookmarks", key="B", display="B", action="bookmarks", footer=False),
+    Command(id="overview", key="o", display="o", action="overview"),
+    Command(id="party", key="p", display="p", action="filter_party", footer=False),
+    Command(id="perspective", key="v", display="v", action="perspective", footer=False),
+    Command(id="report", key="r", display="r", action="report", footer=False),
+    Command(id="follow", key="f", display="f", action="toggle_follow", footer=False),
+    Command(id="about", key="i", display="i", action="about", footer=False),
+    Command(id="help", key="question_mark", display="?", action="help"),
+    Command(id="quit", key="q", display="q", action="quit"),
 )
 
-PALETTE_KEY = Command("palette", "ctrl+p", "ctrl+p", "command_palette", "Commando's", "Commands", "commandopalet: alle commando's en knooppunten", "command palette: every command and knooppunt")
+PALETTE_KEY = Command(id="palette", key="ctrl+p", display="ctrl+p", action="command_palette")
+
+COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in (*NAVIGATOR_COMMANDS, PALETTE_KEY)}
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:
+    """Textual bindings; their description is only a fallback: the footer asks `label_of`."""
     return [
         Binding(c.key, c.action, c.label, show=c.footer, key_display=c.display, id=c.id, priority=c.priority)
         for c in commands
     ]
+
+
+def label_of(binding: Binding) -> str:
+    """The footer's text for a binding: the command's label in the current language."""
+    command = COMMANDS_BY_ID.get(binding.id or "")
+    if command is None and binding.action == PALETTE_KEY.action:
+        command = PALETTE_KEY
+    return command.label if command is not None else binding.description
 
 
 def load_keymap(path: Path | None = None) -> dict[str, str]:

@@ -177,6 +177,18 @@ class NavigatorScreen(Screen):
 
     # --- commands ----------------------------------------------------------------
 
+    # Commands that write the project file, and the workshop's own command.
+    NEEDS_STATE = frozenset({"set_status", "edit_note", "toggle_bookmark", "perspective", "report"})
+    WORKSHOP_ONLY = frozenset({"toggle_follow"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim what needs a project file when there is none; hide follow mode outside a workshop."""
+        if action in self.WORKSHOP_ONLY and not self.wk.in_workshop():
+            return False
+        if action in self.NEEDS_STATE and not self.wk.has_state():
+            return None
+        return True
+
     def action_goto(self) -> None:
         """Asked in the footer line (see tui/widgets/goto_prompt.py), not in a dialog."""
         from ..widgets.goto_prompt import GotoPrompt

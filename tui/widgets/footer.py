@@ -13,8 +13,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-if TYPE_CHECKING:
-    from .goto_prompt import GotoPrompt
+from ..commands import label_of
+from .goto_prompt import GotoPrompt
 
 _DIM = Style(dim=True)
 
@@ -64,13 +64,13 @@ class KeyFooter(Widget, can_focus=False):
         for _, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in seen:
                 seen.add(binding.action)
-                shown.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+                shown.append((binding.key, app.get_key_display(binding), label_of(binding), enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE:
             found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _, binding, enabled, _tooltip = found
-                palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+                palette = (binding.key, app.get_key_display(binding), label_of(binding), enabled)
         return tuple(shown), palette
 
     def _bindings_changed(self, _screen) -> None:

@@ -13,16 +13,23 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from compass.model import TRACK_LABELS, Knooppunt, ProcessPack
-from compass.render import page_sections, party_names, phase_line
+from compass.model import Knooppunt, ProcessPack
+from compass.render import page_sections, party_names
 
+from ..i18n import t
 from .markup import render_markdown
 
 HEADING = "bold dark_orange"
 
 
 def _heading(title: str) -> Text:
-    return Text(title, style=HEADING)
+    """A section heading in the UI's language (the content under it stays Dutch)."""
+    return Text(t(f"section.{title}"), style=HEADING)
+
+
+def _phase_line(pack: ProcessPack, number: int) -> str:
+    phase = pack.phase(number)
+    return f"{t('page.phase')} {number}" + (f": {phase.title}" if phase else "")
 
 
 def _body(markdown: str) -> RenderableType:
@@ -32,16 +39,21 @@ def _body(markdown: str) -> RenderableType:
 def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
     """Phase, spoor and parties, flags, then the page's sections (as `wijkkompas show` has them)."""
     meta = Text()
-    meta.append(phase_line(pack, k), style="bold")
-    meta.append("  ·  Spoor: ", style="bold")
-    meta.append(TRACK_LABELS[k.track])
-    meta.append("\nBetrokken partijen: ", style="bold")
+    meta.append(_phase_line(pack, k.phase), style="bold")
+    meta.append(f"  ·  {t('page.track')}: ", style="bold")
+    meta.append(t(f"tracklabel.{k.track}"))
+    if k.sporen:
+        meta.append(f"  ·  {t('page.sporen')}: ", style="bold")
+        meta.append(" ".join(k.sporen))
+    meta.append(f"\n{t('page.parties')}: ", style="bold")
     meta.append(party_names(pack, k))
     parts: list[RenderableType] = [Padding(meta, (0, 0, 1, 0))]
     for flag in k.flags:
         parts.append(Padding(Text(f"⚠ {pack.flags.get(flag, flag)}", style="bold yellow"), (0, 0, 1, 0)))
     for title, body in page_sections(k):
         parts += [_heading(title), _body(body)]
+    if k.checked:
+        parts.append(Text(f"{t('page.checked')} {k.checked}", style="dim"))
     return Group(*parts)
 
 
@@ -50,8 +62,8 @@ def phase_renderable(pack: ProcessPack, number: int) -> Group:
     phase = pack.phase(number)
     if phase is None:
         return Group()
-    title = Text(f"Fase {phase.number}: {phase.title}", style="bold")
-    title.append(f"\nVooral het spoor: {TRACK_LABELS[phase.dominant_track]}")
+    title = Text(_phase_line(pack, phase.number), style="bold")
+    title.append(f"\n{t('page.mainly')}: {t('tracklabel.' + phase.dominant_track)}")
     parts: list[RenderableType] = [Padding(title, (0, 0, 1, 0))]
     for heading, body in (
         ("Doel", phase.doel),
@@ -66,7 +78,7 @@ def phase_renderable(pack: ProcessPack, number: int) -> Group:
 def track_renderable(pack: ProcessPack, track: str) -> Group:
     """The page of a spoor (sociaal or technisch)."""
     page = pack.track_page(track)
-    title = Text(page.title if page else TRACK_LABELS.get(track, track), style="bold")
+    title = Text(page.title if page else t(f"tracklabel.{track}"), style="bold")
     return Group(Padding(title, (0, 0, 1, 0)), _body(page.body if page else ""))
 
 

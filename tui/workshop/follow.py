@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from compass.model import Knooppunt
 
+from ..i18n import t
+
 if TYPE_CHECKING:
     from ..app import WijkkompasApp
     from ..screens.navigator import NavigatorScreen
@@ -116,21 +118,21 @@ class Follow:
         if self.is_facilitator:
             if self.state.active:
                 self._write(FollowState(False, self.user, self.state.number, self.state.run))
-                self.app.notify("Volgmodus uit: iedereen kijkt weer zelf rond.", timeout=4)
+                self.app.notify(t("follow.room_off"), timeout=4)
             else:
                 k = self._navigator_current()
                 self._write(FollowState(True, self.user, k.number if k else None, secrets.token_hex(4)))
-                self.app.notify("Volgmodus aan: de zaal kijkt met je mee. Druk f om te stoppen.", timeout=5)
+                self.app.notify(t("follow.room_on"), timeout=5)
         elif not self.state.active:
             if self.facilitator:
-                self.app.notify(f"De volgmodus staat niet aan; {self.facilitator} kan hem aanzetten.", timeout=4)
+                self.app.notify(t("follow.not_on", who=self.facilitator), timeout=4)
             else:
-                self.app.notify("Volgmodus is er alleen in een workshop met een facilitator.", timeout=4)
+                self.app.notify(t("follow.no_facilitator"), timeout=4)
         elif self.following:
             self.leave()
         else:
             self.following = True
-            self.app.notify(f"Je kijkt weer mee met {self.state.leader}.", timeout=3)
+            self.app.notify(t("follow.again", who=self.state.leader), timeout=3)
             self._go()
         self._retitle()
 
@@ -141,10 +143,10 @@ class Follow:
         if s.active and s.run != self._seen_run and not self.is_facilitator:
             self._seen_run = s.run
             self.following = True
-            self.app.notify(f"Volgmodus: je kijkt mee met {s.leader}. Een toets drukken = zelf rondkijken.", timeout=5)
+            self.app.notify(t("follow.following", who=s.leader), timeout=5)
         elif not s.active and self.following:
             self.following = False
-            self.app.notify("Volgmodus uit: je kijkt weer zelf rond.", timeout=4)
+            self.app.notify(t("follow.you_off"), timeout=4)
         if self.following:
             self._go()
         self._retitle()
@@ -160,7 +162,7 @@ class Follow:
 
     def leave(self) -> None:
         self.following = False
-        self.app.notify("Je kijkt nu zelf rond. Druk f om weer mee te kijken.", timeout=4)
+        self.app.notify(t("follow.own"), timeout=4)
         self._retitle()
 
     def close(self) -> None:
@@ -177,10 +179,10 @@ class Follow:
         if not s.active:
             return ""
         if self.is_facilitator:
-            return "zaal volgt jou (f: stop)"
+            return t("follow.title_leading")
         if self.following:
-            return f"volgt {s.leader}"
-        return "volgmodus (f: meekijken)"
+            return t("follow.title_following", who=s.leader)
+        return t("follow.title_off")
 
     # --- inside --------------------------------------------------------------------
 
@@ -201,7 +203,7 @@ class Follow:
         try:
             write_follow(self.path, state)
         except OSError as exc:
-            self.app.notify(f"Volgmodus: kan {self.path} niet schrijven ({exc.strerror})", severity="error", timeout=6)
+            self.app.notify(t("follow.cannot_write", path=self.path, error=exc.strerror), severity="error", timeout=6)
             return
         self.state = state
         self._refresh()

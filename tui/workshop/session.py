@@ -29,6 +29,7 @@ from compass.problems import InvalidInput
 from compass.state import StateStore
 
 from ..app import WijkkompasApp
+from ..i18n import t
 from .follow import Follow, follow_path
 from .names import MAX_NAME, clean_name
 
@@ -47,18 +48,18 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="welcome"):
-            title = Text("Welkom bij de workshop")
+            title = Text(t("welcome.title"))
             if self.participant:
                 title.append(f", {self.participant}")
             if self.project:
                 title.append(f"\n{self.project}", style="not bold")
             yield Static(title, classes="dialog-title")
             if self.ask_name:
-                yield Static("Je naam (komt bij je wijzigingen te staan):")
-                yield Input(placeholder="bijvoorbeeld Fatima", id="name", max_length=MAX_NAME)
-            yield Static("Vanuit welke rol doe je mee? (↑↓ en enter)")
+                yield Static(t("welcome.name"))
+                yield Input(placeholder=t("welcome.name_example"), id="name", max_length=MAX_NAME)
+            yield Static(t("welcome.role"))
             yield OptionList(*[Option(label, id=role) for role, label in self.roles.items()], id="roles")
-            yield Static("Met v leg je vanuit deze rol je kijk vast · esc: later kiezen", classes="hint")
+            yield Static(t("welcome.hint"), classes="hint")
 
     def on_mount(self) -> None:
         roles = self.query_one("#roles", OptionList)
