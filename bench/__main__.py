@@ -55,7 +55,10 @@ def _num(value: float | None, unit: str = "") -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| figuur | waarde | basislijn | ratio | doel | gehaald |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| figuur | waarde | basislijn | ratio | doel | gehaald |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         base = f"{_num(r.baseline, r.unit)} ({r.baseline_label})" if r.baseline is not None else "–"
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
@@ -71,10 +74,19 @@ def run(quick: bool, only: tuple[str, ...], save_all: bool = False) -> list[Row]
     big = generated_pack(2 if quick else 834)
     plan = {
         "startup": lambda: startup.measure(runs=1 if quick else 7),
-        "keys": lambda: keys.measure([("klein", "meegeleverd", None), ("groot", "gegenereerd", big)],
-                                     moves=2 if quick else 12, rounds=1 if quick else 4),
-        "save": lambda: saving.latency_rows((90, 100, 120) if quick else saving.SIZES, repeats=(2, 2, 2) if quick else (9, 3, 2), force=save_all)
-        + saving.writer_rows(writers=4, count=3 if quick else 10),
+        "keys": lambda: keys.measure(
+            [("klein", "meegeleverd", None), ("groot", "gegenereerd", big)],
+            moves=2 if quick else 12,
+            rounds=1 if quick else 4,
+        ),
+        "save": lambda: (
+            saving.latency_rows(
+                (90, 100, 120) if quick else saving.SIZES,
+                repeats=(2, 2, 2) if quick else (9, 3, 2),
+                force=save_all,
+            )
+            + saving.writer_rows(writers=4, count=3 if quick else 10)
+        ),
         "cli": lambda: cli.measure(runs=1 if quick else 7),
         "ssh": lambda: ssh.measure(sessions=2 if quick else 25),
     }
@@ -90,20 +102,39 @@ def run(quick: bool, only: tuple[str, ...], save_all: bool = False) -> list[Row]
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="rookproef met kleine aantallen (de getallen zeggen niets)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="rookproef met kleine aantallen (de getallen zeggen niets)",
+    )
     p.add_argument("--json", metavar="FILE", help="de tabel ook als JSON naar FILE schrijven")
-    p.add_argument("--only", metavar="DEEL", action="append", choices=SECTIONS, help="alleen dit deel (herhaalbaar)")
-    p.add_argument("--save-all", action="store_true", help="ook opslaan bij 10.000 knooppunten meten als dat de 3 minuten overschrijdt")
+    p.add_argument(
+        "--only",
+        metavar="DEEL",
+        action="append",
+        choices=SECTIONS,
+        help="alleen dit deel (herhaalbaar)",
+    )
+    p.add_argument(
+        "--save-all",
+        action="store_true",
+        help="ook opslaan bij 10.000 knooppunten meten als dat de 3 minuten overschrijdt",
+    )
     args = p.parse_args(argv)
     info = machine()
     rows = run(args.quick, tuple(args.only or SECTIONS), args.save_all)
-    print(f"Machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, Textual {info['textual']}, {info['date']}"
-          + ("  (--quick: rookproef, geen meting)" if args.quick else ""))
+    print(
+        f"Machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, Textual "
+        f"{info['textual']}, {info['date']}"
+        + ("  (--quick: rookproef, geen meting)" if args.quick else "")
+    )
     print()
     print(table(rows))
     if args.json:
         doc = {"machine": info, "quick": args.quick, "rows": [r.as_dict() for r in rows]}
-        Path(args.json).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Command-line wall time: `wijkkompas list --json` and `wijkkompas show 12` against `python -c pass`.
+"""Command-line wall time: `wijkkompas list --json` and `wijkkompas show 12` against `python -c
+pass`.
 
 These run in scripts and shell loops, so what counts is the whole process: the
 interpreter, the imports, the pack (from its JSON cache, warmed first) and the
@@ -17,7 +18,14 @@ from .common import BIN, Row, bench_env, median
 
 def _wall(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        cmd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
     return (time.perf_counter() - start) * 1000
 
 
@@ -40,7 +48,15 @@ def measure(runs: int) -> list[Row]:
         base.append(_wall(base_cmd, env))
     b = median(base)
     return [
-        Row(f"wandtijd {name}", median(v), "ms", b, "`python -c pass`", "geen doel gesteld", None,
-            f"mediaan van {runs}; max {max(v):.0f} ms")
+        Row(
+            f"wandtijd {name}",
+            median(v),
+            "ms",
+            b,
+            "`python -c pass`",
+            "geen doel gesteld",
+            None,
+            f"mediaan van {runs}; max {max(v):.0f} ms",
+        )
         for name, v in times.items()
     ]

@@ -12,15 +12,17 @@ import os
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Generated packs are kept between runs: writing 10,000 pages and validating them
 # once costs ~15 s, after that the pack's own JSON cache makes loading cheap.
-WORK = Path(os.environ.get("WIJKKOMPAS_BENCH_DIR") or Path(tempfile.gettempdir()) / "wijkkompas-bench")
+WORK = Path(
+    os.environ.get("WIJKKOMPAS_BENCH_DIR") or Path(tempfile.gettempdir()) / "wijkkompas-bench"
+)
 PACK_GENERATOR_VERSION = "1"  # bump when tests/fixtures/make_mini_pack.py changes its output
 
 
@@ -34,7 +36,7 @@ class Row:
     baseline: float | None = None
     baseline_label: str = ""
     goal: str = ""
-    check: Callable[["Row"], bool] | None = field(default=None, repr=False)
+    check: Callable[[Row], bool] | None = field(default=None, repr=False)
     note: str = ""
 
     @property
@@ -130,7 +132,8 @@ def state_module_available() -> bool:
 
 
 def project_file(pack_dir: Path | None, name: str) -> Path | None:
-    """A fresh project file for a pack, made by the real state store; None when there is no store yet."""
+    """A fresh project file for a pack, made by the real state store; None when there is no store
+    yet."""
     if not state_module_available():
         return None
     from compass.pack import load_pack

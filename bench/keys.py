@@ -82,7 +82,9 @@ async def key_to_page(pilot, key: str) -> tuple[float, float]:
     frame = await key_to_frame(pilot, key)
     deadline = time.perf_counter() + 5.0
     page = _page_update(pilot.app)
-    while page is before and time.perf_counter() < deadline:  # the navigator may build it a moment later
+    while (
+        page is before and time.perf_counter() < deadline
+    ):  # the navigator may build it a moment later
         await asyncio.sleep(0.002)
         page = _page_update(pilot.app)
     if page is not None and page is not before:
@@ -114,7 +116,9 @@ def _spell(text: str) -> list[str]:
     return ["space" if c == " " else c for c in text]
 
 
-async def navigator_latencies(pack, state: Path | None, moves: int, targets: list[int], queries: list[str]) -> dict[str, list[float]]:
+async def navigator_latencies(
+    pack, state: Path | None, moves: int, targets: list[int], queries: list[str]
+) -> dict[str, list[float]]:
     from tui.app import WijkkompasApp
 
     app = WijkkompasApp(pack, state, create_if_missing=False)
@@ -166,30 +170,55 @@ def measure(packs: list[tuple[str, str, Path | None]], moves: int, rounds: int) 
     from compass.pack import load_pack
 
     rows: list[Row] = []
-    for size, label, pack_dir in packs:
+    for size, _label, pack_dir in packs:
         pack = load_pack(pack_dir)
         n = len(pack.knooppunten)
         state = project_file(pack_dir, "Bench")
-        targets = [max(1, round(n * f)) for f in (0.13, 0.5, 0.07, 0.97, 0.66, 0.25, 0.78, 0.03)][:rounds]
-        queries = (["warmte", "bewoners", "netcongestie", "subsidie", "participatie"] if pack_dir is None
-                   else ["warmte", "tip twee", "knoop", "stap", "bron"])[:rounds]
+        targets = [max(1, round(n * f)) for f in (0.13, 0.5, 0.07, 0.97, 0.66, 0.25, 0.78, 0.03)][
+            :rounds
+        ]
+        queries = (
+            ["warmte", "bewoners", "netcongestie", "subsidie", "participatie"]
+            if pack_dir is None
+            else ["warmte", "tip twee", "knoop", "stap", "bron"]
+        )[:rounds]
         lat = asyncio.run(navigator_latencies(pack, state, moves, targets, queries))
         base = asyncio.run(bare_tree_latencies(n, moves))
         base_p95 = percentile(base, 95)
         goal = GOAL_MS[size]
         where = f"{n:,} knooppunten".replace(",", ".")
-        state_note = "" if state is not None else "; zonder projectbestand (compass/state.py ontbreekt)"
-        for kind, title in (("cursor", "cursor omlaag/omhoog"), ("goto", "ga naar (g, cijfers, enter)"), ("search", "zoeken (/, letters, esc)")):
+        state_note = (
+            "" if state is not None else "; zonder projectbestand (compass/state.py ontbreekt)"
+        )
+        for kind, title in (
+            ("cursor", "cursor omlaag/omhoog"),
+            ("goto", "ga naar (g, cijfers, enter)"),
+            ("search", "zoeken (/, letters, esc)"),
+        ):
             v = lat[kind]
-            rows.append(Row(
-                f"toets → frame p95, {title}, {where}", percentile(v, 95), "ms", base_p95,
-                f"kale Textual-Tree, {n} bladeren, cursor p95", f"≤ {goal:g} ms p95", value_at_most(goal),
-                f"p50 {percentile(v, 50):.1f} ms, max {max(v):.1f} ms, n={len(v)}{state_note}",
-            ))
+            rows.append(
+                Row(
+                    f"toets → frame p95, {title}, {where}",
+                    percentile(v, 95),
+                    "ms",
+                    base_p95,
+                    f"kale Textual-Tree, {n} bladeren, cursor p95",
+                    f"≤ {goal:g} ms p95",
+                    value_at_most(goal),
+                    f"p50 {percentile(v, 50):.1f} ms, max {max(v):.1f} ms, n={len(v)}{state_note}",
+                )
+            )
         v = lat["page"]
-        rows.append(Row(
-            f"toets → pagina klaar p50, ga naar (enter), {where}", percentile(v, 50), "ms", base_p95,
-            f"kale Textual-Tree, {n} bladeren, cursor p95", "geen doel gesteld", None,
-            f"pagina volledig opgebouwd; p95 {percentile(v, 95):.0f} ms, n={len(v)}",
-        ))
+        rows.append(
+            Row(
+                f"toets → pagina klaar p50, ga naar (enter), {where}",
+                percentile(v, 50),
+                "ms",
+                base_p95,
+                f"kale Textual-Tree, {n} bladeren, cursor p95",
+                "geen doel gesteld",
+                None,
+                f"pagina volledig opgebouwd; p95 {percentile(v, 95):.0f} ms, n={len(v)}",
+            )
+        )
     return rows

@@ -18,7 +18,10 @@ import time
 
 def main() -> int:
     timeout, argv = float(sys.argv[1]), sys.argv[2:]
-    devnull = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+    devnull = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+    ]
     start = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=devnull)
     signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
@@ -26,12 +29,15 @@ def main() -> int:
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
     signal.setitimer(signal.ITIMER_REAL, 0)
-    json.dump({
-        "exit": os.waitstatus_to_exitcode(status),
-        "wall_ms": wall * 1000,
-        "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000,
-        "maxrss_mib": usage.ru_maxrss / 1024,
-    }, sys.stdout)
+    json.dump(
+        {
+            "exit": os.waitstatus_to_exitcode(status),
+            "wall_ms": wall * 1000,
+            "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000,
+            "maxrss_mib": usage.ru_maxrss / 1024,
+        },
+        sys.stdout,
+    )
     return 0
 
 

@@ -34,6 +34,8 @@ def measure_save(n_entries: int, repeats: int) -> list[float]:
         for i in range(repeats):
             number = i % total + 1
             start = time.perf_counter()
-            store.update(number, status="doing" if i % 2 else "done", note=f"meting {i}\ntweede regel")
+            store.update(
+                number, status="doing" if i % 2 else "done", note=f"meting {i}\ntweede regel"
+            )
             times.append(time.perf_counter() - start)
         return times

@@ -17,7 +17,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import BIN, ROOT, WORK, Row, bench_env, median, not_measured, project_file, state_module_available, value_at_most
+from .common import (
+    BIN,
+    ROOT,
+    WORK,
+    Row,
+    bench_env,
+    median,
+    not_measured,
+    project_file,
+    state_module_available,
+    value_at_most,
+)
 
 GOAL_MS_90 = 20.0
 SIZES = (90, 1000, 10000)
@@ -62,32 +73,56 @@ def _save_module():
 BUDGET_S = 20.0  # a size whose saves would take longer than this is skipped, unless forced
 
 
-def latency_rows(sizes: tuple[int, ...], repeats: tuple[int, ...], force: bool = False) -> list[Row]:
+def latency_rows(
+    sizes: tuple[int, ...], repeats: tuple[int, ...], force: bool = False
+) -> list[Row]:
     save = _save_module()
     goal90 = f"≤ {GOAL_MS_90:g} ms mediaan"
     if save is None:
-        return [not_measured(f"opslaan (atomisch, met slot), {n} knooppunten, mediaan", "ms",
-                             goal90 if n == 90 else "geen doel gesteld", "bench/save.py (measure_save) bestaat nog niet")
-                for n in sizes]
+        return [
+            not_measured(
+                f"opslaan (atomisch, met slot), {n} knooppunten, mediaan",
+                "ms",
+                goal90 if n == 90 else "geen doel gesteld",
+                "bench/save.py (measure_save) bestaat nog niet",
+            )
+            for n in sizes
+        ]
     per_entry = _bytes_per_entry()
     rows = []
     per_entry_ms = 0.0  # save cost per knooppunt seen so far, to foresee the next size
-    for n, times in zip(sizes, repeats):
+    for n, times in zip(sizes, repeats, strict=False):
         foreseen = per_entry_ms * n * times / 1000
         if not force and foreseen > BUDGET_S:
-            rows.append(not_measured(
-                f"opslaan (atomisch, met slot), {n:,} knooppunten, mediaan".replace(",000", ".000"), "ms", "geen doel gesteld",
-                f"naar schatting {per_entry_ms * n / 1000:.0f} s per save (lineair uit de vorige maat); past niet in de "
-                f"3 minuten van `make bench`; meet met `python -m bench --only save --save-all`"))
+            rows.append(
+                not_measured(
+                    f"opslaan (atomisch, met slot), {n:,} knooppunten, mediaan".replace(
+                        ",000", ".000"
+                    ),
+                    "ms",
+                    "geen doel gesteld",
+                    f"naar schatting {per_entry_ms * n / 1000:.0f} s per save (lineair uit de "
+                    "vorige maat); past niet in de "
+                    "3 minuten van `make bench`; meet met `python -m bench --only save "
+                    "--save-all`",
+                )
+            )
             continue
         values = [v * 1000 for v in save.measure_save(n, times)]  # measure_save reports seconds
         per_entry_ms = max(per_entry_ms, median(values) / n)
         base = durable_write_ms(int(per_entry * n), max(times, 7)) if per_entry else None
-        rows.append(Row(
-            f"opslaan (atomisch, met slot), {n:,} knooppunten, mediaan".replace(",000", ".000"), median(values), "ms", base,
-            "kale atomische schrijf, zelfde aantal bytes", goal90 if n == 90 else "geen doel gesteld",
-            value_at_most(GOAL_MS_90) if n == 90 else None, f"n={len(values)}, max {max(values):.1f} ms",
-        ))
+        rows.append(
+            Row(
+                f"opslaan (atomisch, met slot), {n:,} knooppunten, mediaan".replace(",000", ".000"),
+                median(values),
+                "ms",
+                base,
+                "kale atomische schrijf, zelfde aantal bytes",
+                goal90 if n == 90 else "geen doel gesteld",
+                value_at_most(GOAL_MS_90) if n == 90 else None,
+                f"n={len(values)}, max {max(values):.1f} ms",
+            )
+        )
     return rows
 
 
@@ -134,8 +169,21 @@ def _run_writers(writers: int, count: int) -> tuple[float, int]:
     assert state is not None
     go = state.parent / "go"
     procs = [
-        subprocess.Popen([str(BIN / "python"), "-m", "bench.saving", "writer", str(state), str(i), str(writers), str(count), str(go)],
-                         cwd=ROOT, env=bench_env())
+        subprocess.Popen(
+            [
+                str(BIN / "python"),
+                "-m",
+                "bench.saving",
+                "writer",
+                str(state),
+                str(i),
+                str(writers),
+                str(count),
+                str(go),
+            ],
+            cwd=ROOT,
+            env=bench_env(),
+        )
         for i in range(writers)
     ]
     time.sleep(1.5)  # let every writer import and load; they wait for the go file
@@ -147,18 +195,36 @@ def _run_writers(writers: int, count: int) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     pack = load_pack()
     state_now = StateStore(state, pack).load()
-    lost = sum(1 for slug, status in _expected(pack, writers, count).items() if state_now.entry(slug).status != status)
+    lost = sum(
+        1
+        for slug, status in _expected(pack, writers, count).items()
+        if state_now.entry(slug).status != status
+    )
     return writers * count / elapsed, lost
 
 
 def writer_rows(writers: int, count: int) -> list[Row]:
     figure = f"gelijktijdige schrijvers: {writers} processen × {count} updates"
     if not state_module_available():
-        return [not_measured(figure, "updates/s", "geen verloren updates", "compass/state.py bestaat nog niet")]
+        return [
+            not_measured(
+                figure, "updates/s", "geen verloren updates", "compass/state.py bestaat nog niet"
+            )
+        ]
     many, lost = _run_writers(writers, count)
     one, _ = _run_writers(1, count)
-    return [Row(figure, many, "updates/s", one, "1 schrijver alleen", "geen verloren updates",
-                lambda r, lost=lost: lost == 0, f"{lost} verloren updates" if lost else "0 verloren updates")]
+    return [
+        Row(
+            figure,
+            many,
+            "updates/s",
+            one,
+            "1 schrijver alleen",
+            "geen verloren updates",
+            lambda r, lost=lost: lost == 0,
+            f"{lost} verloren updates" if lost else "0 verloren updates",
+        )
+    ]
 
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "writer":

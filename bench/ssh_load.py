@@ -8,7 +8,8 @@ Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
   the moment the stream shows the welcome dialog, a session's first screen (handshake,
   login, fork, paint, bytes); the navigator is built once the role is chosen, which
   the bench then does for everyone at once before measuring the rest.
-  `first_screen_staggered_*`: the same with arrivals spread over 0.4 s per participant (10 s for 25), as when a
+  `first_screen_staggered_*`: the same with arrivals spread over 0.4 s per participant (10 s for
+  25), as when a
   room types the command and the code at its own speed;
 - keystroke echo (`echo_p50/p95`, seconds): every participant presses ↓ six times
   at a reading pace (a key every 1–3 s, at random); the time from writing the key
@@ -47,7 +48,9 @@ QUIET = 0.35  # seconds without output: the screen has settled
 ECHO_KEYS_PER_SESSION = 6
 READING_PACE = (1.0, 3.0)  # seconds between keys per participant: reading a page, then on
 BROWSING_PACE = (0.05, 0.6)  # everyone scrolling through the tree at once
-STAGGER_PER_SESSION = 0.4  # seconds: 25 people log in over 10 s, typing the command and the code at their own speed
+STAGGER_PER_SESSION = (
+    0.4  # seconds: 25 people log in over 10 s, typing the command and the code at their own speed
+)
 MOVES = 12
 
 
@@ -105,9 +108,19 @@ class _Participant:
         import asyncssh
 
         start = time.monotonic()
-        self.conn = await asyncssh.connect("127.0.0.1", port, username=self.name, password=PASSCODE, known_hosts=None,
-                                           client_keys=None, agent_path=None, preferred_auth="password")
-        self.proc = await self.conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
+        self.conn = await asyncssh.connect(
+            "127.0.0.1",
+            port,
+            username=self.name,
+            password=PASSCODE,
+            known_hosts=None,
+            client_keys=None,
+            agent_path=None,
+            preferred_auth="password",
+        )
+        self.proc = await self.conn.create_process(
+            term_type="xterm-256color", term_size=(80, 24), encoding=None
+        )
         self._reader = asyncio.ensure_future(self._read())
         while MARK_READY not in self._buf:
             self._event.clear()
@@ -149,15 +162,28 @@ class _Participant:
             self.conn.close()
             try:
                 await asyncio.wait_for(self.conn.wait_closed(), 5)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
 
-async def _start_server(state: Path, port: int, sessions: int, home: Path) -> asyncio.subprocess.Process:
+async def _start_server(
+    state: Path, port: int, sessions: int, home: Path
+) -> asyncio.subprocess.Process:
     env = dict(os.environ, WIJKKOMPAS_PASSCODE=PASSCODE, XDG_DATA_HOME=str(home))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tui", "serve", str(state), "--ssh", f"127.0.0.1:{port}", "--passcode",
-        "--max-sessions", str(sessions + 5), env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "tui",
+        "serve",
+        str(state),
+        "--ssh",
+        f"127.0.0.1:{port}",
+        "--passcode",
+        "--max-sessions",
+        str(sessions + 5),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
         stdin=asyncio.subprocess.DEVNULL,
     )
     seen = b""
@@ -176,13 +202,17 @@ async def _stop_server(proc: asyncio.subprocess.Process) -> None:
         proc.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(proc.wait(), 20)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             proc.kill()
             await proc.wait()
 
 
 def _memory(server_pid: int) -> dict[str, float]:
-    zygotes = [p for p in _children(server_pid) if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    zygotes = [
+        p
+        for p in _children(server_pid)
+        if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()
+    ]
     if not zygotes:
         return {}
     zygote = zygotes[0]
@@ -213,19 +243,25 @@ async def _typing(p: _Participant, keys: int, pause: tuple[float, float]) -> lis
 
 
 async def _echoes(people: list[_Participant], pause: tuple[float, float]) -> list[float]:
-    keys = ECHO_KEYS_PER_SESSION if len(people) >= 10 else 3  # a smoke run (`make bench --quick`) stays short
+    keys = (
+        ECHO_KEYS_PER_SESSION if len(people) >= 10 else 3
+    )  # a smoke run (`make bench --quick`) stays short
     runs = await asyncio.wait_for(asyncio.gather(*(_typing(p, keys, pause) for p in people)), 120)
     await asyncio.gather(*(p.settle() for p in people))
     return [e for es in runs for e in es]
 
 
 async def _join_all(people: list[_Participant], port: int, spread: float) -> list[float]:
-    """Everyone joins; `spread` seconds: arrivals spread evenly over that window (0 = all at once)."""
+    """Everyone joins; `spread` seconds: arrivals spread evenly over that window (0 = all at
+    once)."""
+
     async def arrive(i: int, p: _Participant) -> None:
         await asyncio.sleep(spread * i / max(1, len(people)))
         await p.join(port)
 
-    await asyncio.wait_for(asyncio.gather(*(arrive(i, p) for i, p in enumerate(people))), CONNECT_TIMEOUT + spread)
+    await asyncio.wait_for(
+        asyncio.gather(*(arrive(i, p) for i, p in enumerate(people))), CONNECT_TIMEOUT + spread
+    )
     for p in people:  # choose a role; the navigator has the keys again
         p.proc.stdin.write(b"\r")
     await asyncio.gather(*(p.settle() for p in people))
@@ -234,7 +270,11 @@ async def _join_all(people: list[_Participant], port: int, spread: float) -> lis
 
 async def _sessions_gone(server_pid: int, limit: float = 15.0) -> None:
     end = time.monotonic() + limit
-    zygotes = [p for p in _children(server_pid) if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    zygotes = [
+        p
+        for p in _children(server_pid)
+        if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()
+    ]
     while zygotes and _children(zygotes[0]) and time.monotonic() < end:
         await asyncio.sleep(0.1)
 
@@ -254,9 +294,15 @@ async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
             result.update(_memory(server.pid))
 
             echoes = await _echoes(people, READING_PACE)
-            result.update(echo_p50=statistics.median(echoes), echo_p95=_percentile(echoes, 95), echo_samples=len(echoes))
+            result.update(
+                echo_p50=statistics.median(echoes),
+                echo_p95=_percentile(echoes, 95),
+                echo_samples=len(echoes),
+            )
             busy = await _echoes(people, BROWSING_PACE)
-            result.update(echo_busy_p50=statistics.median(busy), echo_busy_p95=_percentile(busy, 95))
+            result.update(
+                echo_busy_p50=statistics.median(busy), echo_busy_p95=_percentile(busy, 95)
+            )
 
             mover = people[0]
             moves = MOVES if sessions >= 10 else 4
@@ -278,7 +324,10 @@ async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
             await _sessions_gone(server.pid)  # so their exit does not slow the next logins
             later = [_Participant(f"laat{i:02d}") for i in range(sessions)]
             firsts = await _join_all(later, port, STAGGER_PER_SESSION * sessions)
-            result.update(first_screen_staggered_p50=statistics.median(firsts), first_screen_staggered_max=max(firsts))
+            result.update(
+                first_screen_staggered_p50=statistics.median(firsts),
+                first_screen_staggered_max=max(firsts),
+            )
         finally:
             await asyncio.gather(*(p.close() for p in people + later), return_exceptions=True)
             await _stop_server(server)
@@ -288,4 +337,9 @@ async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
 if __name__ == "__main__":  # python -m bench.ssh_load STATE [SESSIONS]
     import json
 
-    print(json.dumps(asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25)), indent=2))
+    print(
+        json.dumps(
+            asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25)),
+            indent=2,
+        )
+    )

@@ -25,10 +25,19 @@ TIMEOUT = 60.0  # s per run
 def run_once(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     """Wall ms, CPU ms and peak RSS (MiB) of one run, through bench/probe.py; raises if it fails."""
     probe = [str(BIN / "python"), str(ROOT / "bench" / "probe.py"), str(TIMEOUT), *cmd]
-    done = subprocess.run(probe, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT + 30)
+    done = subprocess.run(
+        probe,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT + 30,
+    )
     result = json.loads(done.stdout) if done.stdout.strip() else {"exit": done.returncode}
     if done.returncode != 0 or result["exit"] != 0:
-        raise RuntimeError(f"{' '.join(cmd)} ended with {result['exit']}: {done.stderr.strip()[-500:]}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} ended with {result['exit']}: {done.stderr.strip()[-500:]}"
+        )
     return result
 
 
@@ -62,11 +71,30 @@ def measure(runs: int) -> list[Row]:
     nav_t, base_t = [r["wall_ms"] for r in nav], [r["wall_ms"] for r in base]
     nav_m, base_m = [r["maxrss_mib"] for r in nav], [r["maxrss_mib"] for r in base]
     nav_c, base_c = median([r["cpu_ms"] for r in nav]), median([r["cpu_ms"] for r in base])
-    note = (f"{runs} runs afwisselend, mediaan; max {max(nav_t):.0f} ms (basislijn {max(base_t):.0f} ms); "
-            f"CPU-tijd {nav_c:.0f} ms tegen {base_c:.0f} ms ({nav_c / base_c:.2f}×)")
+    note = (
+        f"{runs} runs afwisselend, mediaan; max {max(nav_t):.0f} ms (basislijn {max(base_t):.0f} "
+        "ms); "
+        f"CPU-tijd {nav_c:.0f} ms tegen {base_c:.0f} ms ({nav_c / base_c:.2f}×)"
+    )
     return [
-        Row("start-up tot eerste paint (`wijkkompas STATE`, demo)", median(nav_t), "ms", median(base_t),
-            "minimale Textual-app", goal_t, ratio_at_most(GOAL_RATIO), note),
-        Row("piek-RSS bij start-up", median(nav_m), "MiB", median(base_m), "minimale Textual-app", goal_t,
-            ratio_at_most(GOAL_RATIO), f"ru_maxrss per kindproces via os.wait4; mediaan; max {max(nav_m):.1f} MiB"),
+        Row(
+            "start-up tot eerste paint (`wijkkompas STATE`, demo)",
+            median(nav_t),
+            "ms",
+            median(base_t),
+            "minimale Textual-app",
+            goal_t,
+            ratio_at_most(GOAL_RATIO),
+            note,
+        ),
+        Row(
+            "piek-RSS bij start-up",
+            median(nav_m),
+            "MiB",
+            median(base_m),
+            "minimale Textual-app",
+            goal_t,
+            ratio_at_most(GOAL_RATIO),
+            f"ru_maxrss per kindproces via os.wait4; mediaan; max {max(nav_m):.1f} MiB",
+        ),
     ]

@@ -144,27 +144,36 @@ class ProcessPack:
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data for the pack cache; `from_json` makes the same pack again."""
         return {
-            "title": self.title, "stakeholders": self.stakeholders, "flags": self.flags,
+            "title": self.title,
+            "stakeholders": self.stakeholders,
+            "flags": self.flags,
             "policy_date": self.policy_date.isoformat() if self.policy_date else None,
-            "phases": [_plain(p) for p in self.phases], "tracks": [_plain(t) for t in self.tracks],
-            "knooppunten": [_plain(k) for k in self.knooppunten], "about": self.about, "root": self.root,
+            "phases": [_plain(p) for p in self.phases],
+            "tracks": [_plain(t) for t in self.tracks],
+            "knooppunten": [_plain(k) for k in self.knooppunten],
+            "about": self.about,
+            "root": self.root,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ProcessPack:
         """The pack from `to_json` data; KeyError/TypeError/ValueError when it is not such data."""
         return cls(
-            title=data["title"], stakeholders=dict(data["stakeholders"]), flags=dict(data["flags"]),
+            title=data["title"],
+            stakeholders=dict(data["stakeholders"]),
+            flags=dict(data["flags"]),
             policy_date=dt.date.fromisoformat(data["policy_date"]) if data["policy_date"] else None,
             phases=tuple(_from_plain(Phase, p) for p in data["phases"]),
             tracks=tuple(_from_plain(TrackPage, t) for t in data["tracks"]),
             knooppunten=tuple(_from_plain(Knooppunt, k) for k in data["knooppunten"]),
-            about=data["about"], root=data["root"],
+            about=data["about"],
+            root=data["root"],
         )
 
     @cached_property
     def identity(self) -> str:
-        """What a state file's validity depends on: the slugs and the party ids (see `compass.state.cache`)."""
+        """What a state file's validity depends on: the slugs and the party ids (see
+        `compass.state.cache`)."""
         import hashlib
 
         h = hashlib.sha256("\n".join(k.slug for k in self.knooppunten).encode())
@@ -202,9 +211,7 @@ class ProcessPack:
 
     def in_phase(self, number: int, track: str | None = None) -> list[Knooppunt]:
         return [
-            k
-            for k in self.knooppunten
-            if k.phase == number and (track is None or k.track == track)
+            k for k in self.knooppunten if k.phase == number and (track is None or k.track == track)
         ]
 
     def links_of(self, k: Knooppunt) -> list[Knooppunt]:
@@ -240,5 +247,6 @@ def _plain(obj: Any) -> dict[str, Any]:
 
 
 def _from_plain(cls: Any, data: dict[str, Any]) -> Any:
-    """An instance of a flat dataclass from JSON, lists back to tuples; unknown keys are an error."""
+    """An instance of a flat dataclass from JSON, lists back to tuples; unknown keys are an
+    error."""
     return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})

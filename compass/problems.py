@@ -6,8 +6,9 @@ person fixing a file sees all that is wrong at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,9 @@ def yaml_position(node: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:
             break
         try:
             if isinstance(node, dict) and key in node:
-                line, col = lc.value(key) if not isinstance(node[key], (dict, list)) else lc.key(key)
+                line, col = (
+                    lc.value(key) if not isinstance(node[key], (dict, list)) else lc.key(key)
+                )
                 found = (line + 1, col + 1)
                 node = node[key]
             elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):

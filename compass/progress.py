@@ -84,17 +84,27 @@ def count_statuses(statuses: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def counts(pack: ProcessPack, state: StateLike, phase: int | None = None, track: str | None = None,
-           spoor: str | None = None) -> dict[str, int]:
+def counts(
+    pack: ProcessPack,
+    state: StateLike,
+    phase: int | None = None,
+    track: str | None = None,
+    spoor: str | None = None,
+) -> dict[str, int]:
     """Status counts over the pack's knooppunten, optionally of one phase, track or spoor letter."""
     return count_statuses(state.entry(k.slug).status for k in select(pack, phase, track, spoor))
 
 
-def select(pack: ProcessPack, phase: int | None = None, track: str | None = None,
-           spoor: str | None = None) -> list[Knooppunt]:
-    return [k for k in pack.knooppunten
-            if (phase is None or k.phase == phase) and (track is None or k.track == track)
-            and (spoor is None or spoor in k.sporen)]
+def select(
+    pack: ProcessPack, phase: int | None = None, track: str | None = None, spoor: str | None = None
+) -> list[Knooppunt]:
+    return [
+        k
+        for k in pack.knooppunten
+        if (phase is None or k.phase == phase)
+        and (track is None or k.track == track)
+        and (spoor is None or spoor in k.sporen)
+    ]
 
 
 def percent_done(c: Mapping[str, int]) -> int | None:
@@ -148,18 +158,25 @@ def stuck(pack: ProcessPack, state: StateLike) -> list[Item]:
 def overdue(pack: ProcessPack, state: StateLike, today: dt.date | None = None) -> list[Item]:
     """Knooppunten past their due date and not finished, the longest overdue first."""
     today = today or dt.date.today()
-    items = [item(k, e, today) for k in pack.knooppunten if is_overdue(e := state.entry(k.slug), today)]
+    items = [
+        item(k, e, today) for k in pack.knooppunten if is_overdue(e := state.entry(k.slug), today)
+    ]
     return sorted(items, key=lambda i: (i.due or today, i.knooppunt.number))
 
 
-def next_steps(pack: ProcessPack, state: StateLike, per_track: int = NEXT_STEPS_PER_TRACK) -> dict[str, list[Item]]:
+def next_steps(
+    pack: ProcessPack, state: StateLike, per_track: int = NEXT_STEPS_PER_TRACK
+) -> dict[str, list[Item]]:
     """Per spoor, the open knooppunten of the earliest phase that still has open ones."""
     out: dict[str, list[Item]] = {}
     for track in TRACKS:
         found: list[Item] = []
         for phase in pack.phases:
-            todo = [item(k, e) for k in pack.in_phase(phase.number, track)
-                    if (e := state.entry(k.slug)).status == "todo"]
+            todo = [
+                item(k, e)
+                for k in pack.in_phase(phase.number, track)
+                if (e := state.entry(k.slug)).status == "todo"
+            ]
             if todo:
                 found = todo[:per_track]
                 break
@@ -220,7 +237,9 @@ def views(pack: ProcessPack, perspectives: Mapping[str, str] | None) -> tuple[Vi
     if not perspectives:
         return ()
     order = {role: i for i, role in enumerate(pack.stakeholders)}
-    roles = sorted((r for r in perspectives if perspectives[r]), key=lambda r: (order.get(r, len(order)), r))
+    roles = sorted(
+        (r for r in perspectives if perspectives[r]), key=lambda r: (order.get(r, len(order)), r)
+    )
     return tuple(View(r, role_label(pack, r), perspectives[r]) for r in roles)
 
 
@@ -239,4 +258,6 @@ def divergences(pack: ProcessPack, state: StateLike) -> list[Divergence]:
             continue
         positions = [POSITION.get(s, 0) for s in statuses]
         found.append(Divergence(k, seen, max(positions) - min(positions), e.status))
-    return sorted(found, key=lambda d: (-d.spread, -len({v.status for v in d.views}), d.knooppunt.number))
+    return sorted(
+        found, key=lambda d: (-d.spread, -len({v.status for v in d.views}), d.knooppunt.number)
+    )

@@ -23,7 +23,14 @@ _STOP = frozenset(
     "de het een en van in op te is dat die voor met je om als of bij aan er zijn ze wat wie "
     "hoe ook niet maar dan door naar over nog al uit tot kan wordt worden zo".split()
 )
-FIELD_WEIGHTS = {"title": 8.0, "doel": 2.0, "aanpak": 1.0, "tips": 1.0, "praktijk": 1.0, "bronnen": 0.5}
+FIELD_WEIGHTS = {
+    "title": 8.0,
+    "doel": 2.0,
+    "aanpak": 1.0,
+    "tips": 1.0,
+    "praktijk": 1.0,
+    "bronnen": 0.5,
+}
 
 
 def fold(text: str) -> str:
@@ -116,7 +123,9 @@ class SearchIndex:
                     post = postings[tok]
                     before = post.get(k.number, 0.0)
                     post[k.number] = before + weight
-                    if (tok, k.number) not in best_field or weight > FIELD_WEIGHTS[best_field[(tok, k.number)]]:
+                    if (tok, k.number) not in best_field or weight > FIELD_WEIGHTS[
+                        best_field[(tok, k.number)]
+                    ]:
                         best_field[(tok, k.number)] = field
         self._postings = dict(postings)
         self._vocab = sorted(self._postings)

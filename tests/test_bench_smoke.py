@@ -47,7 +47,11 @@ def quick_run(tmp_path_factory) -> tuple[str, dict]:
     env = dict(os.environ, WIJKKOMPAS_BENCH_DIR=str(tmp / "work"))
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--json", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout, json.loads(out.read_text(encoding="utf-8"))
@@ -66,24 +70,33 @@ def test_every_row_is_there_with_a_number(quick_run) -> None:
             # only allowed where a part of the project is missing, and then it says so
             assert r["met"] == "niet gemeten" and r["note"].startswith("niet gemeten: "), r
             continue
-        assert isinstance(r["value"], (int, float)) and math.isfinite(r["value"]) and r["value"] >= 0, r
+        assert (
+            isinstance(r["value"], (int, float)) and math.isfinite(r["value"]) and r["value"] >= 0
+        ), r
         assert r["met"] in ("ja", "nee", "–"), r
         if r["baseline"] is not None:
-            assert r["baseline"] > 0 and r["ratio"] == pytest.approx(r["value"] / r["baseline"], rel=1e-2), r
+            assert r["baseline"] > 0 and r["ratio"] == pytest.approx(
+                r["value"] / r["baseline"], rel=1e-2
+            ), r
 
 
 @pytest.mark.slow
 def test_parts_that_exist_are_measured(quick_run) -> None:
     _, doc = quick_run
     by_start = {r["figure"].split(",")[0].split(" (")[0]: r for r in doc["rows"]}
-    for name in ("start-up tot eerste paint", "piek-RSS bij start-up", "wandtijd `wijkkompas list --json`"):
+    for name in (
+        "start-up tot eerste paint",
+        "piek-RSS bij start-up",
+        "wandtijd `wijkkompas list --json`",
+    ):
         assert by_start[name]["value"] is not None, by_start[name]
     assert all(r["value"] is not None for r in doc["rows"] if r["figure"].startswith("toets"))
     if (ROOT / "bench" / "save.py").exists():
         assert all(r["value"] is not None for r in doc["rows"] if r["figure"].startswith("opslaan"))
     if (ROOT / "bench" / "ssh_load.py").exists():
         assert all(r["value"] is not None for r in doc["rows"] if r["figure"].startswith("SSH")), [
-            r["note"] for r in doc["rows"] if r["figure"].startswith("SSH")]
+            r["note"] for r in doc["rows"] if r["figure"].startswith("SSH")
+        ]
 
 
 @pytest.mark.slow
@@ -92,7 +105,7 @@ def test_table_matches_json(quick_run) -> None:
     lines = [line for line in table.splitlines() if line.startswith("| ")]
     assert lines[0].startswith("| figuur | waarde | basislijn | ratio | doel | gehaald |")
     assert len(lines) - 1 == len(doc["rows"])
-    for line, row in zip(lines[1:], doc["rows"]):
+    for line, row in zip(lines[1:], doc["rows"], strict=False):
         assert line.startswith(f"| {row['figure']}")
         assert line.rstrip().endswith(f"| {row['met']} |")
     assert doc["quick"] is True and doc["machine"]["nproc"]

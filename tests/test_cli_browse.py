@@ -36,14 +36,20 @@ def test_list_json_shape(mini_pack_dir: Path) -> None:
 
 
 def test_list_filters(mini_pack_dir: Path) -> None:
-    r = wijkkompas("--pack", str(mini_pack_dir), "list", "--phase", "2", "--track", "sociaal", "--json")
+    r = wijkkompas(
+        "--pack", str(mini_pack_dir), "list", "--phase", "2", "--track", "sociaal", "--json"
+    )
     assert [k["number"] for k in json.loads(r.stdout)] == [3]
     r = wijkkompas("list", "--stakeholder", "Netbeheerder", "--json", "--pack", str(mini_pack_dir))
     assert r.returncode == 0 and json.loads(r.stdout) == []
 
 
 def test_list_bad_filters_are_one_line_errors(mini_pack_dir: Path) -> None:
-    for args, needle in ((["--phase", "8"], "onbekende fase 8"), (["--track", "groen"], "onbekend spoor"), (["--stakeholder", "kabouter"], "onbekende partij")):
+    for args, needle in (
+        (["--phase", "8"], "onbekende fase 8"),
+        (["--track", "groen"], "onbekend spoor"),
+        (["--stakeholder", "kabouter"], "onbekende partij"),
+    ):
         r = wijkkompas("list", *args, "--pack", str(mini_pack_dir))
         assert r.returncode == 1 and needle in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
@@ -65,7 +71,10 @@ def test_show_json_shape(mini_pack_dir: Path) -> None:
 def test_show_unknown_is_exit_1_with_hint(mini_pack_dir: Path) -> None:
     r = wijkkompas("show", "99999", "--pack", str(mini_pack_dir))
     assert r.returncode == 1 and r.stdout == ""
-    assert r.stderr.strip() == "wijkkompas: onbekend knooppunt '99999'; kies een nummer 1..12 of een slug"
+    assert (
+        r.stderr.strip()
+        == "wijkkompas: onbekend knooppunt '99999'; kies een nummer 1..12 of een slug"
+    )
     r = wijkkompas("show", "knoopunt-3", "--pack", str(mini_pack_dir))
     assert "bedoel je 'knooppunt-3'?" in r.stderr and "Traceback" not in r.stderr
 
@@ -115,7 +124,17 @@ def test_the_plain_open_shortcut_says_what_the_parser_says(argv) -> None:
     assert vars(quick) == vars(_parser().parse_args(_insert_open(list(argv))))
 
 
-@pytest.mark.parametrize("argv", [["list"], ["demo"], ["open", "x.yaml"], ["x.yaml", "--lang", "en"], ["--help"], ["geen-bestand"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["demo"],
+        ["open", "x.yaml"],
+        ["x.yaml", "--lang", "en"],
+        ["--help"],
+        ["geen-bestand"],
+    ],
+)
 def test_everything_else_goes_through_the_parser(argv) -> None:
     from compass.commands.parser import _plain_open
 

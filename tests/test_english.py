@@ -30,7 +30,9 @@ def screen_text(app: WijkkompasApp) -> str:
 
 def dutch_only(pack_dir: Path) -> list[str]:
     """UI strings whose Dutch differs from the English, as literal fragments (no {placeholders})."""
-    content = " ".join(p.read_text(encoding="utf-8") for p in pack_dir.rglob("*") if p.is_file()).lower()
+    content = " ".join(
+        p.read_text(encoding="utf-8") for p in pack_dir.rglob("*") if p.is_file()
+    ).lower()
     out = set()
     for key, nl in STRINGS["nl"].items():
         if STRINGS["en"].get(key, nl) == nl:
@@ -54,7 +56,9 @@ def assert_english(text: str, forbidden: list[str]) -> None:
     assert not found, f"Dutch UI text on an English screen: {found}\n{text}"
 
 
-async def test_navigator_help_and_status_dialog_in_english(tmp_path: Path, mini_pack, mini_pack_dir, english) -> None:
+async def test_navigator_help_and_status_dialog_in_english(
+    tmp_path: Path, mini_pack, mini_pack_dir, english
+) -> None:
     state = tmp_path / "w.yaml"
     create_state(state, mini_pack, name="Testwijk")
     forbidden = dutch_only(mini_pack_dir)
@@ -80,7 +84,9 @@ async def test_navigator_help_and_status_dialog_in_english(tmp_path: Path, mini_
         assert_english(screen_text(app), forbidden)
 
 
-async def test_workshop_welcome_in_english(tmp_path: Path, mini_pack, mini_pack_dir, english) -> None:
+async def test_workshop_welcome_in_english(
+    tmp_path: Path, mini_pack, mini_pack_dir, english
+) -> None:
     state = tmp_path / "w.yaml"
     create_state(state, mini_pack, name="Testwijk")
     forbidden = dutch_only(mini_pack_dir)

@@ -52,25 +52,40 @@ def branch_with(repo: Path, pack: Path, name: str, *sets: list[str]) -> None:
     git(repo, "commit", "-q", "-am", name)
 
 
-@pytest.mark.parametrize("first, second", [
-    (["1", "--status", "done", "--note", "Wijkschouw gedaan.\nVerslag in de map."], ["2", "--status", "doing", "--owner", "netbeheerder"]),
-    (["5", "--note", "Eerste notitie"], ["6", "--note", "Tweede\nnotitie", "--due", "2027-01-01"]),
-    (["12", "--status", "stuck", "--note", "laatste"], ["11", "--owner", "corporatie", "--status", "done"]),
-])
-def test_changes_to_neighbouring_knooppunten_merge_cleanly(repo: Path, mini_pack_dir: Path, mini_pack: ProcessPack,
-                                                          first: list[str], second: list[str]) -> None:
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            ["1", "--status", "done", "--note", "Wijkschouw gedaan.\nVerslag in de map."],
+            ["2", "--status", "doing", "--owner", "netbeheerder"],
+        ),
+        (
+            ["5", "--note", "Eerste notitie"],
+            ["6", "--note", "Tweede\nnotitie", "--due", "2027-01-01"],
+        ),
+        (
+            ["12", "--status", "stuck", "--note", "laatste"],
+            ["11", "--owner", "corporatie", "--status", "done"],
+        ),
+    ],
+)
+def test_changes_to_neighbouring_knooppunten_merge_cleanly(
+    repo: Path, mini_pack_dir: Path, mini_pack: ProcessPack, first: list[str], second: list[str]
+) -> None:
     branch_with(repo, mini_pack_dir, "fatima", first)
     branch_with(repo, mini_pack_dir, "jan", second)
     git(repo, "checkout", "-q", "main")
     git(repo, "merge", "-q", "--no-edit", "fatima")
-    merged = subprocess.run(["git", "merge", "--no-edit", "jan"], cwd=repo, capture_output=True, text=True)
+    merged = subprocess.run(
+        ["git", "merge", "--no-edit", "jan"], cwd=repo, capture_output=True, text=True
+    )
     assert merged.returncode == 0, merged.stdout + merged.stderr
     state_file = repo / "wijkkompas.yaml"
     assert validate_state(state_file, mini_pack) == []
     state = load_state(state_file, mini_pack)
     for args in (first, second):
         entry = state.entry(mini_pack.resolve(args[0]).slug)
-        pairs = dict(zip(args[1::2], args[2::2]))
+        pairs = dict(zip(args[1::2], args[2::2], strict=False))
         assert entry.status == pairs.get("--status", "todo")
         assert entry.note == pairs.get("--note", "")
         assert entry.owner == pairs.get("--owner", "")

@@ -30,7 +30,10 @@ def lines(source: str, width: int = 40) -> list[str]:
 
 
 def test_paragraph_lines_are_joined_and_wrapped() -> None:
-    source = "De gemeente nodigt bewoners uit\nvoor een avond in het buurthuis, samen met de netbeheerder."
+    source = (
+        "De gemeente nodigt bewoners uit\n"
+        "voor een avond in het buurthuis, samen met de netbeheerder."
+    )
     assert lines(source) == [
         "De gemeente nodigt bewoners uit voor een",
         "avond in het buurthuis, samen met de",
@@ -40,7 +43,15 @@ def test_paragraph_lines_are_joined_and_wrapped() -> None:
 
 def test_blocks_are_separated_by_one_blank_line() -> None:
     source = "Eerste alinea.\n\n\n\nTweede alinea.\n- een punt\n\n1. een stap"
-    assert lines(source) == ["Eerste alinea.", "", "Tweede alinea.", "", " • een punt", "", " 1. een stap"]
+    assert lines(source) == [
+        "Eerste alinea.",
+        "",
+        "Tweede alinea.",
+        "",
+        " • een punt",
+        "",
+        " 1. een stap",
+    ]
 
 
 def test_bullet_items_wrap_under_their_text() -> None:
@@ -53,7 +64,9 @@ def test_bullet_items_wrap_under_their_text() -> None:
 
 
 def test_item_continues_on_indented_lines() -> None:
-    source = "- Een tip mag over meer regels lopen\n  als de vervolgregels inspringen.\n- Volgende tip"
+    source = (
+        "- Een tip mag over meer regels lopen\n  als de vervolgregels inspringen.\n- Volgende tip"
+    )
     assert lines(source) == [
         " • Een tip mag over meer regels lopen",
         "   als de vervolgregels inspringen.",
@@ -88,7 +101,12 @@ def test_emphasis_strong_and_code_are_styled_spans() -> None:
     text = inline("*schuin*, _ook schuin_, **vet** en `wijkkompas validate`")
     assert text.plain == "schuin, ook schuin, vet en wijkkompas validate"
     styled = {text.plain[s.start : s.end]: str(s.style) for s in text.spans}
-    assert styled == {"schuin": EMPHASIS, "ook schuin": EMPHASIS, "vet": STRONG, "wijkkompas validate": CODE}
+    assert styled == {
+        "schuin": EMPHASIS,
+        "ook schuin": EMPHASIS,
+        "vet": STRONG,
+        "wijkkompas validate": CODE,
+    }
 
 
 def test_emphasis_nests_inside_strong_and_not_inside_code() -> None:
@@ -138,13 +156,16 @@ def _bodies(pack: ProcessPack) -> list[str]:
 
 
 def _words(text: str, marker: str) -> list[str]:
-    """The words of `text`, without list markers (`marker` at a line's start) or `*`, `_` and backticks."""
+    """The words of `text`, without list markers (`marker` at a line's start) or `*`, `_` and
+    backticks."""
     text = re.sub(marker, "", text, flags=re.MULTILINE)
     return re.sub(r"[*_`]", "", text).split()
 
 
 @pytest.mark.parametrize("width", [30, 80])
-def test_every_page_body_of_the_bundled_pack_renders_all_its_words(bundled_pack: ProcessPack, width: int) -> None:
+def test_every_page_body_of_the_bundled_pack_renders_all_its_words(
+    bundled_pack: ProcessPack, width: int
+) -> None:
     bodies = _bodies(bundled_pack)
     assert len(bodies) > 300
     for body in bodies:
@@ -160,6 +181,11 @@ def test_every_page_body_of_the_bundled_pack_renders_all_its_words(bundled_pack:
 
 def test_the_page_module_does_not_import_rich_markdown() -> None:
     """rich.markdown pulls in markdown_it and pygments: ~40 ms on the app's start path."""
-    code = "import sys, tui.widgets.page; print(sorted(m for m in sys.modules if 'markdown' in m or 'pygments' in m))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    code = (
+        "import sys, tui.widgets.page; "
+        "print(sorted(m for m in sys.modules if 'markdown' in m or 'pygments' in m))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"

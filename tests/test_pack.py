@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -54,18 +53,26 @@ def test_duplicate_slug_points_at_the_second_file(pack_dir: Path) -> None:
     edit(kp(pack_dir, 4), "slug: knooppunt-4", "slug: knooppunt-3")
     edit(kp(pack_dir, 3), "links: [knooppunt-4]", "links: [knooppunt-5]")
     probs = problems_of(pack_dir)
-    assert any(p.startswith(str(kp(pack_dir, 4))) and ":3:7: slug 'knooppunt-3' komt ook voor" in p for p in probs), probs
+    assert any(
+        p.startswith(str(kp(pack_dir, 4))) and ":3:7: slug 'knooppunt-3' komt ook voor" in p
+        for p in probs
+    ), probs
 
 
 def test_phase_out_of_range_with_position(pack_dir: Path) -> None:
     edit(kp(pack_dir, 2), "phase: 1", "phase: 9")
     probs = problems_of(pack_dir)
-    assert any(p.endswith("00002-knooppunt-2.md:5:8: phase: waarde 9 valt buiten het toegestane bereik") for p in probs), probs
+    assert any(
+        p.endswith("00002-knooppunt-2.md:5:8: phase: waarde 9 valt buiten het toegestane bereik")
+        for p in probs
+    ), probs
 
 
 def test_missing_track_in_a_phase(pack_dir: Path) -> None:
     edit(kp(pack_dir, 2), "track: technisch", "track: sociaal")
-    assert any("fase 1 heeft geen knooppunt in het spoor technisch" in p for p in problems_of(pack_dir))
+    assert any(
+        "fase 1 heeft geen knooppunt in het spoor technisch" in p for p in problems_of(pack_dir)
+    )
 
 
 def test_unknown_track_value(pack_dir: Path) -> None:
@@ -113,7 +120,9 @@ def test_unknown_stakeholder_and_flag(pack_dir: Path) -> None:
 def test_broken_yaml_front_matter(pack_dir: Path) -> None:
     edit(kp(pack_dir, 1), "title: Knooppunt 1 sociaal fase 1", "title: Knooppunt: 1: kapot")
     probs = problems_of(pack_dir)
-    assert any(p.endswith(":4:17: ongeldige YAML: mapping values are not allowed here") for p in probs), probs
+    assert any(
+        p.endswith(":4:17: ongeldige YAML: mapping values are not allowed here") for p in probs
+    ), probs
 
 
 def test_unknown_key_in_front_matter(pack_dir: Path) -> None:
@@ -126,13 +135,24 @@ def test_missing_front_matter_and_unknown_section(pack_dir: Path) -> None:
     kp(pack_dir, 1).write_text("## Doel\n\nGeen voorwerk.\n", encoding="utf-8")
     edit(kp(pack_dir, 2), "## Tips", "## Trucs")
     probs = problems_of(pack_dir)
-    assert any(p.endswith("00001-knooppunt-1.md:1:1: het bestand moet beginnen met '---' (YAML-voorwerk)") for p in probs)
+    assert any(
+        p.endswith("00001-knooppunt-1.md:1:1: het bestand moet beginnen met '---' (YAML-voorwerk)")
+        for p in probs
+    )
     assert any("onbekende sectie 'Trucs'" in p for p in probs)
 
 
 def test_duplicate_text_across_pages(pack_dir: Path) -> None:
-    edit(kp(pack_dir, 2), "- Tip een bij 2.", "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.")
-    edit(kp(pack_dir, 5), "- Tip een bij 5.", "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.")
+    edit(
+        kp(pack_dir, 2),
+        "- Tip een bij 2.",
+        "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.",
+    )
+    edit(
+        kp(pack_dir, 5),
+        "- Tip een bij 5.",
+        "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.",
+    )
     probs = problems_of(pack_dir)
     assert any("00005-knooppunt-5.md:23:1: dezelfde tekst staat al in" in p for p in probs), probs
 

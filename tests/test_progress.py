@@ -21,7 +21,9 @@ def test_percent_rounds_down_and_knows_when_nothing_applies() -> None:
     assert progress.percent(91, 91) == 100
     assert progress.percent(0, 91) == 0
     assert progress.percent(0, 0) is None
-    assert progress.percent_done({"done": 2, "skipped": 2, "todo": 8}) == 20  # 2 of the 10 that apply
+    assert (
+        progress.percent_done({"done": 2, "skipped": 2, "todo": 8}) == 20
+    )  # 2 of the 10 that apply
     assert progress.percent_done({"skipped": 5}) is None
     assert progress.percent_text(None) == "n.v.t." and progress.percent_text(98) == "98%"
 
@@ -42,15 +44,23 @@ def project(tmp_path: Path, statuses: dict[int, str]) -> Path:
 
 def shown_percent(output: str) -> set[str]:
     """Every whole-project percentage a command printed ("98% afgerond", "(98%)")."""
-    return set(re.findall(r"(\d+%|n\.v\.t\.) afgerond", output)) | set(re.findall(r"afgerond \((\d+%|n\.v\.t\.)\)", output))
+    return set(re.findall(r"(\d+%|n\.v\.t\.) afgerond", output)) | set(
+        re.findall(r"afgerond \((\d+%|n\.v\.t\.)\)", output)
+    )
 
 
-@pytest.mark.parametrize(("statuses", "expected"), [
-    ({n: "done" for n in range(1, 91)}, "98%"),  # 90 of 91 done
-    ({n: "skipped" for n in range(1, 92)}, "n.v.t."),  # nothing applies
-    ({}, "0%"),  # a new, empty project
-    ({**{n: "done" for n in range(1, 46)}, **{n: "skipped" for n in range(46, 91)}}, "97%"),  # 45 of 46
-])
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ({n: "done" for n in range(1, 91)}, "98%"),  # 90 of 91 done
+        ({n: "skipped" for n in range(1, 92)}, "n.v.t."),  # nothing applies
+        ({}, "0%"),  # a new, empty project
+        (
+            {**{n: "done" for n in range(1, 46)}, **{n: "skipped" for n in range(46, 91)}},
+            "97%",
+        ),  # 45 of 46
+    ],
+)
 def test_status_and_report_agree(tmp_path: Path, statuses: dict[int, str], expected: str) -> None:
     state = project(tmp_path, statuses)
     status = wijkkompas("status", str(state))

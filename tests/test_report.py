@@ -27,18 +27,29 @@ from tests.fixtures.make_mini_pack import make_mini_pack
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = dt.date(2026, 3, 2)
 STARTED = dt.date(2025, 1, 6)
-CLOCK = lambda: dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.timezone.utc)  # noqa: E731
+CLOCK = lambda: dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)  # noqa: E731
 
-XSS_NOTE = "Wachten op netcapaciteit <script>alert('x')</script>\nvan de netbeheerder.\n\nTweede punt | met & en *sterren*"
+XSS_NOTE = (
+    "Wachten op netcapaciteit <script>alert('x')</script>\nvan de netbeheerder.\n\n"
+    "Tweede punt | met & en *sterren*"
+)
 
 
 def build_project(path: Path, pack: ProcessPack) -> Path:
-    """The fixed project every golden file shows (mini pack: knooppunt 2p-1 sociaal, 2p technisch in fase p)."""
-    create_state(path, pack, name="De Maten <Noord>", gemeente="Apeldoorn", wijk="De Maten", started=STARTED)
+    """The fixed project every golden file shows (mini pack: knooppunt 2p-1 sociaal, 2p technisch
+    in fase p)."""
+    create_state(
+        path, pack, name="De Maten <Noord>", gemeente="Apeldoorn", wijk="De Maten", started=STARTED
+    )
     store = StateStore(path, pack, user="tester", clock=CLOCK)
-    store.update(1, status="done", owner="Fatima",
-                 note="Intentieovereenkomst getekend.\nBesluit: de gemeente voert de regie tot en met fase 3.\n"
-                      "  besluit: bewoners schuiven aan bij elk overleg.\nGeen besluit: dit telt niet.")
+    store.update(
+        1,
+        status="done",
+        owner="Fatima",
+        note="Intentieovereenkomst getekend.\nBesluit: de gemeente voert de regie tot en met fase "
+        "3.\n"
+        "  besluit: bewoners schuiven aan bij elk overleg.\nGeen besluit: dit telt niet.",
+    )
     store.update(2, status="stuck", owner="Piet | netbeheer", note=XSS_NOTE, due="2026-01-15")
     store.update(3, status="doing", owner="Anna", due="2026-02-01")
     store.set_perspective(3, "gemeente", "done")
@@ -74,7 +85,9 @@ def check_golden(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8", newline="\n")
         return
     assert path.exists(), f"{path} ontbreekt; maak hem met UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} wijkt af van de golden file; bewust? draai met UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} wijkt af van de golden file; bewust? draai met UPDATE_GOLDEN=1"
+    )
 
 
 # --- golden files ----------------------------------------------------------------
@@ -91,8 +104,17 @@ def test_html_golden(project, mini_pack) -> None:
 def portfolio_states(tmp_path: Path, pack: ProcessPack) -> list:
     """Three wijken: the fixed project, a fresh one, and one far along in the technical spoor."""
     first = build_project(tmp_path / "a.yaml", pack)
-    create_state(tmp_path / "b.yaml", pack, name="Zevenhuizen", gemeente="Apeldoorn", wijk="Zevenhuizen", started=STARTED)
-    create_state(tmp_path / "c.yaml", pack, name="Kanaleneiland", gemeente="Utrecht", started=STARTED)
+    create_state(
+        tmp_path / "b.yaml",
+        pack,
+        name="Zevenhuizen",
+        gemeente="Apeldoorn",
+        wijk="Zevenhuizen",
+        started=STARTED,
+    )
+    create_state(
+        tmp_path / "c.yaml", pack, name="Kanaleneiland", gemeente="Utrecht", started=STARTED
+    )
     store = StateStore(tmp_path / "c.yaml", pack, user="tester", clock=CLOCK)
     for n in (1, 2, 4, 6, 8):
         store.update(n, status="done")
@@ -120,13 +142,23 @@ def test_portfolio_of_three(tmp_path: Path, mini_pack: ProcessPack) -> None:
     ]
     assert [r.stuck for r in rows] == [1, 0, 2]
     assert [r.overdue for r in rows] == [3, 0, 1]
-    check_golden("portfolio.md", report.render_portfolio(report.build_portfolio(mini_pack, states, TODAY), "md"))
-    check_golden("portfolio.html", report.render_portfolio(report.build_portfolio(mini_pack, states, TODAY), "html"))
+    check_golden(
+        "portfolio.md",
+        report.render_portfolio(report.build_portfolio(mini_pack, states, TODAY), "md"),
+    )
+    check_golden(
+        "portfolio.html",
+        report.render_portfolio(report.build_portfolio(mini_pack, states, TODAY), "html"),
+    )
 
 
 def test_one_state_is_a_project_report_several_a_portfolio(project, mini_pack) -> None:
-    assert report.render_report(mini_pack, [project], "md", TODAY).startswith("# APK van de wijkaanpak: ")
-    assert report.render_report(mini_pack, [project, project], "md", TODAY).startswith("# Stand van zaken in 2 wijken")
+    assert report.render_report(mini_pack, [project], "md", TODAY).startswith(
+        "# APK van de wijkaanpak: "
+    )
+    assert report.render_report(mini_pack, [project, project], "md", TODAY).startswith(
+        "# Stand van zaken in 2 wijken"
+    )
 
 
 # --- the HTML is one safe, self-contained file --------------------------------------
@@ -201,7 +233,9 @@ def test_html_escapes_user_text(project, mini_pack) -> None:
     text = "".join(parse(html).text)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
-    assert "Wachten op netcapaciteit <script>alert('x')</script>\nvan de netbeheerder." in text  # shown as written
+    assert (
+        "Wachten op netcapaciteit <script>alert('x')</script>\nvan de netbeheerder." in text
+    )  # shown as written
     assert "De Maten <Noord>" in text and "<Noord>" not in html
 
 
@@ -227,9 +261,14 @@ def test_markdown_renders_as_tables_without_html(project, mini_pack) -> None:
 
     tokens = list(walk(parser.parse(md)))
     assert not [t for t in tokens if t.type.startswith("html")]
-    assert sum(t.type == "table_open" for t in tokens) == 4  # progress, stuck, overdue, perspectives
+    assert (
+        sum(t.type == "table_open" for t in tokens) == 4
+    )  # progress, stuck, overdue, perspectives
     rendered = parser.render(md)
-    assert "&lt;script&gt;alert('x')&lt;/script&gt; van de netbeheerder. / Tweede punt | met &amp; en *sterren*" in rendered
+    assert (
+        "&lt;script&gt;alert('x')&lt;/script&gt; van de netbeheerder. / Tweede punt | met &amp; en "
+        "*sterren*" in rendered
+    )
 
 
 def test_markdown_tables_have_consistent_columns(project, mini_pack) -> None:
@@ -251,11 +290,22 @@ def test_markdown_tables_have_consistent_columns(project, mini_pack) -> None:
 
 def test_header_and_counts(project, mini_pack) -> None:
     r = report.build_report(mini_pack, project, TODAY)
-    assert (r.name, r.gemeente, r.wijk, r.started, r.today) == ("De Maten <Noord>", "Apeldoorn", "De Maten", "6 januari 2025", TODAY)
+    assert (r.name, r.gemeente, r.wijk, r.started, r.today) == (
+        "De Maten <Noord>",
+        "Apeldoorn",
+        "De Maten",
+        "6 januari 2025",
+        TODAY,
+    )
     assert r.counts == {"todo": 7, "doing": 1, "done": 2, "stuck": 1, "skipped": 1}
     assert r.percent == 100 * 2 // 11
     cell = r.phases[1].cells[1]  # fase 2 technisch: only knooppunt 4, n.v.t.
-    assert (cell.phase, cell.track, cell.counts["skipped"], cell.percent) == (2, "technisch", 1, None)
+    assert (cell.phase, cell.track, cell.counts["skipped"], cell.percent) == (
+        2,
+        "technisch",
+        1,
+        None,
+    )
     assert r.phases[0].cells[0].percent == 100
 
 
@@ -269,7 +319,9 @@ def test_overdue_is_before_today_and_not_finished(project, mini_pack) -> None:
     items = report.overdue(mini_pack, project, TODAY)
     # 2 (stuck, 15 jan), 3 (doing, 1 feb), 9 (todo, 20 feb); 5 is in the future, 12 is due today
     assert [(i.knooppunt.number, i.days_late) for i in items] == [(2, 46), (3, 29), (9, 10)]
-    assert [i.knooppunt.number for i in report.overdue(mini_pack, project, dt.date(2026, 3, 3))] == [2, 3, 9, 12]
+    assert [
+        i.knooppunt.number for i in report.overdue(mini_pack, project, dt.date(2026, 3, 3))
+    ] == [2, 3, 9, 12]
 
 
 def test_done_or_skipped_is_never_late(tmp_path: Path, mini_pack) -> None:
@@ -300,7 +352,11 @@ def test_next_steps_in_the_fixed_project(project, mini_pack) -> None:
     steps = report.next_steps(mini_pack, project)
     # sociaal: fase 1 done, fase 2 bezig (no open work left there), so fase 3's open one;
     # technisch: 2 stuck, then fase 2's open one
-    expected_sociaal = [k.number for k in mini_pack.knooppunten if k.track == "sociaal" and project.entry(k.slug).status == "todo"][:1]
+    expected_sociaal = [
+        k.number
+        for k in mini_pack.knooppunten
+        if k.track == "sociaal" and project.entry(k.slug).status == "todo"
+    ][:1]
     assert [i.knooppunt.number for i in steps["sociaal"]] == expected_sociaal
     assert all(i.status == "todo" for t in steps for i in steps[t])
 
@@ -308,7 +364,9 @@ def test_next_steps_in_the_fixed_project(project, mini_pack) -> None:
 @pytest.fixture(scope="module")
 def pack2(tmp_path_factory) -> ProcessPack:
     """Two knooppunten per phase x spoor: fase p has sociaal 4p-3, 4p-2 and technisch 4p-1, 4p."""
-    return load_pack(make_mini_pack(tmp_path_factory.mktemp("pack2") / "p", per_cell=2), use_cache=False)
+    return load_pack(
+        make_mini_pack(tmp_path_factory.mktemp("pack2") / "p", per_cell=2), use_cache=False
+    )
 
 
 def test_next_steps_rule(tmp_path: Path, pack2: ProcessPack) -> None:
@@ -349,7 +407,11 @@ def test_divergences_in_the_fixed_project(project, mini_pack) -> None:
     found = report.divergences(mini_pack, project)
     # 3: afgerond vs open (groot); 5: bezig vs open (middel); 6: open vs vastgelopen (klein);
     # 7: both afgerond, so no divergence
-    assert [(d.knooppunt.number, d.spread_label) for d in found] == [(3, "groot"), (5, "middel"), (6, "klein")]
+    assert [(d.knooppunt.number, d.spread_label) for d in found] == [
+        (3, "groot"),
+        (5, "middel"),
+        (6, "klein"),
+    ]
     assert found[0].text == "Gemeente: afgerond · Bewoners: open"
     assert found[0].status == "doing"
     assert found[2].text == "Gemeente: open · Netbeheerder: vastgelopen"
@@ -366,25 +428,44 @@ def _with_views(tmp_path: Path, pack: ProcessPack, views: dict[int, dict[str, st
 
 
 def test_one_view_or_agreement_is_no_divergence(tmp_path: Path, mini_pack) -> None:
-    state = _with_views(tmp_path, mini_pack, {
-        1: {"gemeente": "done"},
-        2: {"gemeente": "stuck", "bewoners": "stuck", "netbeheerder": "stuck"},
-    })
+    state = _with_views(
+        tmp_path,
+        mini_pack,
+        {
+            1: {"gemeente": "done"},
+            2: {"gemeente": "stuck", "bewoners": "stuck", "netbeheerder": "stuck"},
+        },
+    )
     assert report.divergences(mini_pack, state) == []
     assert report.build_report(mini_pack, state, TODAY).with_perspectives == 2
 
 
 def test_divergences_ranked_by_spread(tmp_path: Path, mini_pack) -> None:
-    state = _with_views(tmp_path, mini_pack, {
-        1: {"gemeente": "todo", "bewoners": "stuck"},                          # klein
-        2: {"gemeente": "doing", "bewoners": "done"},                          # middel
-        3: {"gemeente": "skipped", "bewoners": "todo"},                        # groot: n.v.t. vs open
-        4: {"gemeente": "done", "bewoners": "stuck"},                          # groot
-        5: {"gemeente": "done", "bewoners": "doing", "netbeheerder": "todo"},  # groot, 3 different views
-        6: {"netbeheerder": "doing", "gemeente": "todo"},                      # middel
-    })
+    state = _with_views(
+        tmp_path,
+        mini_pack,
+        {
+            1: {"gemeente": "todo", "bewoners": "stuck"},  # klein
+            2: {"gemeente": "doing", "bewoners": "done"},  # middel
+            3: {"gemeente": "skipped", "bewoners": "todo"},  # groot: n.v.t. vs open
+            4: {"gemeente": "done", "bewoners": "stuck"},  # groot
+            5: {
+                "gemeente": "done",
+                "bewoners": "doing",
+                "netbeheerder": "todo",
+            },  # groot, 3 different views
+            6: {"netbeheerder": "doing", "gemeente": "todo"},  # middel
+        },
+    )
     found = report.divergences(mini_pack, state)
-    assert [(d.knooppunt.number, d.spread) for d in found] == [(5, 2), (3, 2), (4, 2), (2, 1), (6, 1), (1, 0)]
+    assert [(d.knooppunt.number, d.spread) for d in found] == [
+        (5, 2),
+        (3, 2),
+        (4, 2),
+        (2, 1),
+        (6, 1),
+        (1, 0),
+    ]
     # views follow the pack's order of parties, whatever order they were recorded in
     assert [v.role for v in found[4].views] == ["gemeente", "netbeheerder"]
     assert found[0].text == "Gemeente: afgerond · Bewoners: bezig · Netbeheerder: open"
@@ -402,11 +483,19 @@ def test_write_report_beside(tmp_path: Path, mini_pack) -> None:
     before = state_path.read_bytes()
     out = report.write_report_beside(state_path, mini_pack, today=TODAY)
     assert out == tmp_path / "de-maten-rapport.md"
-    assert out.read_text(encoding="utf-8") == report.render_report(mini_pack, [load(state_path, mini_pack)], "md", TODAY)
+    assert out.read_text(encoding="utf-8") == report.render_report(
+        mini_pack, [load(state_path, mini_pack)], "md", TODAY
+    )
     html = report.write_report_beside(state_path, mini_pack, "html", today=TODAY)
-    assert html.name == "de-maten-rapport.html" and html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert html.name == "de-maten-rapport.html" and html.read_text(encoding="utf-8").startswith(
+        "<!DOCTYPE html>"
+    )
     out.write_text("oud", encoding="utf-8")
-    assert report.write_report_beside(state_path, mini_pack, today=TODAY).read_text(encoding="utf-8").startswith("# APK")
+    assert (
+        report.write_report_beside(state_path, mini_pack, today=TODAY)
+        .read_text(encoding="utf-8")
+        .startswith("# APK")
+    )
     assert state_path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
 
@@ -423,7 +512,10 @@ def test_write_report_beside_broken_state(tmp_path: Path, mini_pack) -> None:
     from compass.problems import ProblemsError
 
     path = tmp_path / "kapot.yaml"
-    path.write_text("schema: 1\nproject:\n  name: X\nknooppunten:\n  knooppunt-1:\n    status: misschien\n", encoding="utf-8")
+    path.write_text(
+        "schema: 1\nproject:\n  name: X\nknooppunten:\n  knooppunt-1:\n    status: misschien\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ProblemsError) as exc:
         report.write_report_beside(path, mini_pack, today=TODAY)
     assert str(exc.value.problems[0]).startswith(f"{path}:6:")
@@ -436,14 +528,26 @@ def test_unknown_format_in_the_api(project, mini_pack) -> None:
 
 
 def test_md_inline() -> None:
-    assert report.md_inline("a|b\n\n  c <d> [e](f) `g` *h* #i & ~j") == r"a\|b / c \<d\> \[e\](f) \`g\` \*h\* \#i \& \~j"
+    assert (
+        report.md_inline("a|b\n\n  c <d> [e](f) `g` *h* #i & ~j")
+        == r"a\|b / c \<d\> \[e\](f) \`g\` \*h\* \#i \& \~j"
+    )
     assert report.md_inline(None) == ""
 
 
 def test_one_line_reads_notes_like_markdown() -> None:
-    assert report.one_line("Geen capaciteit;\nescaleren naar de wethouder.") == "Geen capaciteit; escaleren naar de wethouder."
-    assert report.one_line("Eerste alinea.\n\n\nTweede alinea\nloopt door.") == "Eerste alinea. / Tweede alinea loopt door."
-    assert report.one_line("Acties:\n- bellen\n- mailen\n2. vergaderen") == "Acties: / - bellen / - mailen / 2. vergaderen"
+    assert (
+        report.one_line("Geen capaciteit;\nescaleren naar de wethouder.")
+        == "Geen capaciteit; escaleren naar de wethouder."
+    )
+    assert (
+        report.one_line("Eerste alinea.\n\n\nTweede alinea\nloopt door.")
+        == "Eerste alinea. / Tweede alinea loopt door."
+    )
+    assert (
+        report.one_line("Acties:\n- bellen\n- mailen\n2. vergaderen")
+        == "Acties: / - bellen / - mailen / 2. vergaderen"
+    )
     assert report.one_line("  \n") == ""
 
 
@@ -471,7 +575,10 @@ def test_cli_missing_file(tmp_path: Path, mini_pack_dir: Path) -> None:
 
 def test_cli_broken_state_has_a_position(tmp_path: Path, mini_pack_dir: Path) -> None:
     bad = tmp_path / "kapot.yaml"
-    bad.write_text("schema: 1\nproject:\n  name: X\nknooppunten:\n  knooppunt-1:\n    status: misschien\n", encoding="utf-8")
+    bad.write_text(
+        "schema: 1\nproject:\n  name: X\nknooppunten:\n  knooppunt-1:\n    status: misschien\n",
+        encoding="utf-8",
+    )
     (line,) = assert_problem_lines(run_report(mini_pack_dir, str(bad)), 1)
     assert line.startswith(f"{bad}:6:")
 
@@ -482,7 +589,9 @@ def test_cli_every_bad_file_is_reported(tmp_path: Path, mini_pack_dir: Path, min
     bad.write_text("schema: 1\nproject: [\n", encoding="utf-8")
     missing = tmp_path / "weg.yaml"
     out = tmp_path / "rapport.md"
-    lines = assert_problem_lines(run_report(mini_pack_dir, str(good), str(bad), str(missing), "-o", str(out)), 2)
+    lines = assert_problem_lines(
+        run_report(mini_pack_dir, str(good), str(bad), str(missing), "-o", str(out)), 2
+    )
     assert lines[0].startswith(f"{bad}:") and lines[1].startswith(f"{missing}:")
     assert not out.exists()
 
@@ -509,5 +618,7 @@ def test_cli_refuses_to_overwrite_the_state(tmp_path: Path, mini_pack_dir: Path,
 
 def test_cli_unwritable_output(tmp_path: Path, mini_pack_dir: Path, mini_pack) -> None:
     good = build_project(tmp_path / "goed.yaml", mini_pack)
-    (line,) = assert_problem_lines(run_report(mini_pack_dir, str(good), "-o", str(tmp_path / "geen-map" / "r.md")), 1)
+    (line,) = assert_problem_lines(
+        run_report(mini_pack_dir, str(good), "-o", str(tmp_path / "geen-map" / "r.md")), 1
+    )
     assert "geen-map" in line

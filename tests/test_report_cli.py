@@ -11,7 +11,9 @@ from tests.test_report import GOLDEN, STARTED, TODAY, build_project
 
 
 def run(pack_dir: Path, *args: str, cwd: Path | None = None):
-    return wijkkompas("report", "--pack", str(pack_dir), "--today", TODAY.isoformat(), *args, cwd=cwd)
+    return wijkkompas(
+        "report", "--pack", str(pack_dir), "--today", TODAY.isoformat(), *args, cwd=cwd
+    )
 
 
 def test_markdown_to_stdout(tmp_path: Path, mini_pack_dir: Path, mini_pack) -> None:
@@ -42,19 +44,27 @@ def test_output_file(tmp_path: Path, mini_pack_dir: Path, mini_pack) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_output_format_follows_the_extension(tmp_path: Path, mini_pack_dir: Path, mini_pack) -> None:
+def test_output_format_follows_the_extension(
+    tmp_path: Path, mini_pack_dir: Path, mini_pack
+) -> None:
     state = build_project(tmp_path / "de-maten.yaml", mini_pack)
     r = run(mini_pack_dir, str(state), "-o", "apk.html", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "apk.html").read_text(encoding="utf-8") == (GOLDEN / "report.html").read_text(encoding="utf-8")
+    assert (tmp_path / "apk.html").read_text(encoding="utf-8") == (
+        GOLDEN / "report.html"
+    ).read_text(encoding="utf-8")
     r = run(mini_pack_dir, str(state), "-o", "apk.html", "--format", "md", cwd=tmp_path)
     assert (tmp_path / "apk.html").read_text(encoding="utf-8").startswith("# APK van de wijkaanpak")
 
 
 def test_several_files_make_a_portfolio(tmp_path: Path, mini_pack_dir: Path, mini_pack) -> None:
     a = build_project(tmp_path / "a.yaml", mini_pack)
-    create_state(tmp_path / "b.yaml", mini_pack, name="Zevenhuizen", gemeente="Apeldoorn", started=STARTED)
-    create_state(tmp_path / "c.yaml", mini_pack, name="Kanaleneiland", gemeente="Utrecht", started=STARTED)
+    create_state(
+        tmp_path / "b.yaml", mini_pack, name="Zevenhuizen", gemeente="Apeldoorn", started=STARTED
+    )
+    create_state(
+        tmp_path / "c.yaml", mini_pack, name="Kanaleneiland", gemeente="Utrecht", started=STARTED
+    )
     StateStore(tmp_path / "c.yaml", mini_pack, user="t").update(1, status="done")
     names = [str(a), str(tmp_path / "b.yaml"), str(tmp_path / "c.yaml")]
     r = run(mini_pack_dir, *names)
@@ -62,7 +72,11 @@ def test_several_files_make_a_portfolio(tmp_path: Path, mini_pack_dir: Path, min
     lines = r.stdout.splitlines()
     assert lines[0] == "# Stand van zaken in 3 wijken"
     rows = [line for line in lines if line.startswith("| ") and not line.startswith("| Project")]
-    assert [row.split(" | ")[0] for row in rows] == [r"| De Maten \<Noord\>", "| Zevenhuizen", "| Kanaleneiland"]
+    assert [row.split(" | ")[0] for row in rows] == [
+        r"| De Maten \<Noord\>",
+        "| Zevenhuizen",
+        "| Kanaleneiland",
+    ]
     states = [StateStore(Path(n), mini_pack).load() for n in names]
     assert r.stdout == report.render_report(mini_pack, states, "md", TODAY)
 
@@ -70,7 +84,9 @@ def test_several_files_make_a_portfolio(tmp_path: Path, mini_pack_dir: Path, min
     r = run(mini_pack_dir, *names, "-o", str(out))
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and "Kanaleneiland" in html and "&lt;Noord&gt;" in html
+    assert (
+        html.startswith("<!DOCTYPE html>") and "Kanaleneiland" in html and "&lt;Noord&gt;" in html
+    )
 
 
 def test_today_defaults_to_the_real_date(tmp_path: Path, mini_pack_dir: Path, mini_pack) -> None:
@@ -79,7 +95,10 @@ def test_today_defaults_to_the_real_date(tmp_path: Path, mini_pack_dir: Path, mi
     state = build_project(tmp_path / "de-maten.yaml", mini_pack)
     r = wijkkompas("report", "--pack", str(mini_pack_dir), str(state))
     assert r.returncode == 0, r.stderr
-    assert report.nl_date(dt.date.today()) in r.stdout or report.nl_date(dt.date.today() - dt.timedelta(days=1)) in r.stdout
+    assert (
+        report.nl_date(dt.date.today()) in r.stdout
+        or report.nl_date(dt.date.today() - dt.timedelta(days=1)) in r.stdout
+    )
 
 
 def test_report_help_hides_today() -> None:

@@ -1,4 +1,5 @@
-"""The workshop SSH server for real: `wijkkompas serve --ssh` on loopback, asyncssh clients with a pty.
+"""The workshop SSH server for real: `wijkkompas serve --ssh` on loopback, asyncssh clients with a
+pty.
 
 Two servers for the module (starting one costs a second or two). With a passcode:
 sessions see each other's changes, the file gets them, follow mode moves the
@@ -18,9 +19,9 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import asyncssh
 import pytest
@@ -30,7 +31,10 @@ from compass.state import load_state
 from tests.cli_helpers import SCRIPT, wijkkompas
 
 PASSCODE = "test-code-1234"
-ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[@-Z\\-_])")
+ANSI = re.compile(
+    rb"\x1b(?:\[[0-?]*[ "
+    rb"-/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[@-Z\\-_])"
+)
 STEP = 20.0  # seconds: the most any single expected thing may take on a slow machine
 
 
@@ -49,7 +53,9 @@ class Server:
     output: list[str]
 
 
-def start_server(tmp: Path, *options: str, name: str = "Serveerwijk", extra_env: dict[str, str] | None = None) -> Server:
+def start_server(
+    tmp: Path, *options: str, name: str = "Serveerwijk", extra_env: dict[str, str] | None = None
+) -> Server:
     state = tmp / "wijkkompas.yaml"
     env = {
         "WIJKKOMPAS_CACHE_DIR": str(tmp / "cache"),
@@ -61,7 +67,11 @@ def start_server(tmp: Path, *options: str, name: str = "Serveerwijk", extra_env:
     port = free_port()
     proc = subprocess.Popen(
         [str(SCRIPT), "serve", str(state), "--ssh", f"127.0.0.1:{port}", *options],
-        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp,
     )
     output: list[str] = []
     ready = threading.Event()
@@ -92,7 +102,14 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("serve"), "--passcode", "--facilitator", "anna", "--max-sessions", "2")
+    srv = start_server(
+        tmp_path_factory.mktemp("serve"),
+        "--passcode",
+        "--facilitator",
+        "anna",
+        "--max-sessions",
+        "2",
+    )
     try:
         yield srv
     finally:
@@ -108,7 +125,9 @@ def keyserver(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("keys")
     keys = tmp / "authorized_keys"
     keys.write_bytes(CLIENT_KEY.export_public_key())
-    srv = start_server(tmp, "--authorized-keys", str(keys), "--idle-timeout", "3", name="Sleutelwijk")
+    srv = start_server(
+        tmp, "--authorized-keys", str(keys), "--idle-timeout", "3", name="Sleutelwijk"
+    )
     try:
         yield srv
     finally:
@@ -117,6 +136,7 @@ def keyserver(tmp_path_factory) -> Iterator[Server]:
 
 def processes(server: Server) -> tuple[int, list[int]]:
     """The zygote of a server and the session processes it forked."""
+
     def children(pid: int) -> list[int]:
         out = []
         for entry in os.listdir("/proc"):
@@ -129,7 +149,11 @@ def processes(server: Server) -> tuple[int, list[int]]:
                     out.append(int(entry))
         return out
 
-    zygote = next(p for p in children(server.proc.pid) if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes())
+    zygote = next(
+        p
+        for p in children(server.proc.pid)
+        if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()
+    )
     return zygote, children(zygote)
 
 
@@ -152,13 +176,17 @@ class Session:
         while text not in self.text(since):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"{text!r} did not appear; last output:\n{self.text(since)[-1500:]}")
+                raise AssertionError(
+                    f"{text!r} did not appear; last output:\n{self.text(since)[-1500:]}"
+                )
             try:
                 data = await asyncio.wait_for(self.proc.stdout.read(65536), left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             if not data:
-                raise AssertionError(f"session closed before {text!r} appeared:\n{self.text(since)[-1500:]}")
+                raise AssertionError(
+                    f"session closed before {text!r} appeared:\n{self.text(since)[-1500:]}"
+                )
             self.raw += data
 
     async def press(self, *keys: str, pause: float = 0.25) -> None:
@@ -171,20 +199,38 @@ class Session:
         await asyncio.wait_for(self.conn.wait_closed(), 10)
 
 
-async def connect(server: Server, user: str, password: str | None = PASSCODE, key: asyncssh.SSHKey | None = None) -> asyncssh.SSHClientConnection:
+async def connect(
+    server: Server, user: str, password: str | None = PASSCODE, key: asyncssh.SSHKey | None = None
+) -> asyncssh.SSHClientConnection:
     return await asyncio.wait_for(
-        asyncssh.connect("127.0.0.1", server.port, username=user, password=password, known_hosts=None,
-                         client_keys=[key] if key else None, agent_path=None,
-                         preferred_auth="publickey" if key else "password"),
+        asyncssh.connect(
+            "127.0.0.1",
+            server.port,
+            username=user,
+            password=password,
+            known_hosts=None,
+            client_keys=[key] if key else None,
+            agent_path=None,
+            preferred_auth="publickey" if key else "password",
+        ),
         STEP,
     )
 
 
-async def join(server: Server, user: str, key: asyncssh.SSHKey | None = None, project: str = "Serveerwijk") -> Session:
+async def join(
+    server: Server, user: str, key: asyncssh.SSHKey | None = None, project: str = "Serveerwijk"
+) -> Session:
     """Log in, wait for the navigator, pick the first role in the welcome dialog."""
     conn = await connect(server, user, password=None if key else PASSCODE, key=key)
-    proc = await asyncio.wait_for(conn.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None,
-                                                      env={"EVIL": "1", "LD_PRELOAD": "/tmp/x.so"}), STEP)
+    proc = await asyncio.wait_for(
+        conn.create_process(
+            term_type="xterm-256color",
+            term_size=(80, 24),
+            encoding=None,
+            env={"EVIL": "1", "LD_PRELOAD": "/tmp/x.so"},
+        ),
+        STEP,
+    )
     s = Session(conn, proc)
     await s.wait_for(project)
     await s.wait_for("Welkom bij de workshop")
@@ -260,7 +306,9 @@ async def test_everything_but_a_pty_session_is_refused(server: Server) -> None:
         with pytest.raises(asyncssh.ChannelOpenError):  # ssh -L
             await asyncio.wait_for(conn.open_connection("127.0.0.1", server.port), STEP)
         with pytest.raises(asyncssh.ChannelListenError):  # ssh -R
-            await asyncio.wait_for(conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port), STEP)
+            await asyncio.wait_for(
+                conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port), STEP
+            )
     finally:
         conn.close()
         await asyncio.wait_for(conn.wait_closed(), 10)
@@ -270,7 +318,9 @@ async def test_resize_and_a_clean_quit(server: Server) -> None:
     s = await join(server, "carla")
     mark = s.mark()
     s.proc.change_terminal_size(120, 30)
-    await s.wait_for("Karakteriseren van het gebied", since=mark)  # wider tree: the phase title fits now
+    await s.wait_for(
+        "Karakteriseren van het gebied", since=mark
+    )  # wider tree: the phase title fits now
     await s.press("q")
     await asyncio.wait_for(s.proc.wait_closed(), STEP)
     await s.close()
@@ -281,7 +331,9 @@ async def test_a_full_room_gets_a_polite_message(server: Server) -> None:
     b = await join(server, "frank")
     try:
         conn = await connect(server, "gert")
-        proc = await asyncio.wait_for(conn.create_process(term_type="xterm", term_size=(80, 24), encoding=None), STEP)
+        proc = await asyncio.wait_for(
+            conn.create_process(term_type="xterm", term_size=(80, 24), encoding=None), STEP
+        )
         late = Session(conn, proc)
         await late.wait_for("de workshop zit vol")
         await asyncio.wait_for(proc.wait_closed(), STEP)
@@ -300,20 +352,41 @@ async def test_host_key_and_session_environment(server: Server) -> None:
         assert fingerprint.startswith("SHA256:") and fingerprint in "".join(server.output)
         zygote, sessions = processes(server)
         assert sessions
-        allowed = {"PATH", "HOME", "LANG", "LC_ALL", "TERM", "TEXTUAL_ANIMATIONS", "PYTHONPATH",
-                   "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "WIJKKOMPAS_CACHE_DIR"}
+        allowed = {
+            "PATH",
+            "HOME",
+            "LANG",
+            "LC_ALL",
+            "TERM",
+            "TEXTUAL_ANIMATIONS",
+            "PYTHONPATH",
+            "XDG_DATA_HOME",
+            "XDG_CONFIG_HOME",
+            "XDG_CACHE_HOME",
+            "WIJKKOMPAS_CACHE_DIR",
+        }
         for pid in (zygote, *sessions):
-            names = {kv.split(b"=", 1)[0].decode() for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if kv}
-            assert names <= allowed, names - allowed  # no passcode, nothing the client sent (EVIL, LD_PRELOAD)
+            names = {
+                kv.split(b"=", 1)[0].decode()
+                for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                if kv
+            }
+            assert names <= allowed, (
+                names - allowed
+            )  # no passcode, nothing the client sent (EVIL, LD_PRELOAD)
     finally:
         await s.close()
 
 
 async def test_keys_only_and_idle_timeout(keyserver: Server) -> None:
-    with pytest.raises(asyncssh.PermissionDenied):  # no passcode configured: password login is not offered
+    with pytest.raises(
+        asyncssh.PermissionDenied
+    ):  # no passcode configured: password login is not offered
         await connect(keyserver, "mallory")
     with pytest.raises(asyncssh.PermissionDenied):  # a key that is not in the file
-        await connect(keyserver, "mallory", password=None, key=asyncssh.generate_private_key("ssh-ed25519"))
+        await connect(
+            keyserver, "mallory", password=None, key=asyncssh.generate_private_key("ssh-ed25519")
+        )
     s = await join(keyserver, "ines", key=CLIENT_KEY, project="Sleutelwijk")
     await s.wait_for("zonder toetsaanslag")  # --idle-timeout 3
     await asyncio.wait_for(s.proc.wait_closed(), STEP)
@@ -338,6 +411,7 @@ def test_no_login_method_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_sigterm_ends_sessions_and_server_cleanly(server: Server) -> None:
     """Last in the module: stop the shared server the way systemd or Ctrl-C would."""
+
     async def scenario() -> None:
         s = await join(server, "dirk")
         server.proc.send_signal(signal.SIGTERM)

@@ -1,4 +1,5 @@
-"""`wijkkompas serve STATE --web 127.0.0.1:PORT` for real: the page answers, and a browser session runs the app."""
+"""`wijkkompas serve STATE --web 127.0.0.1:PORT` for real: the page answers, and a browser session
+runs the app."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from tests.cli_helpers import SCRIPT, wijkkompas
 
-ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[@-Z\\-_])")
+ANSI = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[@-Z\\-_])"
+)
 
 
 def free_port() -> int:
@@ -34,8 +37,14 @@ def web(tmp_path_factory) -> Iterator[tuple[int, list[str]]]:
     env = {"WIJKKOMPAS_CACHE_DIR": str(tmp / "cache")}
     assert wijkkompas("new", str(state), "--name", "Webwijk", env=env).returncode == 0
     port = free_port()
-    proc = subprocess.Popen([str(SCRIPT), "serve", str(state), "--web", f"127.0.0.1:{port}"], env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp)
+    proc = subprocess.Popen(
+        [str(SCRIPT), "serve", str(state), "--web", f"127.0.0.1:{port}"],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp,
+    )
     output: list[str] = []
     threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True).start()
     try:
@@ -46,7 +55,7 @@ def web(tmp_path_factory) -> Iterator[tuple[int, list[str]]]:
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("web server did not start:\n" + "".join(output))
+                    raise AssertionError("web server did not start:\n" + "".join(output)) from None
                 time.sleep(0.2)
         yield port, output
     finally:
@@ -78,12 +87,14 @@ async def test_a_browser_session_runs_the_workshop_app(web) -> None:
     async with aiohttp.ClientSession() as http:
         async with http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24") as ws:
             deadline = time.monotonic() + 30
-            while not all(m in ANSI.sub(b"", seen) for m in (b"Webwijk", b"Welkom bij de workshop")):
+            while not all(
+                m in ANSI.sub(b"", seen) for m in (b"Webwijk", b"Welkom bij de workshop")
+            ):
                 left = deadline - time.monotonic()
                 assert left > 0, f"no workshop screen; got:\n{ANSI.sub(b'', seen)[-800:]!r}"
                 try:
                     msg = await asyncio.wait_for(ws.receive(), left)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
                 if msg.type == aiohttp.WSMsgType.BINARY:
                     seen += msg.data

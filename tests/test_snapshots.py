@@ -26,7 +26,11 @@ def app(tmp_path: Path) -> WijkkompasApp:
     for number, status in ((1, "done"), (2, "done"), (3, "doing"), (5, "stuck"), (9, "skipped")):
         store.update(pack.by_number(number).slug, status=status)
     # Drop the timestamps the updates wrote, so the pictures do not change with the clock.
-    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.strip().startswith(("updated:", "by:")))
+    text = "\n".join(
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.strip().startswith(("updated:", "by:"))
+    )
     path.write_text(text + "\n", encoding="utf-8")
     return WijkkompasApp(pack, path, user="test")
 

@@ -1,4 +1,5 @@
-"""The state cache: opening an unchanged file skips the parse, and can never hide a change or a problem.
+"""The state cache: opening an unchanged file skips the parse, and can never hide a change or a
+problem.
 
 A clean parse is remembered per file path with the sha256 of the bytes and the pack's
 identity (compass/state_cache.py). These tests use real files and a real cache
@@ -19,11 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import compass.state.check as state_check
-from compass.state import cache as state_cache
 from compass.model import ProcessPack
 from compass.pack import load_pack
 from compass.problems import ProblemsError
 from compass.state import StateStore, create_state
+from compass.state import cache as state_cache
 from compass.state.source import read_source
 from tests.test_state_property import edit
 
@@ -53,7 +54,9 @@ def project(tmp_path: Path, pack: ProcessPack) -> Path:
     path = tmp_path / "wijk.yaml"
     create_state(path, pack, "Cachewijk", gemeente="Voorbeeldstad", started=dt.date(2026, 1, 5))
     store = StateStore(path, pack, user="tester", clock=lambda: NOW)
-    store.update(1, status="done", note="eerste regel\n  tweede [regel]", owner="An", due="2026-12-31")
+    store.update(
+        1, status="done", note="eerste regel\n  tweede [regel]", owner="An", due="2026-12-31"
+    )
     store.update(2, status="stuck", bookmark=True)
     store.set_perspective(2, "bewoners", "doing")
     return path
@@ -72,7 +75,9 @@ def test_second_open_of_the_same_bytes_does_not_parse(tmp_path, bundled_pack, pa
 def test_a_changed_byte_is_parsed_again(tmp_path, bundled_pack, parses):
     path = project(tmp_path, bundled_pack)
     StateStore(path, bundled_pack).load()
-    path.write_text(path.read_text(encoding="utf-8").replace("status: stuck", "status: doing"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: stuck", "status: doing"), encoding="utf-8"
+    )
     parses.clear()
     state = StateStore(path, bundled_pack).load()
     assert parses and state.status(bundled_pack.by_number(2).slug) == "doing"
@@ -81,7 +86,9 @@ def test_a_changed_byte_is_parsed_again(tmp_path, bundled_pack, parses):
 def test_a_broken_file_is_never_taken_from_the_cache(tmp_path, bundled_pack):
     path = project(tmp_path, bundled_pack)
     StateStore(path, bundled_pack).load()
-    path.write_text(path.read_text(encoding="utf-8").replace("status: stuck", "status: kapot"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: stuck", "status: kapot"), encoding="utf-8"
+    )
     with pytest.raises(ProblemsError) as err:
         StateStore(path, bundled_pack).load()
     assert "onbekende status 'kapot'" in str(err.value)
@@ -90,7 +97,9 @@ def test_a_broken_file_is_never_taken_from_the_cache(tmp_path, bundled_pack):
 def test_another_pack_means_a_full_parse(tmp_path, bundled_pack, parses):
     path = project(tmp_path, bundled_pack)
     StateStore(path, bundled_pack).load()
-    other = dataclasses.replace(bundled_pack, stakeholders={**bundled_pack.stakeholders, "nieuw": "Nieuwe partij"})
+    other = dataclasses.replace(
+        bundled_pack, stakeholders={**bundled_pack.stakeholders, "nieuw": "Nieuwe partij"}
+    )
     parses.clear()
     StateStore(path, other).load()
     assert parses
@@ -108,7 +117,9 @@ def test_a_damaged_cache_file_is_ignored(tmp_path, bundled_pack, parses):
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_saves_after_a_cached_open_write_what_an_uncached_store_writes(tmp_path, bundled_pack, fast):
+def test_saves_after_a_cached_open_write_what_an_uncached_store_writes(
+    tmp_path, bundled_pack, fast
+):
     outputs = []
     for cached in (True, False):
         d = tmp_path / f"{cached}"
@@ -141,9 +152,11 @@ def test_opening_from_the_cache_needs_no_yaml_library(tmp_path, bundled_pack):
     path = project(tmp_path, bundled_pack)
     StateStore(path, bundled_pack).load()
     load_pack()  # the pack cache too, as on every start after the first
-    code = ("import sys; from compass.pack import load_pack; from compass.state import StateStore; "
-            f"s = StateStore({str(path)!r}, load_pack()).load(); "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'ruamel', 'pydantic'}))")
+    code = (
+        "import sys; from compass.pack import load_pack; from compass.state import StateStore; "
+        f"s = StateStore({str(path)!r}, load_pack()).load(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'ruamel', 'pydantic'}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -158,7 +171,9 @@ def test_the_remembered_parse_equals_a_fresh_parse(mini_pack: ProcessPack, edits
         for field, number, value in edits:
             store.update(number, **{field: value})
         parsed = fresh(path, mini_pack)
-        state_cache.remember(path, parsed.source.raw, mini_pack, parsed.state, parsed.indent, parsed.index)
+        state_cache.remember(
+            path, parsed.source.raw, mini_pack, parsed.state, parsed.indent, parsed.index
+        )
         hit = state_cache.lookup(path, parsed.source.raw, mini_pack)
         assert hit == (parsed.state, parsed.indent, parsed.index)
         assert state_cache.lookup(path, parsed.source.raw + b"\n", mini_pack) is None

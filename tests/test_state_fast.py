@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import compass.state.store as state_module
 import compass.state.fast as state_fast_module
+import compass.state.store as state_module
 from compass.model import ProcessPack
 from compass.problems import InvalidInput
 from compass.state import StateStore, create_state, load_state, validate_state
@@ -143,16 +143,26 @@ def test_hand_edited_file_same_bytes_either_way(tmp_path, mini_pack, spy):
     same_edit(a, b, 5, note="blok dat het diepere commentaar zou inslikken")
     same_edit(a, b, 6, note="nog steeds de laatste\nregel")
     text = a.path.read_text(encoding="utf-8")
-    for kept in ("# Handgeschreven bestand", "name: Proef   # eol op project", "extra: onbekend veld", "# over de notitie",
-                 "status: done   # eol-commentaar", "# dieper commentaar na de laatste waarde", "onbekend_bovenaan: true"):
+    for kept in (
+        "# Handgeschreven bestand",
+        "name: Proef   # eol op project",
+        "extra: onbekend veld",
+        "# over de notitie",
+        "status: done   # eol-commentaar",
+        "# dieper commentaar na de laatste waarde",
+        "onbekend_bovenaan: true",
+    ):
         assert kept in text
     assert spy[:2] == [True, True] and False in spy
 
 
-@pytest.mark.parametrize("raw", [
-    lambda t: t.replace("\n", "\r\n").encode(),
-    lambda t: b"\xef\xbb\xbf" + t.encode(),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        lambda t: t.replace("\n", "\r\n").encode(),
+        lambda t: b"\xef\xbb\xbf" + t.encode(),
+    ],
+)
 def test_crlf_and_bom_kept(tmp_path, mini_pack, spy, raw):
     a, b = pair(tmp_path, mini_pack, raw=raw(HAND_EDITED))
     same_edit(a, b, 1, status="done", note="een\ntwee")
@@ -181,7 +191,9 @@ def test_outside_change_is_seen_inside_the_lock(tmp_path, mini_pack):
     two.update(1, owner="Twee")
     state = load_state(path, mini_pack)
     assert (state.status("knooppunt-1"), state.status("knooppunt-2")) == ("done", "doing")
-    assert state.entry("knooppunt-3").note == "van een" and state.entry("knooppunt-1").owner == "Twee"
+    assert (
+        state.entry("knooppunt-3").note == "van een" and state.entry("knooppunt-1").owner == "Twee"
+    )
     # a hand edit between saves (same size, so only the bytes tell)
     text = path.read_text(encoding="utf-8").replace("status: doing", "status: stuck")
     path.write_text(text, encoding="utf-8")
@@ -235,7 +247,9 @@ fast_edit = st.one_of(
     st.tuples(st.just("status"), st.integers(1, 12), status),
     st.tuples(st.just("note"), st.integers(1, 12), awkward),
     st.tuples(st.just("owner"), st.integers(1, 12), awkward),
-    st.tuples(st.just("due"), st.integers(1, 12), st.sampled_from(["", "2026-12-31", "2027-01-02"])),
+    st.tuples(
+        st.just("due"), st.integers(1, 12), st.sampled_from(["", "2026-12-31", "2027-01-02"])
+    ),
     st.tuples(st.just("bookmark"), st.integers(1, 12), st.booleans()),
 )
 

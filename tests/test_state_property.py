@@ -1,4 +1,5 @@
-"""Property: any sequence of edits with awkward text leaves a valid file that reads back what was set.
+"""Property: any sequence of edits with awkward text leaves a valid file that reads back what was
+set.
 
 "What was set" is modulo the normalisation documented in compass/state.py (line
 breaks, unprintable characters, trailing whitespace; one-line fields collapsed).
@@ -17,14 +18,73 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from compass.model import STATUS_LABELS, STATUSES, ProcessPack, parse_status
-from compass.state import StateStore, create_state, load_state, normalize_line, normalize_note, validate_state
+from compass.state import (
+    StateStore,
+    create_state,
+    load_state,
+    normalize_line,
+    normalize_note,
+    validate_state,
+)
 from tests.test_state import block_lines, changed_lines
 
 AWKWARD = [
-    "#", "# kop", " #", ": ", "a: b", "key:", "'", '"', "''", "\\", "yes", "no", "on", "off", "y", "true", "null",
-    "~", "12", "0o17", "1e3", "2026-01-01", "2024-02-30", "- x", "* x", "? x", "  ingesprongen", "\n", "\n\n",
-    "regel\n", "tab\there", "\t", " ", "   ", "ü ë ĳ € 😀 中文", "\r\n", "\r", "|", "|-", ">", "---", "...",
-    "%YAML", "@", "`", "&a", "*a", "!tag", "{x: 1}", "[1, 2]", "\x00", "\x1b[0m", "\x85", "\u2028", "\ufeff", "\x7f",
+    "#",
+    "# kop",
+    " #",
+    ": ",
+    "a: b",
+    "key:",
+    "'",
+    '"',
+    "''",
+    "\\",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "true",
+    "null",
+    "~",
+    "12",
+    "0o17",
+    "1e3",
+    "2026-01-01",
+    "2024-02-30",
+    "- x",
+    "* x",
+    "? x",
+    "  ingesprongen",
+    "\n",
+    "\n\n",
+    "regel\n",
+    "tab\there",
+    "\t",
+    " ",
+    "   ",
+    "ü ë ĳ € 😀 中文",
+    "\r\n",
+    "\r",
+    "|",
+    "|-",
+    ">",
+    "---",
+    "...",
+    "%YAML",
+    "@",
+    "`",
+    "&a",
+    "*a",
+    "!tag",
+    "{x: 1}",
+    "[1, 2]",
+    "\x00",
+    "\x1b[0m",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\x7f",
 ]
 
 text_piece = st.one_of(st.sampled_from(AWKWARD), st.text(max_size=10))
@@ -55,7 +115,9 @@ def rendered_by_ruamel(text: str) -> str:
 
 @settings(max_examples=60, deadline=None)
 @given(edits=st.lists(edit, min_size=1, max_size=5))
-def test_random_edits_read_back_exactly(mini_pack: ProcessPack, edits: list[tuple[str, int, str]]) -> None:
+def test_random_edits_read_back_exactly(
+    mini_pack: ProcessPack, edits: list[tuple[str, int, str]]
+) -> None:
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "wijkkompas.yaml"
         create_state(path, mini_pack, "Eigenschap")
@@ -79,13 +141,20 @@ def test_random_edits_read_back_exactly(mini_pack: ProcessPack, edits: list[tupl
         assert rendered_by_ruamel(text) == text
         for n, fields in expected.items():
             if fields.get("note"):
-                assert f"  knooppunt-{n}:\n" in text and "note: |" in text.split(f"  knooppunt-{n}:\n")[1].split("\n  knooppunt-")[0]
+                assert (
+                    f"  knooppunt-{n}:\n" in text
+                    and "note: |" in text.split(f"  knooppunt-{n}:\n")[1].split("\n  knooppunt-")[0]
+                )
 
 
 @given(text=awkward)
 def test_normalisation_is_idempotent_and_printable(text: str) -> None:
     note = normalize_note(text)
     assert normalize_note(note) == note
-    assert "\r" not in note and not note.endswith("\n") and all(not line.endswith((" ", "\t")) for line in note.split("\n"))
+    assert (
+        "\r" not in note
+        and not note.endswith("\n")
+        and all(not line.endswith((" ", "\t")) for line in note.split("\n"))
+    )
     line = normalize_line(text)
     assert normalize_line(line) == line and "\n" not in line and line == line.strip()

@@ -31,8 +31,16 @@ def test_every_private_name_still_exists() -> None:
         module, _, cls_name = owner.rpartition(".")
         cls = getattr(importlib.import_module(module), cls_name)
         for name in names.split():
-            if name in ("_line_cache", "_layout_cache", "_color", "_bgcolor", "_attributes", "_set_attributes",
-                        "_link", "_meta"):
+            if name in (
+                "_line_cache",
+                "_layout_cache",
+                "_color",
+                "_bgcolor",
+                "_attributes",
+                "_set_attributes",
+                "_link",
+                "_meta",
+            ):
                 continue  # instance attributes: checked on instances below
             assert hasattr(cls, name), f"{owner}.{name} is gone"
 
@@ -57,9 +65,13 @@ def test_style_internals_mean_what_is_sent() -> None:
     b = Style(color="red", bold=True, meta={"node": 3})  # same look, a mouse finds something else
     assert a != b and compat.style_look(a, False) == compat.style_look(b, False)
     assert compat.style_look(a, True) != compat.style_look(b, True)
-    assert compat.style_look(Style(color="red"), False) != compat.style_look(Style(color="blue"), False)
+    assert compat.style_look(Style(color="red"), False) != compat.style_look(
+        Style(color="blue"), False
+    )
     # a space shows its background and underline, not bold or the text colour
-    assert compat.blank_look(Style(bold=True, color="red"), False) == compat.blank_look(Style(), False)
+    assert compat.blank_look(Style(bold=True, color="red"), False) == compat.blank_look(
+        Style(), False
+    )
     assert compat.blank_look(Style(underline=True), False) != compat.blank_look(Style(), False)
     assert compat.blank_look(Style(bgcolor="blue"), False) != compat.blank_look(Style(), False)
 
@@ -89,10 +101,22 @@ def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "WIJKKOMPAS_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_DATA_HOME": str(tmp_path / "data"), "COLORTERM": ""}
-    proc = subprocess.Popen([str(SCRIPT), "demo", "--no-mouse"], stdin=slave, stdout=slave, stderr=slave,
-                            env=env, cwd=tmp_path, start_new_session=True)
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "WIJKKOMPAS_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "COLORTERM": "",
+    }
+    proc = subprocess.Popen(
+        [str(SCRIPT), "demo", "--no-mouse"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         first = read_until_quiet(master, quiet=1.5)

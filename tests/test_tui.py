@@ -36,7 +36,8 @@ def state_file(tmp_path: Path, pack) -> Path:
 
 
 async def until(pilot, condition, timeout: float = 5.0) -> bool:
-    """Wait (in app time) until `condition()` holds; a loaded machine may need longer than SETTLE."""
+    """Wait (in app time) until `condition()` holds; a loaded machine may need longer than
+    SETTLE."""
     for _ in range(int(timeout / 0.05)):
         if condition():
             return True
@@ -47,7 +48,13 @@ async def until(pilot, condition, timeout: float = 5.0) -> bool:
 async def started(pilot) -> None:
     """Wait until the app is up: a focused widget, and on the navigator a page shown."""
     app = pilot.app
-    await until(pilot, lambda: app.screen.focused is not None and (not isinstance(app.screen, NavigatorScreen) or shown(app) is not None))
+    await until(
+        pilot,
+        lambda: (
+            app.screen.focused is not None
+            and (not isinstance(app.screen, NavigatorScreen) or shown(app) is not None)
+        ),
+    )
     await pilot.pause()
 
 
@@ -62,7 +69,12 @@ async def press(pilot, *keys: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         if key in OPENERS and isinstance(before, NavigatorScreen):
-            await until(pilot, lambda: pilot.app.screen is not before and pilot.app.screen.focused is not None)
+            await until(
+                pilot,
+                lambda before=before: (
+                    pilot.app.screen is not before and pilot.app.screen.focused is not None
+                ),
+            )
             await pilot.pause()
 
 
@@ -117,16 +129,24 @@ async def test_goto_by_number_and_by_title(pack, state_file) -> None:
         assert shown(app) == 63
 
 
-async def test_goto_asks_in_the_footer_line_and_takes_keys_typed_right_after_g(pack, state_file) -> None:
+async def test_goto_asks_in_the_footer_line_and_takes_keys_typed_right_after_g(
+    pack, state_file
+) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         footer = app.screen.query_one(KeyFooter)
         tree = app.screen.query_one(ProcessTree)
-        await pilot.press("g", "q", "x")  # fast, as a person types: nothing quits, it is all the answer
+        await pilot.press(
+            "g", "q", "x"
+        )  # fast, as a person types: nothing quits, it is all the answer
         assert footer.prompt is not None and footer.prompt.query == "qx"
-        assert app.is_running and app.screen.focused is tree  # the line takes the keys, not the focus
-        await pilot.press("backspace", "backspace", *"gemeente")  # `g` inside the answer is a letter
+        assert (
+            app.is_running and app.screen.focused is tree
+        )  # the line takes the keys, not the focus
+        await pilot.press(
+            "backspace", "backspace", *"gemeente"
+        )  # `g` inside the answer is a letter
         assert footer.prompt.query == "gemeente" and len(footer.prompt.hits) > 1
         first = footer.prompt.current
         await pilot.press("down")
@@ -191,7 +211,11 @@ async def test_status_dialog_owner_and_due_date(pack, state_file) -> None:
         await press(pilot, *["backspace"] * 2, "2", "8", "enter")
         await pilot.pause(SETTLE)
         entry = on_disk(state_file, slug)
-        assert entry["status"] == "doing" and entry["owner"] == "Fatima" and str(entry["due"]) == "2027-02-28"
+        assert (
+            entry["status"] == "doing"
+            and entry["owner"] == "Fatima"
+            and str(entry["due"]) == "2027-02-28"
+        )
 
 
 async def test_escape_cancels_status(pack, state_file) -> None:
@@ -260,7 +284,9 @@ async def test_party_filter(pack, state_file) -> None:
         await press(pilot, *["down"] * (ids.index("netbeheerder") + 1), "enter")
         await pilot.pause(SETTLE)
         tree = app.screen.query_one(ProcessTree)
-        assert set(tree._knoop_nodes) == {k.number for k in pack.knooppunten if "netbeheerder" in k.stakeholders}
+        assert set(tree._knoop_nodes) == {
+            k.number for k in pack.knooppunten if "netbeheerder" in k.stakeholders
+        }
         await press(pilot, "p", "enter")  # first option: all parties
         await pilot.pause(SETTLE)
         assert len(tree._knoop_nodes) == len(pack.knooppunten)
@@ -338,8 +364,12 @@ async def test_outside_change_is_picked_up_without_losing_place(pack, state_file
         await pilot.pause(SETTLE)
         await press(pilot, "s")  # a dialog is open while someone else writes
         await pilot.pause(SETTLE)
-        StateStore(state_file, pack, user="collega").update(pack.by_number(20).slug, status="stuck", owner="Collega")
-        assert await until(pilot, lambda: app.state.entry(pack.by_number(20).slug).status == "stuck", timeout=3.0)
+        StateStore(state_file, pack, user="collega").update(
+            pack.by_number(20).slug, status="stuck", owner="Collega"
+        )
+        assert await until(
+            pilot, lambda: app.state.entry(pack.by_number(20).slug).status == "stuck", timeout=3.0
+        )
         assert app.screen.__class__.__name__ == "StatusDialog"
         await press(pilot, "escape")
         await pilot.pause(SETTLE)
@@ -370,10 +400,17 @@ async def test_quit(pack, state_file) -> None:
 
 
 async def test_markup_in_note_is_shown_literally(pack, state_file) -> None:
-    StateStore(state_file, pack).update(pack.by_number(1).slug, note="[bold]niet vet[/bold] en [link]")
+    StateStore(state_file, pack).update(
+        pack.by_number(1).slug, note="[bold]niet vet[/bold] en [link]"
+    )
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
-        assert await until(pilot, lambda: "[bold]niet vet[/bold] en [link]" in str(app.screen.query_one("#record").render()))
+        assert await until(
+            pilot,
+            lambda: (
+                "[bold]niet vet[/bold] en [link]" in str(app.screen.query_one("#record").render())
+            ),
+        )
 
 
 async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
@@ -414,5 +451,7 @@ async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> No
         assert isinstance(app.screen, NavigatorScreen)
         await press(pilot, "i")
         await pilot.pause(SETTLE)
-        text = "".join(seg.text for seg in app.console.render(app.screen.query_one("#page").content))
+        text = "".join(
+            seg.text for seg in app.console.render(app.screen.query_one("#page").content)
+        )
         assert "onafhankelijk" in text.lower()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from compass.pack import load_pack
-from tests.test_serve_ssh import Session, connect, start_server, stop_server, STEP
+from tests.test_serve_ssh import STEP, Session, connect, start_server, stop_server
 from tui.app import WijkkompasApp
 from tui.screens.note import NoteDialog
 from tui.workshop.session import WorkshopApp
@@ -33,20 +33,30 @@ def trap(tmp: Path) -> tuple[Path, Path]:
     marker = tmp / "an-editor-ran"
     for name in (*EDITORS, "trap-editor"):
         script = bin_dir / name
-        script.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {marker}\n")
+        script.write_text(f'#!/bin/sh\necho "$0 $*" >> {marker}\n')
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return bin_dir, marker
 
 
 async def test_no_key_button_or_palette_entry_runs_an_editor_over_ssh(tmp_path: Path) -> None:
     bin_dir, marker = trap(tmp_path)
-    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "EDITOR": str(bin_dir / "trap-editor"), "VISUAL": str(bin_dir / "trap-editor")}
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "EDITOR": str(bin_dir / "trap-editor"),
+        "VISUAL": str(bin_dir / "trap-editor"),
+    }
     server = start_server(tmp_path, "--passcode", extra_env=env)
     try:
         conn = await connect(server, "mallory")
-        proc = await asyncio.wait_for(conn.create_process(term_type="xterm-256color", term_size=(80, 24),
-                                                          encoding=None, env={"EDITOR": "trap-editor"}), STEP)
+        proc = await asyncio.wait_for(
+            conn.create_process(
+                term_type="xterm-256color",
+                term_size=(80, 24),
+                encoding=None,
+                env={"EDITOR": "trap-editor"},
+            ),
+            STEP,
+        )
         s = Session(conn, proc)
         await s.wait_for("Welkom bij de workshop")
         mark = s.mark()
@@ -80,7 +90,9 @@ def test_only_the_local_launcher_allows_an_editor(app_class: type[WijkkompasApp]
     assert app_class.external_editor_allowed is False
 
 
-async def test_note_dialog_without_the_editor_has_no_button_and_ignores_ctrl_e(tmp_path: Path) -> None:
+async def test_note_dialog_without_the_editor_has_no_button_and_ignores_ctrl_e(
+    tmp_path: Path,
+) -> None:
     bin_dir, marker = trap(tmp_path)
     pack = load_pack()
     app = WijkkompasApp(pack, None)

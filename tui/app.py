@@ -7,9 +7,10 @@ import gc
 import os
 import threading
 import time
+from collections.abc import Awaitable
 from functools import cached_property
 from pathlib import Path
-from typing import Awaitable, Protocol
+from typing import Protocol
 
 from textual import events
 from textual.app import App
@@ -38,7 +39,9 @@ class KeyGrab(Protocol):
 
 
 class WijkkompasApp(App):
-    CSS_PATH = Path(__file__).parent / "wijkkompas.tcss"  # absolute: subclasses live in other packages
+    CSS_PATH = (
+        Path(__file__).parent / "wijkkompas.tcss"
+    )  # absolute: subclasses live in other packages
     TITLE = "Wijkkompas"
     COMMANDS: set = set()  # the navigator screen declares the palette's provider
     ENABLE_COMMAND_PALETTE = True
@@ -47,7 +50,15 @@ class WijkkompasApp(App):
     # workshop session, or any new way of serving the app, never runs one on the server.
     external_editor_allowed = False
 
-    def __init__(self, pack: ProcessPack, state_path: Path | None, *, user: str = "", start_at: int | None = None, create_if_missing: bool = True) -> None:
+    def __init__(
+        self,
+        pack: ProcessPack,
+        state_path: Path | None,
+        *,
+        user: str = "",
+        start_at: int | None = None,
+        create_if_missing: bool = True,
+    ) -> None:
         super().__init__()
         # No animations anywhere: over SSH every frame of a smooth scroll is another
         # repaint (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
@@ -88,8 +99,11 @@ class WijkkompasApp(App):
         self.start()
 
     def start(self) -> None:
-        """Show what comes first: the navigator, or the dialog that creates the file (a workshop asks the role first)."""
-        if self.store is not None and self.state_path is not None:  # the navigator is the default screen
+        """Show what comes first: the navigator, or the dialog that creates the file (a workshop
+        asks the role first)."""
+        if (
+            self.store is not None and self.state_path is not None
+        ):  # the navigator is the default screen
             self.set_interval(POLL_SECONDS, self.poll_state)
         elif self.state_path is not None and self.state_path.exists():
             self.open_state(self.state_path)
@@ -119,7 +133,9 @@ class WijkkompasApp(App):
         self.state = self.store.load()
 
     def on_unmount(self) -> None:
-        if self.store is not None:  # the next start then skips parsing the file (compass.state.cache)
+        if (
+            self.store is not None
+        ):  # the next start then skips parsing the file (compass.state.cache)
             self.store.keep_for_next_start()
 
     def first_paint_done(self, page: Awaitable | None = None) -> None:
@@ -145,7 +161,9 @@ class WijkkompasApp(App):
         def painted() -> None:
             if self.exit_after_paint:
                 self.call_after_refresh(self.exit)
-            elif self.freeze_gc:  # one app per process (run_app); not in workshop sessions, where it would cost each session its own copy
+            # one app per process (run_app); not in workshop sessions, where it would cost each
+            # session its own copy
+            elif self.freeze_gc:
                 self._build_index_in_background()
                 self.set_timer(WARM_AFTER, self._warm_dialogs)
 
@@ -176,7 +194,8 @@ class WijkkompasApp(App):
         self.call_after_refresh(lambda: [w.remove() for w in warm])
 
     def _build_index_in_background(self) -> None:
-        """The full-text index, so the first search does not wait for it (~0.5 s at 10,000 pages)."""
+        """The full-text index, so the first search does not wait for it (~0.5 s at 10,000
+        pages)."""
         index = self.index
         threading.Thread(target=index.ensure_built, name="search-index", daemon=True).start()
 
@@ -193,7 +212,9 @@ class WijkkompasApp(App):
 
     def _idle_gc(self) -> None:
         due = gc.get_count()[2]
-        if due >= GC_FORCE_AFTER or (due >= GC_DUE_AFTER and time.monotonic() - self._last_input >= IDLE_GC_SECONDS):
+        if due >= GC_FORCE_AFTER or (
+            due >= GC_DUE_AFTER and time.monotonic() - self._last_input >= IDLE_GC_SECONDS
+        ):
             gc.collect()
 
     # --- the project state ---------------------------------------------------------
@@ -236,7 +257,9 @@ class WijkkompasApp(App):
         try:
             self.state = self.store.update(k.slug, **changes)
         except ProblemsError as exc:
-            self.notify(str(exc.problems[0]) if exc.problems else str(exc), severity="error", timeout=8)
+            self.notify(
+                str(exc.problems[0]) if exc.problems else str(exc), severity="error", timeout=8
+            )
             return False
         except InvalidInput as exc:  # read-only file, lock timeout
             self.notify(str(exc), severity="error", timeout=8)
@@ -285,7 +308,12 @@ class WijkkompasApp(App):
         from .screens.perspective import PerspectiveDialog
 
         current = dict(self.state.entry(k.slug).perspectives) if self.state else {}
-        self.push_screen(PerspectiveDialog(k, current, role=getattr(self, "role", None), stakeholders=self.pack.stakeholders), lambda r: self._save_perspective(k, r))
+        self.push_screen(
+            PerspectiveDialog(
+                k, current, role=getattr(self, "role", None), stakeholders=self.pack.stakeholders
+            ),
+            lambda r: self._save_perspective(k, r),
+        )
 
     def _save_perspective(self, k: Knooppunt, choice: tuple[str, str] | None) -> None:
         if choice is None or self.store is None:

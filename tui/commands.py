@@ -64,7 +64,15 @@ COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in (*NAVIGATOR_COMMANDS, PAL
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:
     """Textual bindings; their description is only a fallback: the footer asks `label_of`."""
     return [
-        Binding(c.key, c.action, c.label, show=c.footer, key_display=c.display, id=c.id, priority=c.priority)
+        Binding(
+            c.key,
+            c.action,
+            c.label,
+            show=c.footer,
+            key_display=c.display,
+            id=c.id,
+            priority=c.priority,
+        )
         for c in commands
     ]
 

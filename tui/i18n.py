@@ -18,7 +18,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "follow.not_on": "De volgmodus staat niet aan; {who} kan hem aanzetten.",
         "follow.no_facilitator": "Volgmodus is er alleen in een workshop met een facilitator.",
         "follow.again": "Je kijkt weer mee met {who}.",
-        "follow.following": "Volgmodus: je kijkt mee met {who}. Een toets drukken = zelf rondkijken.",
+        "follow.following": "Volgmodus: je kijkt mee met {who}. Een toets drukken = zelf "
+        "rondkijken.",
         "follow.you_off": "Volgmodus uit: je kijkt weer zelf rond.",
         "follow.own": "Je kijkt nu zelf rond. Druk f om weer mee te kijken.",
         "follow.title_leading": "zaal volgt jou (f: stop)",
@@ -123,10 +124,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "help.close": "venster sluiten",
         "saved": "Opgeslagen",
         "reloaded": "Bijgewerkt door een wijziging van buitenaf",
-        "invalid_outside": "Het projectbestand is van buitenaf ongeldig gemaakt; wijzigingen worden pas weer opgeslagen als het klopt",
+        "invalid_outside": "Het projectbestand is van buitenaf ongeldig gemaakt; wijzigingen "
+        "worden "
+        ""
+        ""
+        ""
+        ""
+        "pas weer opgeslagen als het klopt",
         "no_state": "Alleen lezen: geen projectbestand",
         "create.title": "Nieuw projectbestand",
-        "create.intro": "Er is nog geen projectbestand {path}. Maak het nu aan; het komt naast je projectbestanden en kan in git.",
+        "create.intro": "Er is nog geen projectbestand {path}. Maak het nu aan; het komt naast je "
+        "projectbestanden en kan in git.",
         "create.name": "Naam van het project (bijvoorbeeld de wijk)",
         "create.gemeente": "Gemeente",
         "create.make": "Aanmaken",
@@ -159,7 +167,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "follow.not_on": "Follow mode is not on; {who} can switch it on.",
         "follow.no_facilitator": "Follow mode exists only in a workshop with a facilitator.",
         "follow.again": "You are following {who} again.",
-        "follow.following": "Follow mode: you are following {who}. Press a key to look around yourself.",
+        "follow.following": "Follow mode: you are following {who}. Press a key to look around "
+        "yourself.",
         "follow.you_off": "Follow mode off: you look around on your own again.",
         "follow.own": "You are looking around on your own. Press f to follow again.",
         "follow.title_leading": "room follows you (f: stop)",
@@ -264,10 +273,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "help.close": "close a window",
         "saved": "Saved",
         "reloaded": "Updated by a change from outside",
-        "invalid_outside": "The project file was made invalid from outside; changes are saved again once it is valid",
+        "invalid_outside": "The project file was made invalid from outside; changes are saved "
+        "again "
+        ""
+        ""
+        ""
+        ""
+        "once it is valid",
         "no_state": "Read only: no project file",
         "create.title": "New project file",
-        "create.intro": "There is no project file {path} yet. Create it now; it lives beside your project files and can go into git.",
+        "create.intro": "There is no project file {path} yet. Create it now; it lives beside your "
+        "project files and can go into git.",
         "create.name": "Project name (for example the neighbourhood)",
         "create.gemeente": "Municipality",
         "create.make": "Create",

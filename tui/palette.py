@@ -16,7 +16,8 @@ from .i18n import t
 
 
 class PaletteProvider(Provider):
-    """Declared on the navigator screen: `self.screen` is the navigator the palette was opened on."""
+    """Declared on the navigator screen: `self.screen` is the navigator the palette was opened
+    on."""
 
     def _entries(self):
         nav = self.screen
@@ -28,7 +29,11 @@ class PaletteProvider(Provider):
         for k in getattr(app, "bookmarks", lambda: [])():
             yield f"★ {k.number}. {k.title}", partial(nav.jump, k.number), t("bookmarks.title")
         for k in app.pack.knooppunten:  # type: ignore[attr-defined]
-            yield f"{k.number}. {k.title}", partial(nav.jump, k.number), f"{t('palette.jump')} · {t('phase')} {k.phase}"
+            yield (
+                f"{k.number}. {k.title}",
+                partial(nav.jump, k.number),
+                f"{t('palette.jump')} · {t('phase')} {k.phase}",
+            )
 
     async def discover(self) -> Hits:
         for label, run, help_text in self._entries() or ():

@@ -24,14 +24,19 @@ def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: 
 
     app = WijkkompasApp(pack, state, create_if_missing=create_if_missing)
     app.freeze_gc = True  # this process runs this one app
-    app.external_editor_allowed = True  # the user's own terminal: their own $EDITOR is theirs to run
+    app.external_editor_allowed = (
+        True  # the user's own terminal: their own $EDITOR is theirs to run
+    )
     if state is not None and state.exists():
         # A broken file is reported as FILE:LINE:COL before the app starts; the app keeps
         # the loaded store, so the file is parsed once, not twice, on the way to the first paint.
         app.open_state(state)
     # WIJKKOMPAS_EXIT_AFTER_PAINT=1 (start-up benchmarks) runs headless: no terminal needed.
-    app.run(headless=app.exit_after_paint, size=(80, 24) if app.exit_after_paint else None,
-            mouse=not getattr(args, "no_mouse", False))
+    app.run(
+        headless=app.exit_after_paint,
+        size=(80, 24) if app.exit_after_paint else None,
+        mouse=not getattr(args, "no_mouse", False),
+    )
     return app.return_code or 0
 
 

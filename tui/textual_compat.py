@@ -21,25 +21,44 @@ from textual.geometry import Region, Size
 # pieces that look the same would stay apart (~25 bytes of codes per piece). Rich
 # has no public "rendered look" of a style.
 
-SHOWN_ON_SPACE: int = Style(underline=True, underline2=True, overline=True, strike=True, reverse=True,
-                            conceal=True, blink=True, blink2=True)._attributes
-"""Attributes a space shows (underline, reverse, ...); bold, italic, dim and the text colour don't."""
+SHOWN_ON_SPACE: int = Style(
+    underline=True,
+    underline2=True,
+    overline=True,
+    strike=True,
+    reverse=True,
+    conceal=True,
+    blink=True,
+    blink2=True,
+)._attributes
+"""Attributes a space shows (underline, reverse, ...); bold, italic, dim and the text colour
+don't."""
 
 
 def style_look(style: Style | None, meta: bool) -> tuple[Any, ...]:
     """What Textual sends for `style` (and, with `meta`, what a mouse finds there)."""
     if style is None:
         return (None,)
-    return (style._color, style._bgcolor, style._attributes & style._set_attributes, style._link,
-            style._meta if meta else None)
+    return (
+        style._color,
+        style._bgcolor,
+        style._attributes & style._set_attributes,
+        style._link,
+        style._meta if meta else None,
+    )
 
 
 def blank_look(style: Style | None, meta: bool) -> tuple[Any, ...]:
-    """What a run of spaces in `style` looks like: its background and the attributes a space shows."""
+    """What a run of spaces in `style` looks like: its background and the attributes a space
+    shows."""
     if style is None:
         return (None,)
-    return (style._bgcolor, style._attributes & style._set_attributes & SHOWN_ON_SPACE, style._link,
-            style._meta if meta else None)
+    return (
+        style._bgcolor,
+        style._attributes & style._set_attributes & SHOWN_ON_SPACE,
+        style._link,
+        style._meta if meta else None,
+    )
 
 
 # --- Widget._size_updated: take a size from a layout pass without asking for another ----
@@ -54,8 +73,9 @@ class SizedByLayout:
     scroll path passes the same `layout=False`.
     """
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
         changed: bool = super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
         self.after_size_update()
         return changed
@@ -88,8 +108,9 @@ class QuietTree:
         self.refresh()  # type: ignore[attr-defined]
         event.prevent_default()
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
         geometry = (size, container_size, self.virtual_size, self.styles.gutter)  # type: ignore[attr-defined]
         if geometry == self._quiet_geometry:
             self._layout_cache.clear()  # type: ignore[attr-defined]

@@ -20,14 +20,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         items = [k for k in items if k.phase == args.phase]
     if args.track is not None:
         track = args.track.strip().lower()
-        track = {"sociaal-maatschappelijk": "sociaal", "technisch-financieel": "technisch"}.get(track, track)
+        track = {"sociaal-maatschappelijk": "sociaal", "technisch-financieel": "technisch"}.get(
+            track, track
+        )
         if track not in TRACKS:
             raise InvalidInput(f"onbekend spoor '{args.track}'; kies sociaal of technisch")
         items = [k for k in items if k.track == track]
     if args.stakeholder is not None:
         sid = pack.stakeholder_id(args.stakeholder)
         if sid is None:
-            raise InvalidInput(f"onbekende partij '{args.stakeholder}'; kies uit: {', '.join(pack.stakeholders)}")
+            raise InvalidInput(
+                f"onbekende partij '{args.stakeholder}'; kies uit: {', '.join(pack.stakeholders)}"
+            )
         items = [k for k in items if sid in k.stakeholders]
     if args.json:
         print_json([summary(k) for k in items])

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from .. import __version__
 from ..problems import InvalidInput, ProblemsError, UsageError
@@ -52,11 +53,25 @@ def _parser() -> argparse.ArgumentParser:
     import argparse
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--pack", metavar="DIR", default=argparse.SUPPRESS,
-                        help="een ander procespakket gebruiken dan het meegeleverde")
+    common.add_argument(
+        "--pack",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="een ander procespakket gebruiken dan het meegeleverde",
+    )
     ui = argparse.ArgumentParser(add_help=False)
-    ui.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="taal van de app (de inhoud blijft zoals het pakket hem geeft)")
-    ui.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS, help="de muis niet gebruiken (handig over SSH)")
+    ui.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        default=argparse.SUPPRESS,
+        help="taal van de app (de inhoud blijft zoals het pakket hem geeft)",
+    )
+    ui.add_argument(
+        "--no-mouse",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="de muis niet gebruiken (handig over SSH)",
+    )
 
     p = argparse.ArgumentParser(
         prog="wijkkompas",
@@ -96,38 +111,63 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("find", parents=[common], help="zoeken in titels en paginatekst")
     s.add_argument("query", nargs="+", metavar="QUERY")
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
-    s.add_argument("--limit", type=int, default=20, help="hoogstens zoveel resultaten (standaard 20)")
+    s.add_argument(
+        "--limit", type=int, default=20, help="hoogstens zoveel resultaten (standaard 20)"
+    )
 
     s = sub.add_parser("status", parents=[common], help="voortgang per fase en spoor")
     s.add_argument("states", nargs="+", metavar="STATE")
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
-    s = sub.add_parser("set", parents=[common], help="status, notitie, eigenaar of datum van een knooppunt zetten")
+    s = sub.add_parser(
+        "set", parents=[common], help="status, notitie, eigenaar of datum van een knooppunt zetten"
+    )
     s.add_argument("state", metavar="STATE")
     s.add_argument("ref", metavar="N|SLUG")
-    s.add_argument("--status", help="open, bezig, afgerond, vastgelopen, n.v.t. (of todo, doing, done, stuck, skipped)")
+    s.add_argument(
+        "--status",
+        help="open, bezig, afgerond, vastgelopen, n.v.t. (of todo, doing, done, stuck, skipped)",
+    )
     s.add_argument("--note", help="notitie (vervangt de bestaande)")
     s.add_argument("--owner", help="eigenaar (naam)")
     s.add_argument("--due", metavar="YYYY-MM-DD", help="streefdatum; leeg maakt hem leeg")
     s.add_argument("--by", help=argparse.SUPPRESS)
 
-    s = sub.add_parser("validate", parents=[common], help="een projectbestand en/of procespakket controleren")
+    s = sub.add_parser(
+        "validate", parents=[common], help="een projectbestand en/of procespakket controleren"
+    )
     s.add_argument("state", nargs="?", metavar="STATE")
 
     s = sub.add_parser("report", parents=[common], help="rapport 'APK van de wijkaanpak' maken")
     s.add_argument("states", nargs="+", metavar="STATE")
-    s.add_argument("--format", metavar="md|html", help="Markdown (standaard) of HTML; bij -o FILE.html vanzelf HTML")
-    s.add_argument("-o", "--output", metavar="FILE", help="naar dit bestand schrijven in plaats van stdout")
+    s.add_argument(
+        "--format",
+        metavar="md|html",
+        help="Markdown (standaard) of HTML; bij -o FILE.html vanzelf HTML",
+    )
+    s.add_argument(
+        "-o", "--output", metavar="FILE", help="naar dit bestand schrijven in plaats van stdout"
+    )
     s.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
-    s = sub.add_parser("serve", parents=[common, ui], help="de app aanbieden voor een workshop (SSH of browser)")
+    s = sub.add_parser(
+        "serve", parents=[common, ui], help="de app aanbieden voor een workshop (SSH of browser)"
+    )
     s.add_argument("state", metavar="STATE")
     how = s.add_mutually_exclusive_group(required=True)
     how.add_argument("--ssh", metavar="[HOST:]PORT")
     how.add_argument("--web", metavar="[HOST:]PORT")
     s.add_argument("--authorized-keys", metavar="FILE")
-    s.add_argument("--passcode", action="store_true", help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE)")
-    s.add_argument("--facilitator", metavar="NAAM", help="deze deelnemer mag de zaal laten meekijken (volgmodus)")
+    s.add_argument(
+        "--passcode",
+        action="store_true",
+        help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE)",
+    )
+    s.add_argument(
+        "--facilitator",
+        metavar="NAAM",
+        help="deze deelnemer mag de zaal laten meekijken (volgmodus)",
+    )
     s.add_argument("--max-sessions", type=int, default=40)
     s.add_argument("--idle-timeout", type=int, default=3600, metavar="SECONDEN")
     return p
@@ -153,7 +193,15 @@ def _insert_open(argv: list[str]) -> list[str]:
             return argv
         if Path(tok).is_file() or tok.endswith((".yaml", ".yml")):
             return argv[:i] + ["open"] + argv[i:]
-        raise UsageError(f"onbekend commando '{tok}'; commando's: {', '.join(COMMANDS)} (of een .yaml-bestand om te openen)")
+        raise UsageError(
+            f"onbekend commando '{tok}'; commando's: {', '.join(COMMANDS)} (of een .yaml-bestand "
+            "om "
+            ""
+            ""
+            ""
+            ""
+            "te openen)"
+        )
     return argv + ["open"]
 
 
@@ -161,11 +209,19 @@ def _plain_open(argv: list[str]) -> SimpleNamespace | None:
     """`wijkkompas` or `wijkkompas FILE`, the most common start: what the parser would
     make of it, without importing argparse and building a parser for every command
     (~8 ms of each start). A test keeps it equal to the parser's answer."""
-    if len(argv) > 1 or (argv and (argv[0].startswith("-") or argv[0] in COMMANDS or argv[0] == "open")):
+    if len(argv) > 1 or (
+        argv and (argv[0].startswith("-") or argv[0] in COMMANDS or argv[0] == "open")
+    ):
         return None
     if argv and not (Path(argv[0]).is_file() or argv[0].endswith((".yaml", ".yml"))):
         return None
-    return SimpleNamespace(command="open", state=argv[0] if argv else "wijkkompas.yaml", workshop=False, user="", facilitator=None)
+    return SimpleNamespace(
+        command="open",
+        state=argv[0] if argv else "wijkkompas.yaml",
+        workshop=False,
+        user="",
+        facilitator=None,
+    )
 
 
 def main(argv: Sequence[str] | None = None, ui: UiHooks | None = None) -> int:
@@ -215,10 +271,14 @@ def _dispatch(args: argparse.Namespace, ui: UiHooks | None) -> int:
         import importlib
 
         module, name = _HANDLERS[args.command]
-        handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f".{module}", __package__), name)
+        handler: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(f".{module}", __package__), name
+        )
         return handler(args)
     if ui is None:
-        raise UsageError(f"'{args.command}' heeft de terminal-app nodig; start via het commando 'wijkkompas'")
+        raise UsageError(
+            f"'{args.command}' heeft de terminal-app nodig; start via het commando 'wijkkompas'"
+        )
     return {"open": ui.open, "demo": ui.demo, "serve": ui.serve}[args.command](args)
 
 

@@ -53,7 +53,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = report_format(getattr(args, "format", None), output)
     today = report_date(getattr(args, "today", None))
     if output and any(_same_file(output, name) for name in args.states):
-        raise InvalidInput(f"-o {output} is een van de projectbestanden; kies een ander bestand voor het rapport")
+        raise InvalidInput(
+            f"-o {output} is een van de projectbestanden; kies een ander bestand voor het rapport"
+        )
     pack = pack_of(args)
 
     from ..state import StateStore

@@ -10,13 +10,14 @@ import argparse
 import datetime as dt
 import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from ..model import STATUS_LABELS, STATUSES, TRACKS, Knooppunt, ProcessPack
-from ..problems import InvalidInput, Problem, ProblemsError, UsageError
 from .. import progress
+from ..model import STATUS_LABELS, STATUSES, TRACKS, ProcessPack
+from ..problems import InvalidInput, Problem, ProblemsError, UsageError
 from ..progress import Item, percent_text
-from ..state import Entry, ProjectState, StateStore, create_state, default_user, load_state
+from ..state import ProjectState, StateStore, create_state, default_user, load_state
 from .common import pack_of, print_json, resolve
 
 
@@ -34,7 +35,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     pack = pack_of(args)
     create_state(args.state, pack, args.name, gemeente=args.gemeente or "", wijk=args.wijk or "")
-    print(f"{args.state} gemaakt met {len(pack.knooppunten)} knooppunten. Open het met: wijkkompas {args.state}")
+    print(
+        f"{args.state} gemaakt met {len(pack.knooppunten)} knooppunten. Open het met: wijkkompas "
+        f"{args.state}"
+    )
     return 0
 
 
@@ -90,9 +94,17 @@ def status_document(pack: ProcessPack, state: ProjectState) -> dict[str, Any]:
     """The `status --json` document (DESIGN.md): file status values, never Dutch labels."""
     p = state.project
     return {
-        "project": {"name": p.name, "gemeente": p.gemeente, "wijk": p.wijk, "started": p.started.isoformat() if p.started else None},
+        "project": {
+            "name": p.name,
+            "gemeente": p.gemeente,
+            "wijk": p.wijk,
+            "started": p.started.isoformat() if p.started else None,
+        },
         "counts": state.counts(pack),
-        "phases": [{"number": ph.number, "title": ph.title, "counts": state.counts(pack, phase=ph.number)} for ph in pack.phases],
+        "phases": [
+            {"number": ph.number, "title": ph.title, "counts": state.counts(pack, phase=ph.number)}
+            for ph in pack.phases
+        ],
         "knooppunten": [
             {
                 "number": k.number,
@@ -112,7 +124,10 @@ def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for r in rows:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
         out.append((cells[0] + "  " + " ".join(cells[1:])).rstrip())
     return out
 
@@ -133,7 +148,9 @@ def render_status(pack: ProcessPack, state: ProjectState, today: dt.date) -> str
         return [label, *(str(counts[s]) for s in STATUSES), str(sum(counts.values()))]
 
     for ph in pack.phases:
-        rows.append(row(_shorten(f"{ph.number}. {ph.title}", 32), state.counts(pack, phase=ph.number)))
+        rows.append(
+            row(_shorten(f"{ph.number}. {ph.title}", 32), state.counts(pack, phase=ph.number))
+        )
         for track in TRACKS:
             rows.append(row(f"   {track}", state.counts(pack, phase=ph.number, track=track)))
     rows.append(row("Totaal", state.counts(pack)))
@@ -152,8 +169,16 @@ def render_status(pack: ProcessPack, state: ProjectState, today: dt.date) -> str
                 bits.append(f"eigenaar: {i.owner}")
             lines.append("  " + " — ".join(b for b in bits if b))
 
-    listing("Vastgelopen", progress.stuck(pack, state), lambda i: _shorten(i.note.strip().split("\n")[0], 60))
-    listing("Te laat", progress.overdue(pack, state, today), lambda i: f"streefdatum {i.due.isoformat() if i.due else ''}")
+    listing(
+        "Vastgelopen",
+        progress.stuck(pack, state),
+        lambda i: _shorten(i.note.strip().split("\n")[0], 60),
+    )
+    listing(
+        "Te laat",
+        progress.overdue(pack, state, today),
+        lambda i: f"streefdatum {i.due.isoformat() if i.due else ''}",
+    )
     return "\n".join(lines)
 
 
@@ -166,13 +191,15 @@ def render_portfolio(pack: ProcessPack, states: list[tuple[str, ProjectState]]) 
         name = s.project.name or path
         if s.project.wijk and s.project.wijk != name:
             name = f"{name} ({s.project.wijk})"
-        rows.append([
-            _shorten(name, 30),
-            _shorten(s.project.gemeente, 20),
-            percent_text(s.percent_done(pack)),
-            *(str(reached[t]) if reached[t] else "-" for t in TRACKS),
-            str(len(progress.stuck(pack, s))),
-        ])
+        rows.append(
+            [
+                _shorten(name, 30),
+                _shorten(s.project.gemeente, 20),
+                percent_text(s.percent_done(pack)),
+                *(str(reached[t]) if reached[t] else "-" for t in TRACKS),
+                str(len(progress.stuck(pack, s))),
+            ]
+        )
     return "\n".join(_table(rows, right={2, 3, 4, 5}))
 
 

@@ -17,9 +17,23 @@ from .heads import AboutHead, KnooppuntHead, PackMeta, PhaseHead, TrackHead
 from .pagefile import PageFile, bullets, read_page
 from .rules import check_duplicate_text, check_pack_rules
 
-KNOOPPUNT_SECTIONS = {"Doel": "doel", "Aanpak": "aanpak", "Tips": "tips", "Bronnen": "bronnen", "Uit de praktijk": "praktijk"}
-PHASE_SECTIONS = {"Doel": "doel", "Divergeren en convergeren": "divergeren", "Producten": "producten"}
-def _pydantic_problems(path: str, meta: Any, exc: ValidationError, line_offset: int) -> list[Problem]:
+KNOOPPUNT_SECTIONS = {
+    "Doel": "doel",
+    "Aanpak": "aanpak",
+    "Tips": "tips",
+    "Bronnen": "bronnen",
+    "Uit de praktijk": "praktijk",
+}
+PHASE_SECTIONS = {
+    "Doel": "doel",
+    "Divergeren en convergeren": "divergeren",
+    "Producten": "producten",
+}
+
+
+def _pydantic_problems(
+    path: str, meta: Any, exc: ValidationError, line_offset: int
+) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -51,7 +65,6 @@ def _dutch_error(err: dict[str, Any]) -> str:
     if kind == "too_short":
         return "mag niet leeg zijn"
     return err.get("msg", kind)
-
 
 
 def _rel(root: Path, p: Path) -> str:
@@ -125,7 +138,14 @@ def _load_meta(root: Path, problems: list[Problem]) -> PackMeta | None:
         problems.extend(_pydantic_problems(name, doc, exc, 1))
         return None
     if meta.schema_ != 1:
-        problems.append(Problem(name, 1, 1, f"onbekende schema-versie {meta.schema_}; deze versie van wijkkompas kent schema 1"))
+        problems.append(
+            Problem(
+                name,
+                1,
+                1,
+                f"onbekende schema-versie {meta.schema_}; deze versie van wijkkompas kent schema 1",
+            )
+        )
         return None
     return meta
 
@@ -135,16 +155,32 @@ def _section_text(page: PageFile, name: str) -> str:
     return s.text if s else ""
 
 
-def _check_sections(page: PageFile, allowed: dict[str, str], required: tuple[str, ...], problems: list[Problem]) -> None:
+def _check_sections(
+    page: PageFile, allowed: dict[str, str], required: tuple[str, ...], problems: list[Problem]
+) -> None:
     order = list(allowed)
     last = -1
     for title, sec in page.sections.items():
         if title not in allowed:
-            problems.append(Problem(page.path, sec.line, 1, f"onbekende sectie '{title}'; verwacht: {', '.join(order)}"))
+            problems.append(
+                Problem(
+                    page.path,
+                    sec.line,
+                    1,
+                    f"onbekende sectie '{title}'; verwacht: {', '.join(order)}",
+                )
+            )
             continue
         idx = order.index(title)
         if idx < last:
-            problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' staat niet op zijn plaats; volgorde: {', '.join(order)}"))
+            problems.append(
+                Problem(
+                    page.path,
+                    sec.line,
+                    1,
+                    f"sectie '{title}' staat niet op zijn plaats; volgorde: {', '.join(order)}",
+                )
+            )
         last = max(last, idx)
     for title in required:
         sec = page.sections.get(title)
@@ -154,7 +190,14 @@ def _check_sections(page: PageFile, allowed: dict[str, str], required: tuple[str
             problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' is leeg"))
 
 
-def _read_head(root: Path, path: Path, head_model: type[BaseModel], problems: list[Problem], *, free_body: bool = False) -> tuple[PageFile, Any, str] | None:
+def _read_head(
+    root: Path,
+    path: Path,
+    head_model: type[BaseModel],
+    problems: list[Problem],
+    *,
+    free_body: bool = False,
+) -> tuple[PageFile, Any, str] | None:
     """Read one page and validate its front matter; None (with problems) when unusable."""
     name = _rel(root, path)
     text = _read(path, problems)
@@ -181,11 +224,25 @@ def _load_phases(root: Path, problems: list[Problem]) -> list[tuple[Phase, str]]
             continue
         page, head, _ = read
         name = page.path
-        _check_sections(page, PHASE_SECTIONS, ("Doel", "Divergeren en convergeren", "Producten"), problems)
-        producten = bullets(name, page.sections["Producten"], problems) if "Producten" in page.sections else []
-        out.append((Phase(**head.model_dump(), doel=_section_text(page, "Doel"),
-                          divergeren=_section_text(page, "Divergeren en convergeren"),
-                          producten=tuple(producten)), name))
+        _check_sections(
+            page, PHASE_SECTIONS, ("Doel", "Divergeren en convergeren", "Producten"), problems
+        )
+        producten = (
+            bullets(name, page.sections["Producten"], problems)
+            if "Producten" in page.sections
+            else []
+        )
+        out.append(
+            (
+                Phase(
+                    **head.model_dump(),
+                    doel=_section_text(page, "Doel"),
+                    divergeren=_section_text(page, "Divergeren en convergeren"),
+                    producten=tuple(producten),
+                ),
+                name,
+            )
+        )
     return out
 
 
@@ -222,9 +279,13 @@ def _load_knooppunten(root: Path, problems: list[Problem]) -> list[tuple[Knooppu
         name = page.path
         _check_sections(page, KNOOPPUNT_SECTIONS, ("Doel", "Aanpak", "Tips", "Bronnen"), problems)
         tips = bullets(name, page.sections["Tips"], problems) if "Tips" in page.sections else []
-        bronnen = bullets(name, page.sections["Bronnen"], problems) if "Bronnen" in page.sections else []
+        bronnen = (
+            bullets(name, page.sections["Bronnen"], problems) if "Bronnen" in page.sections else []
+        )
         k = Knooppunt(
-            **head.model_dump(exclude={"stakeholders", "flags", "links", "sporen", "checked", "wetgeving"}),
+            **head.model_dump(
+                exclude={"stakeholders", "flags", "links", "sporen", "checked", "wetgeving"}
+            ),
             sporen=tuple(sorted(set(head.sporen))),
             checked=head.checked.isoformat() if head.checked else "",
             wetgeving=tuple(head.wetgeving),

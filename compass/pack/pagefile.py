@@ -40,7 +40,9 @@ def _yaml() -> YAML:
     return y
 
 
-def read_page(path: str, text: str, problems: list[Problem], *, free_body: bool = False) -> PageFile | None:
+def read_page(
+    path: str, text: str, problems: list[Problem], *, free_body: bool = False
+) -> PageFile | None:
     """Split front matter from body; None (with a problem) when the file has no front matter."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -61,7 +63,9 @@ def read_page(path: str, text: str, problems: list[Problem], *, free_body: bool 
         problems.append(yaml_error_problem(path, exc, line_offset=1))
         return None
     if not isinstance(meta, dict):
-        problems.append(Problem(path, 2, 1, "het voorwerk moet een YAML-mapping zijn (sleutel: waarde)"))
+        problems.append(
+            Problem(path, 2, 1, "het voorwerk moet een YAML-mapping zijn (sleutel: waarde)")
+        )
         return None
     sections: dict[str, Section] = {}
     current: Section | None = None
@@ -96,7 +100,12 @@ def bullets(path: str, section: Section, problems: list[Problem]) -> list[str]:
             items[-1] += " " + stripped.strip()
         else:
             problems.append(
-                Problem(path, line_no, 1, f"in '{section.title}' hoort elke regel een opsommingsteken '- ' te hebben")
+                Problem(
+                    path,
+                    line_no,
+                    1,
+                    f"in '{section.title}' hoort elke regel een opsommingsteken '- ' te hebben",
+                )
             )
     return items
 

@@ -10,8 +10,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..model import TRACKS, Knooppunt, Phase
-from .pagefile import PageFile, Section, numbered_steps, paragraphs
 from ..problems import Problem, yaml_position
+from .pagefile import PageFile, Section, numbered_steps, paragraphs
 
 if TYPE_CHECKING:
     from .heads import PackMeta
@@ -28,7 +28,9 @@ def _key_pos(page: PageFile, key: str, index: int | None = None) -> tuple[int, i
     return pos[0] + page.meta_line - 1, pos[1]
 
 
-def check_pack_rules(meta: "PackMeta", phases: list[tuple[Phase, str]], items: list[tuple[Knooppunt, PageFile]]) -> list[Problem]:
+def check_pack_rules(
+    meta: PackMeta, phases: list[tuple[Phase, str]], items: list[tuple[Knooppunt, PageFile]]
+) -> list[Problem]:
     """The completeness rules: numbering, uniqueness, coverage, vocabulary and links."""
     problems: list[Problem] = []
     if not items:
@@ -45,13 +47,28 @@ def check_pack_rules(meta: "PackMeta", phases: list[tuple[Phase, str]], items: l
         ):
             if value in seen:
                 line, col = _key_pos(page, key)
-                problems.append(Problem(page.path, line, col, f"{label} {getattr(k, key)!r} komt ook voor in {seen[value]}"))
+                problems.append(
+                    Problem(
+                        page.path,
+                        line,
+                        col,
+                        f"{label} {getattr(k, key)!r} komt ook voor in {seen[value]}",
+                    )
+                )
             else:
                 seen[value] = page.path  # type: ignore[index]
     numbers = sorted(seen_num)
     missing = sorted(set(range(1, len(items) + 1)) - set(numbers))
     if missing:
-        problems.append(Problem("knooppunten", None, None, f"nummering heeft gaten: {', '.join(map(str, missing[:10]))} ontbreekt; nummers horen 1..{len(items)} te zijn"))
+        problems.append(
+            Problem(
+                "knooppunten",
+                None,
+                None,
+                f"nummering heeft gaten: {', '.join(map(str, missing[:10]))} ontbreekt; nummers "
+                f"horen 1..{len(items)} te zijn",
+            )
+        )
 
     phase_numbers = {p.number for p, _ in phases}
     for n in range(1, 7):
@@ -59,43 +76,87 @@ def check_pack_rules(meta: "PackMeta", phases: list[tuple[Phase, str]], items: l
             problems.append(Problem("fasen", None, None, f"fasepagina voor fase {n} ontbreekt"))
         for track in TRACKS:
             if not any(k.phase == n and k.track == track for k, _ in items):
-                problems.append(Problem("knooppunten", None, None, f"fase {n} heeft geen knooppunt in het spoor {track}"))
+                problems.append(
+                    Problem(
+                        "knooppunten",
+                        None,
+                        None,
+                        f"fase {n} heeft geen knooppunt in het spoor {track}",
+                    )
+                )
 
     ordered = sorted(items, key=lambda x: x[0].number)
-    for (a, _), (b, page) in zip(ordered, ordered[1:]):
+    for (a, _), (b, page) in zip(ordered, ordered[1:], strict=False):
         if b.phase < a.phase:
             line, col = _key_pos(page, "phase")
-            problems.append(Problem(page.path, line, col, f"knooppunt {b.number} staat in fase {b.phase}, na knooppunt {a.number} in fase {a.phase}: nummers volgen de procesvolgorde"))
+            problems.append(
+                Problem(
+                    page.path,
+                    line,
+                    col,
+                    f"knooppunt {b.number} staat in fase {b.phase}, na knooppunt {a.number} in "
+                    "fase "
+                    ""
+                    ""
+                    ""
+                    ""
+                    f"{a.phase}: nummers volgen de procesvolgorde",
+                )
+            )
 
     for k, page in items:
         for i, s in enumerate(k.stakeholders):
             if s not in meta.stakeholders:
                 line, col = _key_pos(page, "stakeholders", i)
-                problems.append(Problem(page.path, line, col, f"onbekende partij {s!r}; bekend: {', '.join(meta.stakeholders)}"))
+                problems.append(
+                    Problem(
+                        page.path,
+                        line,
+                        col,
+                        f"onbekende partij {s!r}; bekend: {', '.join(meta.stakeholders)}",
+                    )
+                )
         for i, f in enumerate(k.flags):
             if f not in meta.flags:
                 line, col = _key_pos(page, "flags", i)
-                problems.append(Problem(page.path, line, col, f"onbekende vlag {f!r}; bekend: {', '.join(meta.flags) or 'geen'}"))
+                problems.append(
+                    Problem(
+                        page.path,
+                        line,
+                        col,
+                        f"onbekende vlag {f!r}; bekend: {', '.join(meta.flags) or 'geen'}",
+                    )
+                )
         if not k.links:
             line, col = _key_pos(page, "links")
-            problems.append(Problem(page.path, line, col, "minstens één link naar een ander knooppunt nodig"))
+            problems.append(
+                Problem(page.path, line, col, "minstens één link naar een ander knooppunt nodig")
+            )
         for i, target in enumerate(k.links):
             if target == k.slug:
                 line, col = _key_pos(page, "links", i)
-                problems.append(Problem(page.path, line, col, "een knooppunt linkt niet naar zichzelf"))
+                problems.append(
+                    Problem(page.path, line, col, "een knooppunt linkt niet naar zichzelf")
+                )
             elif target not in seen_slug:
                 line, col = _key_pos(page, "links", i)
-                problems.append(Problem(page.path, line, col, f"link naar onbekend knooppunt {target!r}"))
+                problems.append(
+                    Problem(page.path, line, col, f"link naar onbekend knooppunt {target!r}")
+                )
         sec = page.sections.get("Tips")
         if sec is not None and len(k.tips) < MIN_TIPS:
-            problems.append(Problem(page.path, sec.line, 1, f"minstens {MIN_TIPS} tips nodig, nu {len(k.tips)}"))
+            problems.append(
+                Problem(page.path, sec.line, 1, f"minstens {MIN_TIPS} tips nodig, nu {len(k.tips)}")
+            )
         sec = page.sections.get("Bronnen")
         if sec is not None and not k.bronnen:
             problems.append(Problem(page.path, sec.line, 1, "minstens één bron nodig"))
         for field in ("tips", "bronnen"):
             if any(t.strip() == "TODO" for t in getattr(k, field)):
                 sec = page.sections.get(field.capitalize())
-                problems.append(Problem(page.path, sec.line if sec else 1, 1, f"'{field}' bevat nog TODO"))
+                problems.append(
+                    Problem(page.path, sec.line if sec else 1, 1, f"'{field}' bevat nog TODO")
+                )
     return problems
 
 
@@ -120,7 +181,14 @@ def check_duplicate_text(items: list[tuple[Knooppunt, PageFile]]) -> list[Proble
             if key in seen and seen[key] != page.path:
                 sec: Section | None = page.sections.get(section)
                 line = _find_line(sec, piece) if sec else page.body_line
-                problems.append(Problem(page.path, line, 1, f"dezelfde tekst staat al in {seen[key]}: {piece[:50]}..."))
+                problems.append(
+                    Problem(
+                        page.path,
+                        line,
+                        1,
+                        f"dezelfde tekst staat al in {seen[key]}: {piece[:50]}...",
+                    )
+                )
             else:
                 seen.setdefault(key, page.path)
     return problems

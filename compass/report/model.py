@@ -7,28 +7,30 @@ directly. Split from the rendering so each half can be read on its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Mapping, Protocol, Sequence
+from typing import Any, Literal, Protocol
 
-from ..model import FINISHED, STATUS_COLOURS, STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, Knooppunt, ProcessPack
+from ..model import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUSES,
+    TRACK_LABELS,
+    TRACKS,
+    Knooppunt,
+    ProcessPack,
+)
 from ..progress import (
-    NEXT_STEPS_PER_TRACK,
-    POSITION,
-    SPREAD_LABELS,
     Divergence,
     EntryLike,
     Item,
-    View,
     count_statuses,
     divergences,
     next_steps,
     overdue,
-    percent,
     percent_done,
     phase_reached,
-    role_label,
     stuck,
-    views,
 )
 
 Format = Literal["md", "html"]
@@ -41,8 +43,20 @@ BAR_ORDER: tuple[str, ...] = ("done", "skipped", "doing", "stuck", "todo")
 BAR_WIDTH = 120.0
 COLOURS: dict[str, str] = STATUS_COLOURS
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 # --- what the report reads from a state (the state store provides these) -----------
@@ -120,7 +134,10 @@ class Cell(Counted):
     @property
     def summary(self) -> str:
         """`2 afgerond, 1 bezig, 3 open`: the non-zero counts in words."""
-        return ", ".join(f"{self.counts[s]} {STATUS_LABELS[s]}" for s in BAR_ORDER if self.counts[s]) or "geen knooppunten"
+        return (
+            ", ".join(f"{self.counts[s]} {STATUS_LABELS[s]}" for s in BAR_ORDER if self.counts[s])
+            or "geen knooppunten"
+        )
 
 
 @dataclass(frozen=True)
@@ -182,8 +199,6 @@ class Portfolio:
 # --- small pure helpers ------------------------------------------------------------------
 
 
-
-
 def nl_date(value: dt.date | str | None) -> str:
     """`3 maart 2026`; strings are passed through, None becomes empty."""
     if value is None:
@@ -217,13 +232,11 @@ def decision_lines(note: str) -> list[str]:
         stripped = line.strip()
         for prefix in DECISION_PREFIXES:
             if stripped.startswith(prefix):
-                text = stripped[len(prefix):].strip()
+                text = stripped[len(prefix) :].strip()
                 if text:
                     out.append(text)
                 break
     return out
-
-
 
 
 def _text(value: Any) -> str:
@@ -238,25 +251,31 @@ def phase_rows(pack: ProcessPack, state: StateLike) -> list[PhaseRow]:
     rows = []
     for phase in pack.phases:
         cells = tuple(
-            Cell(phase.number, track, count_statuses(state.entry(k.slug).status for k in pack.in_phase(phase.number, track)))
+            Cell(
+                phase.number,
+                track,
+                count_statuses(
+                    state.entry(k.slug).status for k in pack.in_phase(phase.number, track)
+                ),
+            )
             for track in TRACKS
         )
         rows.append(PhaseRow(phase.number, phase.title, cells))
     return rows
 
 
-
-
-
 def decisions(pack: ProcessPack, state: StateLike) -> list[Decision]:
     """Decisions recorded in notes (`Besluit: ...` lines), in process order."""
-    return [Decision(k, text) for k in pack.knooppunten for text in decision_lines(state.entry(k.slug).note)]
+    return [
+        Decision(k, text)
+        for k in pack.knooppunten
+        for text in decision_lines(state.entry(k.slug).note)
+    ]
 
 
-
-
-
-def build_report(pack: ProcessPack, state: StateLike, today: dt.date | None = None) -> ProjectReport:
+def build_report(
+    pack: ProcessPack, state: StateLike, today: dt.date | None = None
+) -> ProjectReport:
     """Everything one project's report shows, computed once."""
     today = today or dt.date.today()
     p = state.project
@@ -279,7 +298,9 @@ def build_report(pack: ProcessPack, state: StateLike, today: dt.date | None = No
     )
 
 
-def portfolio_row(pack: ProcessPack, state: StateLike, today: dt.date | None = None) -> PortfolioRow:
+def portfolio_row(
+    pack: ProcessPack, state: StateLike, today: dt.date | None = None
+) -> PortfolioRow:
     """One wijk's line in a portfolio: % finished, phase reached per spoor, stuck, overdue."""
     today = today or dt.date.today()
     p = state.project
@@ -296,7 +317,9 @@ def portfolio_row(pack: ProcessPack, state: StateLike, today: dt.date | None = N
     )
 
 
-def build_portfolio(pack: ProcessPack, states: Sequence[StateLike], today: dt.date | None = None) -> Portfolio:
+def build_portfolio(
+    pack: ProcessPack, states: Sequence[StateLike], today: dt.date | None = None
+) -> Portfolio:
     today = today or dt.date.today()
     return Portfolio(
         today=today,
@@ -306,4 +329,3 @@ def build_portfolio(pack: ProcessPack, states: Sequence[StateLike], today: dt.da
 
 
 # --- rendering -------------------------------------------------------------------------------
-

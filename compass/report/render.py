@@ -20,9 +20,10 @@ import datetime as dt
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..model import STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, ProcessPack
 from ..progress import percent_text
@@ -86,7 +87,7 @@ def md_inline(value: Any) -> str:
 
 
 @lru_cache(maxsize=2)
-def _environment(fmt: Format) -> "jinja2.Environment":
+def _environment(fmt: Format) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -128,7 +129,9 @@ def render_portfolio(portfolio: Portfolio, fmt: Format = "md") -> str:
     return template.render(p=portfolio)
 
 
-def render_report(pack: ProcessPack, states: Sequence[StateLike], fmt: Format = "md", today: dt.date | None = None) -> str:
+def render_report(
+    pack: ProcessPack, states: Sequence[StateLike], fmt: Format = "md", today: dt.date | None = None
+) -> str:
     """The report the CLI prints: a project report for one state, a portfolio for several."""
     if not states:
         raise ValueError("geen projectbestanden om over te rapporteren")
@@ -183,8 +186,12 @@ def report_path_beside(state_path: str | os.PathLike[str], fmt: Format = "md") -
     return p.with_name(f"{p.stem}-rapport.{_check_format(fmt)}")
 
 
-def write_report_beside(state_path: str | os.PathLike[str], pack: ProcessPack, fmt: Format = "md",
-                        today: dt.date | None = None) -> Path:
+def write_report_beside(
+    state_path: str | os.PathLike[str],
+    pack: ProcessPack,
+    fmt: Format = "md",
+    today: dt.date | None = None,
+) -> Path:
     """Load the state, write `<stem>-rapport.<fmt>` beside it atomically, return its path.
 
     This is what the TUI's `r` binding calls; a broken state raises ProblemsError.
@@ -192,4 +199,6 @@ def write_report_beside(state_path: str | os.PathLike[str], pack: ProcessPack, f
     from ..state import StateStore
 
     state = StateStore(Path(state_path), pack).load()
-    return write_text_atomic(report_path_beside(state_path, fmt), render_report(pack, [state], fmt, today))
+    return write_text_atomic(
+        report_path_beside(state_path, fmt), render_report(pack, [state], fmt, today)
+    )

@@ -13,7 +13,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ..durable import lock_path, write_atomic
-from .models import SCHEMA, Entry, ProjectInfo, ProjectState, default_user, normalize_line, normalize_note
+from .models import (
+    SCHEMA,
+    Entry,
+    ProjectInfo,
+    ProjectState,
+    default_user,
+    normalize_line,
+    normalize_note,
+)
 from .source import Fingerprint
 from .store import StateStore
 
@@ -21,8 +29,13 @@ if TYPE_CHECKING:
     from .check import load_state, validate_state
     from .new import create_state, demo_copy, render_new
 
-_LAZY = {"load_state": ".check", "validate_state": ".check",
-         "create_state": ".new", "demo_copy": ".new", "render_new": ".new"}
+_LAZY = {
+    "load_state": ".check",
+    "validate_state": ".check",
+    "create_state": ".new",
+    "demo_copy": ".new",
+    "render_new": ".new",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -33,7 +46,20 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "SCHEMA", "Entry", "Fingerprint", "ProjectInfo", "ProjectState", "StateStore",
-    "create_state", "default_user", "demo_copy", "load_state", "lock_path",
-    "normalize_line", "normalize_note", "render_new", "validate_state", "write_atomic",
+    "SCHEMA",
+    "Entry",
+    "Fingerprint",
+    "ProjectInfo",
+    "ProjectState",
+    "StateStore",
+    "create_state",
+    "default_user",
+    "demo_copy",
+    "load_state",
+    "lock_path",
+    "normalize_line",
+    "normalize_note",
+    "render_new",
+    "validate_state",
+    "write_atomic",
 ]

@@ -33,28 +33,47 @@ def _cache_file(path: Path) -> Path | None:
     return base / "state" / (hashlib.sha256(str(path).encode()).hexdigest()[:32] + ".json")
 
 
-def lookup(path: Path, raw: bytes, pack: ProcessPack) -> tuple[ProjectState, int, LineIndex | None] | None:
+def lookup(
+    path: Path, raw: bytes, pack: ProcessPack
+) -> tuple[ProjectState, int, LineIndex | None] | None:
     """(state, indent, index) remembered for exactly these bytes of `path`, or None."""
     file = _cache_file(path)
     if file is None:
         return None
     try:
         data = json.loads(file.read_bytes())
-        if (data["version"] != CACHE_VERSION or data["digest"] != hashlib.sha256(raw).hexdigest()
-                or data["pack"] != pack.identity):
+        if (
+            data["version"] != CACHE_VERSION
+            or data["digest"] != hashlib.sha256(raw).hexdigest()
+            or data["pack"] != pack.identity
+        ):
             return None
         return _state(data["state"]), int(data["indent"]), _index(data["index"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
-def remember(path: Path, raw: bytes, pack: ProcessPack, state: ProjectState, indent: int, index: LineIndex | None) -> None:
-    """Keep a clean parse of `raw` for the next `lookup`; nothing happens when it cannot be written."""
+def remember(
+    path: Path,
+    raw: bytes,
+    pack: ProcessPack,
+    state: ProjectState,
+    indent: int,
+    index: LineIndex | None,
+) -> None:
+    """Keep a clean parse of `raw` for the next `lookup`; nothing happens when it cannot be
+    written."""
     file = _cache_file(path)
     if file is None:
         return
-    data = {"version": CACHE_VERSION, "digest": hashlib.sha256(raw).hexdigest(), "pack": pack.identity,
-            "indent": indent, "state": _plain_state(state), "index": _plain_index(index)}
+    data = {
+        "version": CACHE_VERSION,
+        "digest": hashlib.sha256(raw).hexdigest(),
+        "pack": pack.identity,
+        "indent": indent,
+        "state": _plain_state(state),
+        "index": _plain_index(index),
+    }
     write_cache_file(file, json.dumps(data, ensure_ascii=False))
 
 
@@ -69,37 +88,77 @@ def _plain_state(state: ProjectState) -> dict[str, Any]:
     p = state.project
     return {
         "schema": state.schema,
-        "project": {"name": p.name, "gemeente": p.gemeente, "wijk": p.wijk, "started": _iso(p.started)},
-        "entries": [[e.slug, e.status, e.note, e.owner, _iso(e.due), _iso(e.updated), e.by, e.bookmark, e.perspectives]
-                    for e in state.entries.values()],
+        "project": {
+            "name": p.name,
+            "gemeente": p.gemeente,
+            "wijk": p.wijk,
+            "started": _iso(p.started),
+        },
+        "entries": [
+            [
+                e.slug,
+                e.status,
+                e.note,
+                e.owner,
+                _iso(e.due),
+                _iso(e.updated),
+                e.by,
+                e.bookmark,
+                e.perspectives,
+            ]
+            for e in state.entries.values()
+        ],
     }
 
 
 def _state(data: dict[str, Any]) -> ProjectState:
     p = data["project"]
-    project = ProjectInfo(name=p["name"], gemeente=p["gemeente"], wijk=p["wijk"],
-                          started=dt.date.fromisoformat(p["started"]) if p["started"] else None)
+    project = ProjectInfo(
+        name=p["name"],
+        gemeente=p["gemeente"],
+        wijk=p["wijk"],
+        started=dt.date.fromisoformat(p["started"]) if p["started"] else None,
+    )
     entries = {}
     for slug, status, note, owner, due, updated, by, bookmark, perspectives in data["entries"]:
-        entries[slug] = Entry(slug=slug, status=status, note=note, owner=owner,
-                              due=dt.date.fromisoformat(due) if due else None,
-                              updated=dt.datetime.fromisoformat(updated) if updated else None,
-                              by=by, bookmark=bookmark, perspectives=perspectives)
+        entries[slug] = Entry(
+            slug=slug,
+            status=status,
+            note=note,
+            owner=owner,
+            due=dt.date.fromisoformat(due) if due else None,
+            updated=dt.datetime.fromisoformat(updated) if updated else None,
+            by=by,
+            bookmark=bookmark,
+            perspectives=perspectives,
+        )
     return ProjectState(schema=data["schema"], project=project, entries=entries)
 
 
 def _plain_index(index: LineIndex | None) -> dict[str, Any] | None:
     if index is None:
         return None
-    return {"slug_col": index.slug_col, "slugs": index.slugs, "starts": index.starts,
-            "spans": [[s.col, s.length, [[f.key, f.first, f.last, f.kind] for f in s.fields]] for s in index.spans]}
+    return {
+        "slug_col": index.slug_col,
+        "slugs": index.slugs,
+        "starts": index.starts,
+        "spans": [
+            [s.col, s.length, [[f.key, f.first, f.last, f.kind] for f in s.fields]]
+            for s in index.spans
+        ],
+    }
 
 
 def _index(data: dict[str, Any] | None) -> LineIndex | None:
     if data is None:
         return None
     slugs = tuple(data["slugs"])
-    spans = tuple(EntrySpan(col, length, tuple(FieldSpan(*f) for f in fields)) for col, length, fields in data["spans"])
+    spans = tuple(
+        EntrySpan(col, length, tuple(FieldSpan(*f) for f in fields))
+        for col, length, fields in data["spans"]
+    )
     if len(spans) != len(slugs) or len(data["starts"]) != len(slugs):
         raise ValueError("index lengths differ")
-    return LineIndex(data["slug_col"], slugs, tuple(data["starts"]), spans, {s: i for i, s in enumerate(slugs)})
+    return LineIndex(
+        data["slug_col"], slugs, tuple(data["starts"]), spans, {s: i for i, s in enumerate(slugs)}
+    )

@@ -18,10 +18,10 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, parse_status
 from ..problems import Problem, ProblemsError
-from .models import SCHEMA, Entry, ProjectInfo, ProjectState
 from .marks import build_index
+from .models import SCHEMA, Entry, ProjectInfo, ProjectState
 from .read import BadDate, load_doc
-from .source import guess_indent, Parsed, read_source, Source
+from .source import Parsed, Source, guess_indent, read_source
 
 
 class Checker:
@@ -59,11 +59,17 @@ class Checker:
         if isinstance(v, str):
             return str(v)
         if isinstance(v, bool):
-            self.add(self.vpos(m, key), f"{key}: verwacht tekst, niet {str(v).lower()}; zet het tussen aanhalingstekens")
+            self.add(
+                self.vpos(m, key),
+                f"{key}: verwacht tekst, niet {str(v).lower()}; zet het tussen aanhalingstekens",
+            )
         elif isinstance(v, (int, float, dt.date)):
             return v.isoformat() if isinstance(v, dt.date) else str(v)
         else:
-            self.add(self.vpos(m, key), f"{key}: verwacht tekst, geen {'lijst' if isinstance(v, list) else 'mapping'}")
+            self.add(
+                self.vpos(m, key),
+                f"{key}: verwacht tekst, geen {'lijst' if isinstance(v, list) else 'mapping'}",
+            )
         return ""
 
     def date(self, m: CommentedMap, key: str) -> dt.date | None:
@@ -83,7 +89,10 @@ class Checker:
             except ValueError:
                 self.add(self.vpos(m, key), f"{key}: de datum {v.strip()} bestaat niet")
                 return None
-        self.add(self.vpos(m, key), f"{key}: ongeldige datum {str(v)!r}; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-31")
+        self.add(
+            self.vpos(m, key),
+            f"{key}: ongeldige datum {str(v)!r}; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-31",
+        )
         return None
 
     def timestamp(self, m: CommentedMap, key: str) -> dt.datetime | None:
@@ -91,7 +100,9 @@ class Checker:
         if v is None or v == "":
             return None
         if isinstance(v, dt.datetime):
-            return dt.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, v.tzinfo)
+            return dt.datetime(
+                v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, v.tzinfo
+            )
         if isinstance(v, dt.date) and not isinstance(v, BadDate):
             return dt.datetime(v.year, v.month, v.day)
         if isinstance(v, str) and not isinstance(v, BadDate):
@@ -99,7 +110,10 @@ class Checker:
                 return dt.datetime.fromisoformat(v.strip())
             except ValueError:
                 pass
-        self.add(self.vpos(m, key), f"{key}: ongeldig tijdstip {str(v)!r}; schrijf bijvoorbeeld 2026-11-25T14:30:00+01:00")
+        self.add(
+            self.vpos(m, key),
+            f"{key}: ongeldig tijdstip {str(v)!r}; schrijf bijvoorbeeld 2026-11-25T14:30:00+01:00",
+        )
         return None
 
     def flag(self, m: CommentedMap, key: str) -> bool:
@@ -119,9 +133,16 @@ class Checker:
             return v  # type: ignore[return-value]
         value = parse_status(str(v)) if isinstance(v, str) else None
         if value is not None:
-            self.add(self.vpos(m, key), f"{what}: schrijf '{value}' in plaats van {str(v)!r} (in de app heet dat '{STATUS_LABELS[value]}')")
+            self.add(
+                self.vpos(m, key),
+                f"{what}: schrijf '{value}' in plaats van {str(v)!r} (in de app heet dat "
+                f"'{STATUS_LABELS[value]}')",
+            )
         else:
-            self.add(self.vpos(m, key), f"{what}: onbekende status {str(v)!r}; kies uit {', '.join(STATUSES)}")
+            self.add(
+                self.vpos(m, key),
+                f"{what}: onbekende status {str(v)!r}; kies uit {', '.join(STATUSES)}",
+            )
         return "todo"
 
     def perspectives(self, m: CommentedMap) -> dict[str, Status]:
@@ -129,21 +150,32 @@ class Checker:
         if v is None:
             return {}
         if not isinstance(v, CommentedMap):
-            self.add(self.vpos(m, "perspectives"), "perspectives: verwacht per partij een status, bijvoorbeeld 'bewoners: doing'")
+            self.add(
+                self.vpos(m, "perspectives"),
+                "perspectives: verwacht per partij een status, bijvoorbeeld 'bewoners: doing'",
+            )
             return {}
         out: dict[str, Status] = {}
         for role in v:
             if not isinstance(role, str) or role not in self.pack.stakeholders:
                 close = difflib.get_close_matches(str(role), list(self.pack.stakeholders), n=1)
-                hint = f"bedoel je '{close[0]}'?" if close else f"bekend: {', '.join(self.pack.stakeholders)}"
-                self.add(self.kpos(v, role), f"perspectives: onbekende partij {str(role)!r}; {hint}")
+                hint = (
+                    f"bedoel je '{close[0]}'?"
+                    if close
+                    else f"bekend: {', '.join(self.pack.stakeholders)}"
+                )
+                self.add(
+                    self.kpos(v, role), f"perspectives: onbekende partij {str(role)!r}; {hint}"
+                )
                 continue
             out[role] = self.status(v, role, f"perspectives.{role}")
         return out
 
     def check(self, doc: Any) -> ProjectState | None:
         if doc is None:
-            self.add((1, 1), "het bestand is leeg; maak een nieuw projectbestand met 'wijkkompas new'")
+            self.add(
+                (1, 1), "het bestand is leeg; maak een nieuw projectbestand met 'wijkkompas new'"
+            )
             return None
         if not isinstance(doc, CommentedMap):
             self.add((1, 1), "verwacht een mapping met 'schema', 'project' en 'knooppunten'")
@@ -155,7 +187,9 @@ class Checker:
         entries = self.entries(doc)
         if self.problems:
             return None
-        return ProjectState(schema=SCHEMA if schema is None else schema, project=project, entries=entries)
+        return ProjectState(
+            schema=SCHEMA if schema is None else schema, project=project, entries=entries
+        )
 
     def schema(self, doc: CommentedMap) -> int | None:
         if "schema" not in doc:
@@ -163,11 +197,21 @@ class Checker:
             return None
         v = doc["schema"]
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            self.add(self.vpos(doc, "schema"), f"ongeldige schema-versie {str(v)!r}; deze versie van wijkkompas kent schema {SCHEMA}")
+            self.add(
+                self.vpos(doc, "schema"),
+                f"ongeldige schema-versie {str(v)!r}; deze versie van wijkkompas kent schema "
+                f"{SCHEMA}",
+            )
             return None
         if v > SCHEMA:
-            self.problems = [Problem(self.name, *(self.vpos(doc, "schema") or (1, 1)),
-                                     f"dit bestand is gemaakt met een nieuwere versie van wijkkompas (schema {v}); werk wijkkompas bij")]
+            self.problems = [
+                Problem(
+                    self.name,
+                    *(self.vpos(doc, "schema") or (1, 1)),
+                    f"dit bestand is gemaakt met een nieuwere versie van wijkkompas (schema {v}); "
+                    "werk wijkkompas bij",
+                )
+            ]
         return v
 
     def project(self, doc: CommentedMap) -> ProjectInfo:
@@ -175,16 +219,26 @@ class Checker:
         if p is None:
             return ProjectInfo(name="")
         if not isinstance(p, CommentedMap):
-            self.add(self.vpos(doc, "project"), "project: verwacht velden zoals 'name:' en 'gemeente:'")
+            self.add(
+                self.vpos(doc, "project"), "project: verwacht velden zoals 'name:' en 'gemeente:'"
+            )
             return ProjectInfo(name="")
-        return ProjectInfo(name=self.text(p, "name"), gemeente=self.text(p, "gemeente"), wijk=self.text(p, "wijk"), started=self.date(p, "started"))
+        return ProjectInfo(
+            name=self.text(p, "name"),
+            gemeente=self.text(p, "gemeente"),
+            wijk=self.text(p, "wijk"),
+            started=self.date(p, "started"),
+        )
 
     def entries(self, doc: CommentedMap) -> dict[str, Entry]:
         km = doc.get("knooppunten")
         if km is None:
             return {}
         if not isinstance(km, CommentedMap):
-            self.add(self.vpos(doc, "knooppunten"), "knooppunten: verwacht per knooppunt-slug de velden, bijvoorbeeld 'status: done'")
+            self.add(
+                self.vpos(doc, "knooppunten"),
+                "knooppunten: verwacht per knooppunt-slug de velden, bijvoorbeeld 'status: done'",
+            )
             return {}
         out: dict[str, Entry] = {}
         for key, value in km.items():
@@ -193,13 +247,24 @@ class Checker:
             if k is not None and entry is not None:
                 out[k.slug] = entry
         if len(km) >= 3 and not out:
-            self.problems.append(Problem(self.name, None, None, "geen enkel knooppunt uit dit bestand staat in het procespakket; hoort het bij een ander pakket (--pack)?"))
+            self.problems.append(
+                Problem(
+                    self.name,
+                    None,
+                    None,
+                    "geen enkel knooppunt uit dit bestand staat in het procespakket; hoort het bij "
+                    "een ander pakket (--pack)?",
+                )
+            )
         return out
 
     def entry(self, km: CommentedMap, key: Any, value: Any) -> Entry | None:
         """One knooppunt's fields (also used alone, on the one entry a fast save changed)."""
         if value is not None and not isinstance(value, CommentedMap):
-            self.add(self.vpos(km, key), f"{key}: verwacht velden onder de slug, bijvoorbeeld 'status: done'")
+            self.add(
+                self.vpos(km, key),
+                f"{key}: verwacht velden onder de slug, bijvoorbeeld 'status: done'",
+            )
             return None
         m = value if value is not None else CommentedMap()
         return Entry(
@@ -217,10 +282,19 @@ class Checker:
     def knooppunt(self, km: CommentedMap, key: Any) -> Knooppunt | None:
         if isinstance(key, str) and (k := self.pack.by_slug(key)) is not None:
             return k
-        if isinstance(key, int) and not isinstance(key, bool) and (k := self.pack.by_number(key)) is not None:
-            self.add(self.kpos(km, key), f"knooppunten staan hier op hun slug: schrijf '{k.slug}' in plaats van {key}")
+        if (
+            isinstance(key, int)
+            and not isinstance(key, bool)
+            and (k := self.pack.by_number(key)) is not None
+        ):
+            self.add(
+                self.kpos(km, key),
+                f"knooppunten staan hier op hun slug: schrijf '{k.slug}' in plaats van {key}",
+            )
             return None
-        close = difflib.get_close_matches(str(key), [k.slug for k in self.pack.knooppunten], n=1, cutoff=0.5)
+        close = difflib.get_close_matches(
+            str(key), [k.slug for k in self.pack.knooppunten], n=1, cutoff=0.5
+        )
         hint = f"bedoel je '{close[0]}'?" if close else "zie 'wijkkompas list' voor de slugs"
         self.add(self.kpos(km, key), f"onbekend knooppunt '{key}'; {hint}")
         return None

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.error import CommentMark
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import (
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tokens import CommentToken
 
 from ..model import Knooppunt, ProcessPack, Status
 from .models import ENTRY_TEMPLATE, ProjectState, note_scalar, text_scalar, timestamp_scalar
 from .read import dump_yaml, round_trip_yaml
-
 
 # --- editing the loaded document without disturbing anything else ---------------------
 #
@@ -163,7 +167,12 @@ def _replace_with_map(m: CommentedMap, key: Any, new: CommentedMap) -> None:
         _put_trailer(leaf[0], leaf[1], _Trailer(after=trailer.after))
 
 
-def _block_map(m: CommentedMap, key: Any, add: Callable[[CommentedMap], None], initial: dict[str, Any] | None = None) -> CommentedMap:
+def _block_map(
+    m: CommentedMap,
+    key: Any,
+    add: Callable[[CommentedMap], None],
+    initial: dict[str, Any] | None = None,
+) -> CommentedMap:
     """The mapping under `key` in block style; made from `initial` when there is none.
 
     A key with a null or scalar value is replaced in place; a missing key is added by `add`.
@@ -198,7 +207,8 @@ def _child_indent(m: CommentedMap, default: str) -> str:
 
 
 def _entry_map(doc: CommentedMap, pack: ProcessPack, k: Knooppunt, indent: int) -> CommentedMap:
-    """The mapping for knooppunt `k`, created in process order (with its title comment) if absent."""
+    """The mapping for knooppunt `k`, created in process order (with its title comment) if
+    absent."""
     km = _block_map(doc, "knooppunten", lambda new: doc.__setitem__("knooppunten", new))
     value = km.get(k.slug)
     if isinstance(value, CommentedMap):
@@ -212,13 +222,23 @@ def _entry_map(doc: CommentedMap, pack: ProcessPack, k: Knooppunt, indent: int) 
     pad = _child_indent(km, " " * indent)
     title = f"{pad}# {k.number}. {k.title}\n"
     keys = list(km)
-    before = [i for i, key in enumerate(keys) if (o := pack.by_slug(str(key))) is not None and o.number < k.number]
+    before = [
+        i
+        for i, key in enumerate(keys)
+        if (o := pack.by_slug(str(key))) is not None and o.number < k.number
+    ]
     pos = before[-1] + 1 if before else 0
     if pos == 0:
         km.insert(0, k.slug, entry)
         # the title goes above the new first entry; what stood there moves below it
-        old = km.ca.comment[1] if km.ca.comment and len(km.ca.comment) > 1 and km.ca.comment[1] else []
-        above = "".join(" " * t.column + t.value if t.value.startswith("#") else t.value for t in old)
+        old = (
+            km.ca.comment[1]
+            if km.ca.comment and len(km.ca.comment) > 1 and km.ca.comment[1]
+            else []
+        )
+        above = "".join(
+            " " * t.column + t.value if t.value.startswith("#") else t.value for t in old
+        )
         token = [_token(title.lstrip(" "), len(pad))]
         km.ca.comment = [None, token]
         item = doc.ca.items.setdefault("knooppunten", [None, None, None, None])
@@ -232,7 +252,9 @@ def _entry_map(doc: CommentedMap, pack: ProcessPack, k: Knooppunt, indent: int) 
     km.insert(pos, k.slug, entry)
     if leaf is not None:
         trailer = _take_trailer(*leaf)
-        _put_trailer(leaf[0], leaf[1], _Trailer(eol=trailer.eol, eol_col=trailer.eol_col, after=title))
+        _put_trailer(
+            leaf[0], leaf[1], _Trailer(eol=trailer.eol, eol_col=trailer.eol_col, after=title)
+        )
         new_leaf = _last_leaf(entry)
         if new_leaf is not None:
             _put_trailer(new_leaf[0], new_leaf[1], _Trailer(after=trailer.after))
@@ -299,8 +321,17 @@ def same_document(a: str, b: str, indent: int) -> bool:
 # --- the general save: apply a change to the loaded document ---------------------------
 
 
-def apply_entry(doc: CommentedMap, pack: ProcessPack, state: ProjectState, indent: int, k: Knooppunt,
-                values: dict[str, Any], perspectives: dict[str, Status], clock: Callable[[], dt.datetime], user: str) -> bool:
+def apply_entry(
+    doc: CommentedMap,
+    pack: ProcessPack,
+    state: ProjectState,
+    indent: int,
+    k: Knooppunt,
+    values: dict[str, Any],
+    perspectives: dict[str, Status],
+    clock: Callable[[], dt.datetime],
+    user: str,
+) -> bool:
     """Apply what really differs from `state` to `doc`; stamp `updated`/`by` if anything did."""
     current = state.entry(k.slug)
     todo = {key: v for key, v in values.items() if getattr(current, key) != v}
@@ -317,7 +348,9 @@ def apply_entry(doc: CommentedMap, pack: ProcessPack, state: ProjectState, inden
             _set_scalar(m, key, v)
     if roles:
         existing = isinstance(m.get("perspectives"), CommentedMap)
-        persp = _block_map(m, "perspectives", lambda new: _add_key(m, "perspectives", new), initial=roles)
+        persp = _block_map(
+            m, "perspectives", lambda new: _add_key(m, "perspectives", new), initial=roles
+        )
         if existing:
             for role, s in roles.items():
                 _set_scalar(persp, role, s)
@@ -332,7 +365,9 @@ def apply_project(doc: CommentedMap, state: ProjectState, values: dict[str, Any]
     todo = {key: v for key, v in values.items() if getattr(state.project, key) != v}
     if not todo:
         return False
-    p = _block_map(doc, "project", lambda new: doc.insert(1 if "schema" in doc else 0, "project", new))
+    p = _block_map(
+        doc, "project", lambda new: doc.insert(1 if "schema" in doc else 0, "project", new)
+    )
     for key, v in todo.items():
         _set_scalar(p, key, v if key == "started" else text_scalar(v))
     return True

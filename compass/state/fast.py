@@ -57,8 +57,8 @@ def _render(items: list[tuple[str, Any]], indent: int) -> dict[str, list[str]] |
     groups: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in lines:
-        if line.startswith(pad) and line[len(pad):len(pad) + 1] not in (" ", ""):
-            key = line[len(pad):].partition(":")[0]
+        if line.startswith(pad) and line[len(pad) : len(pad) + 1] not in (" ", ""):
+            key = line[len(pad) :].partition(":")[0]
             current = groups.setdefault(key, [])
             if current:
                 return None
@@ -69,7 +69,8 @@ def _render(items: list[tuple[str, Any]], indent: int) -> dict[str, list[str]] |
 
 
 def _block_swallows(lines: list[str], after: int, ci: int) -> bool:
-    """Whether a block scalar with content indent `ci` ending before line `after` would take in more."""
+    """Whether a block scalar with content indent `ci` ending before line `after` would take in
+    more."""
     for line in lines[after:]:
         if not line.strip():
             if len(line) >= ci:
@@ -79,8 +80,15 @@ def _block_swallows(lines: list[str], after: int, ci: int) -> bool:
     return False
 
 
-def fast_update(parsed: Parsed, pack: ProcessPack, name: str, slug: str, todo: dict[str, Any],
-                stamp: dt.datetime, user: str) -> Parsed | None:
+def fast_update(
+    parsed: Parsed,
+    pack: ProcessPack,
+    name: str,
+    slug: str,
+    todo: dict[str, Any],
+    stamp: dt.datetime,
+    user: str,
+) -> Parsed | None:
     """`parsed` with `todo` (already cleaned, really different) applied to `slug`, or None.
 
     Also stamps `updated`, and `by` when there is a user or a `by` line already, like
@@ -125,24 +133,28 @@ def fast_update(parsed: Parsed, pack: ProcessPack, name: str, slug: str, todo: d
         i = keys.index("note")
         keys[i:i] = inserted
     lines = parsed.source.text.split("\n")
-    new = lines[start:start + span.length]
+    new = lines[start : start + span.length]
     for a, b, group in sorted(edits, key=lambda e: (e[0], e[1] > e[0]), reverse=True):
         new[a:b] = group
 
-    checked = _check_entry(parsed, pack, name, slug, new, keys, _expected(parsed, slug, todo, dict(items)))
+    checked = _check_entry(
+        parsed, pack, name, slug, new, keys, _expected(parsed, slug, todo, dict(items))
+    )
     if checked is None:
         return None
     entry, new_span = checked
     last = new_span.fields[-1]
     if last.kind == "block":
-        content = [x for x in new[last.first + 1:last.last + 1] if x.strip()]
+        content = [x for x in new[last.first + 1 : last.last + 1] if x.strip()]
         ci = min((len(x) - len(x.lstrip(" ")) for x in content), default=new_span.col + 1)
         if _block_swallows(lines, start + span.length, ci):
             return None
-    text = "\n".join(lines[:start] + new + lines[start + span.length:])
+    text = "\n".join(lines[:start] + new + lines[start + span.length :])
     state = replace(parsed.state, entries={**parsed.state.entries, slug: entry})
     source = Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
-    return Parsed(source, None, state, parsed.indent, index.moved(slug, new_span, len(new) - span.length))
+    return Parsed(
+        source, None, state, parsed.indent, index.moved(slug, new_span, len(new) - span.length)
+    )
 
 
 def _expected(parsed: Parsed, slug: str, todo: dict[str, Any], items: dict[str, Any]) -> Entry:
@@ -157,8 +169,15 @@ def _plain_datetime(t: dt.datetime) -> dt.datetime:
     return dt.datetime(t.year, t.month, t.day, t.hour, t.minute, t.second, t.microsecond, t.tzinfo)
 
 
-def _check_entry(parsed: Parsed, pack: ProcessPack, name: str, slug: str, new: list[str], keys: list[str],
-                 expected: Entry) -> tuple[Entry, EntrySpan] | None:
+def _check_entry(
+    parsed: Parsed,
+    pack: ProcessPack,
+    name: str,
+    slug: str,
+    new: list[str],
+    keys: list[str],
+    expected: Entry,
+) -> tuple[Entry, EntrySpan] | None:
     """Parse the new lines of one entry alone; its Entry and line spans if exactly as expected."""
     nodes: dict[int, Any] = {}
     try:
@@ -177,7 +196,9 @@ def _check_entry(parsed: Parsed, pack: ProcessPack, name: str, slug: str, new: l
     root = nodes.get(id(doc))
     if root is None:
         return None
-    span = entry_span(root.value[0][0], root.value[0][1], new, parsed.index.slug_col if parsed.index else -1)
+    span = entry_span(
+        root.value[0][0], root.value[0][1], new, parsed.index.slug_col if parsed.index else -1
+    )
     if span is None or span.length != len(new) or [f.key for f in span.fields] != keys:
         return None
     return entry, span

@@ -70,6 +70,10 @@ class LineIndex:
     def moved(self, slug: str, span: EntrySpan, delta: int) -> LineIndex:
         """The index after entry `slug` became `span` and every later entry moved `delta` lines."""
         i = self.pos[slug]
-        starts = self.starts if not delta else self.starts[: i + 1] + tuple(s + delta for s in self.starts[i + 1:])
-        spans = self.spans[:i] + (span,) + self.spans[i + 1:]
+        starts = (
+            self.starts
+            if not delta
+            else self.starts[: i + 1] + tuple(s + delta for s in self.starts[i + 1 :])
+        )
+        spans = self.spans[:i] + (span,) + self.spans[i + 1 :]
         return LineIndex(self.slug_col, self.slugs, starts, spans, self.pos)

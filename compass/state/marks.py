@@ -23,7 +23,9 @@ def _last_line(node: Node, lines: list[str]) -> int:
     if isinstance(node, ScalarNode):
         if node.value == "" and node.style is None:
             return -1  # an empty value: its marks point at the next token, not at itself
-        end = node.end_mark.line - (1 if node.end_mark.column == 0 and node.end_mark.line > node.start_mark.line else 0)
+        end = node.end_mark.line - (
+            1 if node.end_mark.column == 0 and node.end_mark.line > node.start_mark.line else 0
+        )
         if node.style in ("|", ">"):
             while end > node.start_mark.line and not lines[end].strip():
                 end -= 1
@@ -42,7 +44,7 @@ def _last_line(node: Node, lines: list[str]) -> int:
 def _field(key: ScalarNode, value: Node, start: int, col: int, lines: list[str]) -> FieldSpan:
     kl = key.start_mark.line
     line = lines[kl]
-    after = line[col + len(key.value) + 1:]  # what follows `key:`
+    after = line[col + len(key.value) + 1 :]  # what follows `key:`
     kind = "other"
     if isinstance(value, ScalarNode) and value.anchor is None:
         if value.style in ("|", ">"):
@@ -50,8 +52,11 @@ def _field(key: ScalarNode, value: Node, start: int, col: int, lines: list[str])
                 kind = "block"
         elif value.value == "" and value.style is None and not after.strip():
             kind = "line"  # `key:` with nothing after it (null)
-        elif value.start_mark.line == kl == value.end_mark.line and not line[value.end_mark.column:].strip():
-            head = line[value.start_mark.column:value.start_mark.column + 1]
+        elif (
+            value.start_mark.line == kl == value.end_mark.line
+            and not line[value.end_mark.column :].strip()
+        ):
+            head = line[value.start_mark.column : value.start_mark.column + 1]
             kind = "line" if head not in ("!", "&", "*") else "other"
     last = max(kl, _last_line(value, lines)) if kind != "line" else kl
     return FieldSpan(str(key.value), kl - start, last - start, kind)
@@ -60,10 +65,18 @@ def _field(key: ScalarNode, value: Node, start: int, col: int, lines: list[str])
 def entry_span(key: Node, value: Node, lines: list[str], slug_col: int) -> EntrySpan | None:
     if not (isinstance(key, ScalarNode) and key.style is None and isinstance(value, MappingNode)):
         return None
-    if value.flow_style or not value.value or value.anchor is not None or value.tag != "tag:yaml.org,2002:map":
+    if (
+        value.flow_style
+        or not value.value
+        or value.anchor is not None
+        or value.tag != "tag:yaml.org,2002:map"
+    ):
         return None
     start = key.start_mark.line
-    if key.start_mark.column != slug_col or lines[start].rstrip(" ") != " " * slug_col + key.value + ":":
+    if (
+        key.start_mark.column != slug_col
+        or lines[start].rstrip(" ") != " " * slug_col + key.value + ":"
+    ):
         return None
     col = value.value[0][0].start_mark.column
     if col <= slug_col:
@@ -71,9 +84,16 @@ def entry_span(key: Node, value: Node, lines: list[str], slug_col: int) -> Entry
     fields = []
     prev = start
     for fk, fv in value.value:
-        if not (isinstance(fk, ScalarNode) and fk.style is None and fk.start_mark.column == col and fk.start_mark.line > prev):
+        if not (
+            isinstance(fk, ScalarNode)
+            and fk.style is None
+            and fk.start_mark.column == col
+            and fk.start_mark.line > prev
+        ):
             return None
-        if not _PLAIN_KEY.fullmatch(fk.value) or not lines[fk.start_mark.line].startswith(" " * col + fk.value + ":"):
+        if not _PLAIN_KEY.fullmatch(fk.value) or not lines[fk.start_mark.line].startswith(
+            " " * col + fk.value + ":"
+        ):
             return None
         f = _field(fk, fv, start, col, lines)
         fields.append(f)
@@ -102,4 +122,6 @@ def build_index(doc: Any, nodes: dict[int, Any], text: str) -> LineIndex | None:
             spans.append(span)
     if len(set(slugs)) != len(slugs):
         return None
-    return LineIndex(slug_col, tuple(slugs), tuple(starts), tuple(spans), {s: i for i, s in enumerate(slugs)})
+    return LineIndex(
+        slug_col, tuple(slugs), tuple(starts), tuple(spans), {s: i for i, s in enumerate(slugs)}
+    )

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..model import FINISHED, STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, Track, parse_status
+from ..model import (
+    FINISHED,
+    STATUS_LABELS,
+    STATUSES,
+    Knooppunt,
+    ProcessPack,
+    Status,
+    parse_status,
+)
 from ..problems import InvalidInput
 
 if TYPE_CHECKING:
@@ -24,7 +32,9 @@ if TYPE_CHECKING:
 SCHEMA = 1
 LOCK_TIMEOUT = 10.0
 RACY_SECONDS = 2.0
-HEADER = "# Wijkkompas-projectbestand. Bewerk gerust met de hand; `wijkkompas validate` controleert het."
+HEADER = (
+    "# Wijkkompas-projectbestand. Bewerk gerust met de hand; `wijkkompas validate` controleert het."
+)
 ENTRY_TEMPLATE = ("status", "owner", "due", "note")
 UPDATABLE = frozenset({"status", "note", "owner", "due", "bookmark"})
 PROJECT_FIELDS = frozenset({"name", "gemeente", "wijk", "started"})
@@ -78,13 +88,17 @@ class ProjectState:
         e = self.entries.get(slug)
         return e.status if e is not None else "todo"
 
-    def counts(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> dict[str, int]:
+    def counts(
+        self, pack: ProcessPack, phase: int | None = None, track: str | None = None
+    ) -> dict[str, int]:
         """How many of the pack's knooppunten (optionally of one phase/spoor) have each status."""
         from ..progress import counts
 
         return counts(pack, self, phase, track)
 
-    def percent_done(self, pack: ProcessPack, phase: int | None = None, track: str | None = None) -> int | None:
+    def percent_done(
+        self, pack: ProcessPack, phase: int | None = None, track: str | None = None
+    ) -> int | None:
         """% afgerond by the one rule of `compass.progress`; None when nothing applies."""
         from ..progress import percent_done
 
@@ -104,7 +118,9 @@ def _printable(ch: str) -> bool:
     """Whether YAML can write this character without escaping it."""
     if ch in "\t\n" or " " <= ch <= "~":
         return True
-    return ("\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000") and ch != "\ufeff"
+    return (
+        "\xa0" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000"
+    ) and ch != "\ufeff"
 
 
 def normalize_note(text: str) -> str:

@@ -12,21 +12,22 @@ import os
 from pathlib import Path
 from typing import Any
 
-
-from ..durable import create_exclusive, writable, lock_path, write_atomic
+from ..durable import create_exclusive, lock_path, writable, write_atomic
 from ..model import ProcessPack
 from ..problems import InvalidInput
-from .models import HEADER, LOCK_TIMEOUT, SCHEMA, text_scalar, normalize_line
+from .models import HEADER, LOCK_TIMEOUT, SCHEMA, normalize_line, text_scalar
 from .read import dump_yaml, round_trip_yaml
 
 
 def _scalar_text(value: Any) -> str:
     """How ruamel writes `value` after `key: ` (to build a new file by hand, line by line)."""
     out = dump_yaml(round_trip_yaml(), {"k": value})
-    return out[len("k:"):].rstrip("\n").lstrip(" ")
+    return out[len("k:") :].rstrip("\n").lstrip(" ")
 
 
-def render_new(pack: ProcessPack, name: str, gemeente: str = "", wijk: str = "", started: dt.date | None = None) -> str:
+def render_new(
+    pack: ProcessPack, name: str, gemeente: str = "", wijk: str = "", started: dt.date | None = None
+) -> str:
     """The text of a fresh state file: every knooppunt in process order, one field per line."""
     started = started or dt.date.today()
     lines = [
@@ -51,12 +52,20 @@ def render_new(pack: ProcessPack, name: str, gemeente: str = "", wijk: str = "",
     return "\n".join(lines) + "\n"
 
 
-def create_state(path: str | Path, pack: ProcessPack, name: str, gemeente: str = "", wijk: str = "",
-                 started: dt.date | None = None) -> None:
+def create_state(
+    path: str | Path,
+    pack: ProcessPack,
+    name: str,
+    gemeente: str = "",
+    wijk: str = "",
+    started: dt.date | None = None,
+) -> None:
     """Create a new state file listing every knooppunt; never overwrites (InvalidInput)."""
     p = Path(path)
     if os.path.lexists(p):
-        raise InvalidInput(f"{path} bestaat al; kies een andere naam of open het met: wijkkompas {path}")
+        raise InvalidInput(
+            f"{path} bestaat al; kies een andere naam of open het met: wijkkompas {path}"
+        )
     if not p.parent.is_dir():
         raise InvalidInput(f"{path}: de map {p.parent} bestaat niet")
     if not writable(p.parent):
@@ -70,9 +79,14 @@ def create_state(path: str | Path, pack: ProcessPack, name: str, gemeente: str =
         with FileLock(str(lock_path(p)), timeout=LOCK_TIMEOUT):
             create_exclusive(p, data)
     except FileExistsError:
-        raise InvalidInput(f"{path} bestaat al; kies een andere naam of open het met: wijkkompas {path}") from None
+        raise InvalidInput(
+            f"{path} bestaat al; kies een andere naam of open het met: wijkkompas {path}"
+        ) from None
     except Timeout:
-        raise InvalidInput(f"{path}: kan het bestand niet vergrendelen; iemand anders is er al {LOCK_TIMEOUT:.0f} s mee bezig") from None
+        raise InvalidInput(
+            f"{path}: kan het bestand niet vergrendelen; iemand anders is er al {LOCK_TIMEOUT:.0f} "
+            "s mee bezig"
+        ) from None
     except OSError as exc:
         raise InvalidInput(f"{path}: kan niet opslaan: {exc.strerror or exc}") from None
 

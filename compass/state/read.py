@@ -58,20 +58,26 @@ def dump_yaml(y: YAML, doc: Any) -> str:
 
 
 _YAML_REASONS = {
-    "mapping values are not allowed here": "hier mag geen ':' staan; klopt de inspringing, of hoort de tekst tussen aanhalingstekens?",
+    "mapping values are not allowed "
+    "here": "hier mag geen ':' staan; klopt de inspringing, of hoort de tekst tussen "
+    "aanhalingstekens?",
     "could not find expected ':'": "':' verwacht (sleutel: waarde)",
     "expected <block end>, but found": "de inspringing klopt niet",
     "found undefined alias": "onbekende verwijzing (*); zet de tekst tussen aanhalingstekens",
-    "found unexpected end of stream": "het bestand houdt midden in een waarde op; ontbreekt er een aanhalingsteken?",
-    "found unknown escape character": "onbekende escape (\\) tussen dubbele aanhalingstekens; gebruik enkele",
+    "found unexpected end of "
+    "stream": "het bestand houdt midden in een waarde op; ontbreekt er een aanhalingsteken?",
+    "found unknown escape "
+    "character": "onbekende escape (\\) tussen dubbele aanhalingstekens; gebruik enkele",
 }
 
 
 def _yaml_problem(name: str, exc: MarkedYAMLError) -> Problem:
     opened = {
         "while scanning a quoted scalar": "dit aanhalingsteken wordt nergens gesloten",
-        "while parsing a flow sequence": "'[' zonder ']'; zet tekst die met [ begint tussen aanhalingstekens",
-        "while parsing a flow mapping": "'{' zonder '}'; zet tekst die met { begint tussen aanhalingstekens",
+        "while parsing a flow "
+        "sequence": "'[' zonder ']'; zet tekst die met [ begint tussen aanhalingstekens",
+        "while parsing a flow "
+        "mapping": "'{' zonder '}'; zet tekst die met { begint tussen aanhalingstekens",
     }
     for context, message in opened.items():
         if str(exc.context).startswith(context) and exc.context_mark is not None:
@@ -95,7 +101,14 @@ def _tab_problems(name: str, text: str) -> list[Problem]:
     for n, line in enumerate(text.split("\n"), 1):
         lead = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in lead:
-            out.append(Problem(name, n, lead.index("\t") + 1, "tab gebruikt om in te springen; YAML kent alleen spaties"))
+            out.append(
+                Problem(
+                    name,
+                    n,
+                    lead.index("\t") + 1,
+                    "tab gebruikt om in te springen; YAML kent alleen spaties",
+                )
+            )
     return out
 
 
@@ -115,7 +128,15 @@ def _duplicate_problems(name: str, text: str) -> list[Problem]:
                 if isinstance(key, ScalarNode):
                     if key.value in seen:
                         m = key.start_mark
-                        out.append(Problem(name, m.line + 1, m.column + 1, f"dubbele sleutel '{key.value}'; die staat al op regel {seen[key.value]}"))
+                        out.append(
+                            Problem(
+                                name,
+                                m.line + 1,
+                                m.column + 1,
+                                f"dubbele sleutel '{key.value}'; die staat al op regel "
+                                f"{seen[key.value]}",
+                            )
+                        )
                     else:
                         seen[key.value] = key.start_mark.line + 1
                 stack.append(value)

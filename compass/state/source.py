@@ -56,18 +56,33 @@ def read_source(path: Path, name: str) -> Source:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ProblemsError([Problem(name, None, None, f"bestand niet gevonden; maak het met: wijkkompas new {name} --name NAAM")]) from None
+        raise ProblemsError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"bestand niet gevonden; maak het met: wijkkompas new {name} --name NAAM",
+                )
+            ]
+        ) from None
     except IsADirectoryError:
-        raise ProblemsError([Problem(name, None, None, "is een map, geen projectbestand")]) from None
+        raise ProblemsError(
+            [Problem(name, None, None, "is een map, geen projectbestand")]
+        ) from None
     except OSError as exc:
-        raise ProblemsError([Problem(name, None, None, f"kan niet lezen: {exc.strerror or exc}")]) from None
+        raise ProblemsError(
+            [Problem(name, None, None, f"kan niet lezen: {exc.strerror or exc}")]
+        ) from None
     body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ProblemsError([Problem(name, line, col, "geen geldige UTF-8-tekst; sla het bestand op als UTF-8")]) from None
+        raise ProblemsError(
+            [Problem(name, line, col, "geen geldige UTF-8-tekst; sla het bestand op als UTF-8")]
+        ) from None
     crlf = "\r\n" in text
     return Source(raw, text.replace("\r\n", "\n"), bom=body is not raw, crlf=crlf)
 

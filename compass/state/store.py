@@ -56,30 +56,28 @@ import difflib
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from . import cache as state_cache
-from ..durable import temp_prefix, unlink_quietly, writable, lock_path, write_atomic
+from ..durable import lock_path, temp_prefix, unlink_quietly, writable, write_atomic
 from ..model import Knooppunt, ProcessPack, Status
 from ..problems import InvalidInput, Problem, ProblemsError
+from . import cache as state_cache
 from .models import (
     LOCK_TIMEOUT,
     PROJECT_FIELDS,
     RACY_SECONDS,
-    SCHEMA,
     UPDATABLE,
-    Entry,
-    ProjectInfo,
     ProjectState,
     date_value,
-    now,
-    status_value,
     default_user,
     normalize_line,
     normalize_note,
+    now,
+    status_value,
 )
-from .source import Fingerprint, fingerprint, Parsed, read_source, Source
+from .source import Fingerprint, Parsed, Source, fingerprint, read_source
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
@@ -101,8 +99,15 @@ class StateStore:
     #: use the fast text-splice save where it applies (tests switch it off to compare)
     fast_saves = True
 
-    def __init__(self, path: str | Path, pack: ProcessPack, user: str = "", *,
-                 lock_timeout: float = LOCK_TIMEOUT, clock: Callable[[], dt.datetime] | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        pack: ProcessPack,
+        user: str = "",
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        clock: Callable[[], dt.datetime] | None = None,
+    ):
         self.path = Path(path)
         self.name = str(path)
         self.pack = pack
@@ -154,12 +159,15 @@ class StateStore:
         return parsed.state
 
     def keep_for_next_start(self) -> None:
-        """Remember the current clean parse (after this session's saves) so the next load skips parsing."""
+        """Remember the current clean parse (after this session's saves) so the next load skips
+        parsing."""
         if self._cache is not None and not self.problems:
             self._keep(self._cache)
 
     def _keep(self, parsed: Parsed) -> None:
-        state_cache.remember(self.real_path, parsed.source.raw, self.pack, parsed.state, parsed.indent, parsed.index)
+        state_cache.remember(
+            self.real_path, parsed.source.raw, self.pack, parsed.state, parsed.indent, parsed.index
+        )
 
     def poll(self) -> ProjectState | None:
         """The newly loaded state when the file changed since the last load/save, else None.
@@ -176,7 +184,9 @@ class StateStore:
             self.problems = exc.problems
             self._remember(fp, None)
             return None
-        if hashlib.sha256(source.raw).digest() == self._digest:  # touched, or re-checked: same bytes
+        if (
+            hashlib.sha256(source.raw).digest() == self._digest
+        ):  # touched, or re-checked: same bytes
             self._fingerprint, self._loaded_at = fp, time.time()
             return None
         from .check import parse_text
@@ -214,24 +224,35 @@ class StateStore:
             raise TypeError(f"unknown field(s): {', '.join(sorted(unknown))}")
         k = self._resolve(ref)
         values = self._clean(fields)
-        return self._transact(lambda doc, state, indent: self._apply(doc, state, indent, k, values, {}),
-                              lambda parsed: self._fast(parsed, k, values))
+        return self._transact(
+            lambda doc, state, indent: self._apply(doc, state, indent, k, values, {}),
+            lambda parsed: self._fast(parsed, k, values),
+        )
 
     def set_perspective(self, ref: str | int, role: str, status: str) -> ProjectState:
         """Record how one party (a stakeholder id or label) sees this knooppunt."""
         k = self._resolve(ref)
         rid = self.pack.stakeholder_id(role)
         if rid is None:
-            raise InvalidInput(f"onbekende partij '{role}'; bekend: {', '.join(self.pack.stakeholders)}")
+            raise InvalidInput(
+                f"onbekende partij '{role}'; bekend: {', '.join(self.pack.stakeholders)}"
+            )
         value = status_value(status)
-        return self._transact(lambda doc, state, indent: self._apply(doc, state, indent, k, {}, {rid: value}))
+        return self._transact(
+            lambda doc, state, indent: self._apply(doc, state, indent, k, {}, {rid: value})
+        )
 
     def toggle_bookmark(self, ref: str | int) -> ProjectState:
         """Flip the bookmark, deciding from the file as it is inside the lock."""
         k = self._resolve(ref)
         return self._transact(
-            lambda doc, state, indent: self._apply(doc, state, indent, k, {"bookmark": not state.entry(k.slug).bookmark}, {}),
-            lambda parsed: self._fast(parsed, k, {"bookmark": not parsed.state.entry(k.slug).bookmark}))
+            lambda doc, state, indent: self._apply(
+                doc, state, indent, k, {"bookmark": not state.entry(k.slug).bookmark}, {}
+            ),
+            lambda parsed: self._fast(
+                parsed, k, {"bookmark": not parsed.state.entry(k.slug).bookmark}
+            ),
+        )
 
     def update_project(self, **fields: Any) -> ProjectState:
         """Set name, gemeente, wijk or started (a date or YYYY-MM-DD)."""
@@ -248,8 +269,14 @@ class StateStore:
     def _resolve(self, ref: str | int) -> Knooppunt:
         k = self.pack.resolve(ref)
         if k is None:
-            close = difflib.get_close_matches(str(ref).lower(), [x.slug for x in self.pack.knooppunten], n=1)
-            hint = f"bedoel je '{close[0]}'?" if close else f"kies een nummer 1..{len(self.pack.knooppunten)} of een slug"
+            close = difflib.get_close_matches(
+                str(ref).lower(), [x.slug for x in self.pack.knooppunten], n=1
+            )
+            hint = (
+                f"bedoel je '{close[0]}'?"
+                if close
+                else f"kies een nummer 1..{len(self.pack.knooppunten)} of een slug"
+            )
             raise InvalidInput(f"onbekend knooppunt '{ref}'; {hint}")
         return k
 
@@ -282,11 +309,20 @@ class StateStore:
 
         return fast_update(parsed, self.pack, self.name, k.slug, todo, self.clock(), self.user)
 
-    def _apply(self, doc: CommentedMap, state: ProjectState, indent: int, k: Knooppunt, values: dict[str, Any],
-               perspectives: dict[str, Status]) -> bool:
+    def _apply(
+        self,
+        doc: CommentedMap,
+        state: ProjectState,
+        indent: int,
+        k: Knooppunt,
+        values: dict[str, Any],
+        perspectives: dict[str, Status],
+    ) -> bool:
         from .edit import apply_entry
 
-        return apply_entry(doc, self.pack, state, indent, k, values, perspectives, self.clock, self.user)
+        return apply_entry(
+            doc, self.pack, state, indent, k, values, perspectives, self.clock, self.user
+        )
 
     @staticmethod
     def _apply_project(doc: CommentedMap, state: ProjectState, values: dict[str, Any]) -> bool:
@@ -294,8 +330,11 @@ class StateStore:
 
         return apply_project(doc, state, values)
 
-    def _transact(self, mutate: Callable[[CommentedMap, ProjectState, int], bool],
-                  fast: Callable[[Parsed], Parsed | bool | None] | None = None) -> ProjectState:
+    def _transact(
+        self,
+        mutate: Callable[[CommentedMap, ProjectState, int], bool],
+        fast: Callable[[Parsed], Parsed | bool | None] | None = None,
+    ) -> ProjectState:
         """Locked read-modify-write; writes only when the change really changes something.
 
         Inside the lock the file is always re-read; when its bytes are the ones last
@@ -307,10 +346,15 @@ class StateStore:
         if not real.exists():
             read_source(self.path, self.name)  # raises the 'not found' problem
         if not writable(real.parent):
-            raise InvalidInput(f"{self.name}: kan niet opslaan: de map {real.parent} is alleen-lezen")
+            raise InvalidInput(
+                f"{self.name}: kan niet opslaan: de map {real.parent} is alleen-lezen"
+            )
         if not writable(real):
             raise InvalidInput(f"{self.name}: kan niet opslaan: het bestand is alleen-lezen")
-        from filelock import FileLock, Timeout  # imported on the first save: it costs ~30 ms at start-up
+        from filelock import (  # imported on the first save: it costs ~30 ms at start-up
+            FileLock,
+            Timeout,
+        )
 
         from .check import parse_text
         from .edit import same_document, splice_unchanged
@@ -320,9 +364,14 @@ class StateStore:
         try:
             lock.acquire()
         except Timeout:
-            raise InvalidInput(f"{self.name}: kan het bestand niet vergrendelen; iemand anders is er al {self.lock_timeout:.0f} s mee bezig ({lock_path(real)})") from None
+            raise InvalidInput(
+                f"{self.name}: kan het bestand niet vergrendelen; iemand anders is er al "
+                f"{self.lock_timeout:.0f} s mee bezig ({lock_path(real)})"
+            ) from None
         except OSError as exc:
-            raise InvalidInput(f"{self.name}: kan niet vergrendelen: {exc.strerror or exc}") from None
+            raise InvalidInput(
+                f"{self.name}: kan niet vergrendelen: {exc.strerror or exc}"
+            ) from None
         try:
             self._remove_stale_temps(real)
             try:
@@ -395,5 +444,3 @@ class StateStore:
         for n in names:
             if n.startswith(prefix) and n.endswith(".tmp"):
                 unlink_quietly(real.parent / n)
-
-

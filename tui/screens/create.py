@@ -50,7 +50,12 @@ class CreateStateScreen(ModalScreen[bool]):
             self.query_one("#name", Input).focus()
             return
         try:
-            create_state(self.path, self.app.pack, name=name, gemeente=self.query_one("#gemeente", Input).value.strip())  # type: ignore[attr-defined]
+            create_state(
+                self.path,
+                self.app.pack,
+                name=name,
+                gemeente=self.query_one("#gemeente", Input).value.strip(),
+            )  # type: ignore[attr-defined]
         except (InvalidInput, ProblemsError, OSError) as exc:
             self.query_one("#error", Static).update(str(exc))
             return

@@ -31,7 +31,12 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(key_for(self.app, c)), Text(f"{c.label}: {c.help}"))
         table.add_row("", "")
         table.add_row(Text(t("help.nav")), "")
-        for keys, what in (("↑ ↓  j k", t("help.move")), ("enter", t("help.open")), ("tab", t("help.tab")), ("esc", t("help.close"))):
+        for keys, what in (
+            ("↑ ↓  j k", t("help.move")),
+            ("enter", t("help.open")),
+            ("tab", t("help.tab")),
+            ("esc", t("help.close")),
+        ):
             table.add_row(Text(keys), Text(what))
         with Vertical(classes="dialog"):
             yield Static(t("help.title"), classes="dialog-title")

@@ -116,7 +116,12 @@ class NavigatorScreen(Screen):
         if ref.kind == "k":
             self._pending = self.set_timer(DETAIL_DELAY, lambda: self.show_detail(ref.number))
         else:  # a phase or spoor node: its own page
-            self._pending = self.set_timer(DETAIL_DELAY, lambda: self.query_one(DetailPane).show_overview_page(ref.kind, ref.phase, ref.track))
+            self._pending = self.set_timer(
+                DETAIL_DELAY,
+                lambda: self.query_one(DetailPane).show_overview_page(
+                    ref.kind, ref.phase, ref.track
+                ),
+            )
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         ref = event.node.data
@@ -161,7 +166,9 @@ class NavigatorScreen(Screen):
         self.filter_label = label
         current = self.query_one(DetailPane).number
         tree.rebuild()
-        first = next((k.number for k in self.wk.pack.knooppunten if predicate is None or predicate(k)), None)
+        first = next(
+            (k.number for k in self.wk.pack.knooppunten if predicate is None or predicate(k)), None
+        )
         target = current if current is not None and tree.has(current) else first
         if target is not None:
             tree.select_knooppunt(target)
@@ -232,7 +239,9 @@ class NavigatorScreen(Screen):
         k = self._chosen()
         if k is None or not self.wk.can_write():
             return
-        self.app.push_screen(StatusDialog(k, self.wk.entry(k)), lambda changes: self._save(k, changes))
+        self.app.push_screen(
+            StatusDialog(k, self.wk.entry(k)), lambda changes: self._save(k, changes)
+        )
 
     def action_edit_note(self) -> None:
         from .note import NoteDialog
@@ -241,7 +250,12 @@ class NavigatorScreen(Screen):
         if k is None or not self.wk.can_write():
             return
         entry = self.wk.entry(k)
-        self.app.push_screen(NoteDialog(k, entry.note if entry else "", external_editor=self.app.external_editor_allowed), lambda note: self._save(k, None if note is None else {"note": note}))
+        self.app.push_screen(
+            NoteDialog(
+                k, entry.note if entry else "", external_editor=self.app.external_editor_allowed
+            ),
+            lambda note: self._save(k, None if note is None else {"note": note}),
+        )
 
     def _save(self, k: Knooppunt, changes: dict | None) -> None:
         if changes:
@@ -284,7 +298,9 @@ class NavigatorScreen(Screen):
         if party == "":
             self.set_filter("", None)
             return
-        self.set_filter(self.wk.pack.stakeholders.get(party, party), lambda k: party in k.stakeholders)
+        self.set_filter(
+            self.wk.pack.stakeholders.get(party, party), lambda k: party in k.stakeholders
+        )
 
     def action_perspective(self) -> None:
         k = self._chosen()

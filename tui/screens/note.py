@@ -55,7 +55,9 @@ class NoteDialog(ModalScreen[str | None]):
             title.append(f"{self.k.number}. {self.k.title}")
             yield Static(title, classes="dialog-title")
             yield TextArea(self.note, id="note-area", soft_wrap=True, show_line_numbers=False)
-            yield Static(t("note.hint" if self.external_editor else "note.hint_no_editor"), classes="hint")
+            yield Static(
+                t("note.hint" if self.external_editor else "note.hint_no_editor"), classes="hint"
+            )
             with Horizontal():
                 if self.external_editor:
                     yield Button(t("note.editor"), id="external")

@@ -89,7 +89,11 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
                 e = state.entry(k.slug)
                 out.append(f"  {k.number:>3} ")
                 out.append(k.title)
-                extra = [x for x in (e.owner, e.due.isoformat() if e.due else "", status_label(e.status)) if x]
+                extra = [
+                    x
+                    for x in (e.owner, e.due.isoformat() if e.due else "", status_label(e.status))
+                    if x
+                ]
                 out.append(f"  ({', '.join(extra)})\n", style="dim")
         differ = progress.divergences(pack, state)
         out.append(f"{t('overview.diverge')}: ", style="bold")

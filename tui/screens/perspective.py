@@ -19,7 +19,13 @@ from ..i18n import status_label, t
 class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, k: Knooppunt, current: dict[str, str], role: str | None = None, stakeholders: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        k: Knooppunt,
+        current: dict[str, str],
+        role: str | None = None,
+        stakeholders: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.roles = role_choices(stakeholders or {})
         self.k = k
@@ -57,7 +63,9 @@ class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
         statuses = self.query_one("#statuses", OptionList)
         statuses.display = True
         statuses.highlighted = STATUSES.index(self.current.get(role, "todo"))
-        self.query_one("#step", Static).update(t("perspective.status", role=self.roles.get(role, role)))
+        self.query_one("#step", Static).update(
+            t("perspective.status", role=self.roles.get(role, role))
+        )
         statuses.focus()
 
     @on(OptionList.OptionSelected, "#roles")

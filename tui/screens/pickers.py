@@ -5,7 +5,8 @@ They share one shape: an optional input that filters, a list, Enter picks, Esc c
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -127,7 +128,10 @@ class SearchScreen(ListDialog):
     def options(self, query: str) -> Iterable[Option]:
         if not query.strip():
             return []
-        return [knooppunt_option(h.knooppunt, f" · {h.where}") for h in self.index.search(query, limit=SEARCH_LIMIT)]
+        return [
+            knooppunt_option(h.knooppunt, f" · {h.where}")
+            for h in self.index.search(query, limit=SEARCH_LIMIT)
+        ]
 
 
 class BookmarksScreen(ListDialog):

@@ -38,7 +38,10 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
             title.append(f"{self.k.number}. {self.k.title}")
             yield Static(title, classes="dialog-title")
             yield OptionList(
-                *[Option(f"{i + 1}  {STATUS_MARKS[s]} {status_label(s)}", id=s) for i, s in enumerate(STATUSES)],
+                *[
+                    Option(f"{i + 1}  {STATUS_MARKS[s]} {status_label(s)}", id=s)
+                    for i, s in enumerate(STATUSES)
+                ],
                 id="statuses",
             )
             with Horizontal(id="status-fields"):
@@ -47,7 +50,11 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
                     yield Input(value=self.entry.owner if self.entry else "", id="owner")
                 with Vertical():
                     yield Label(t("status.due"))
-                    yield Input(value=self.entry.due.isoformat() if self.entry and self.entry.due else "", placeholder="2027-03-31", id="due")
+                    yield Input(
+                        value=self.entry.due.isoformat() if self.entry and self.entry.due else "",
+                        placeholder="2027-03-31",
+                        id="due",
+                    )
             yield Static("", id="error", classes="error")
             with Horizontal():
                 yield Button(t("save"), variant="primary", id="save")

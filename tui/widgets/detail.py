@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from rich.text import Text
-import asyncio
-
 from textual.app import ComposeResult
-from textual.timer import Timer
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack
 
 from ..i18n import language, status_label, t
-from .page import about_renderable, page_renderable, phase_renderable, track_renderable
 from ..textual_compat import SizedByLayout
+from .page import about_renderable, page_renderable, phase_renderable, track_renderable
 from .strips import flat_strip
 
 
@@ -29,7 +28,8 @@ class LinkList(OptionList):
 
 
 class PageText(SizedByLayout, Static):
-    """Text in the pane: the record block, the page, a title; each line sent in as few pieces as it can be."""
+    """Text in the pane: the record block, the page, a title; each line sent in as few pieces as it
+    can be."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         return [flat_strip(strip) for strip in super().render_lines(crop)]
@@ -98,7 +98,8 @@ class DetailPane(Vertical):
             self.query_one("#more", Static).update(text, layout=False)
 
     def show(self, k: Knooppunt, entry, *, page_delay: float | None = None) -> None:
-        """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k` changes).
+        """Show knooppunt `k` with the team's record `entry` (re-renders the page only when `k`
+        changes).
 
         With `page_delay` the page, and the record block with it, follow that many
         seconds later, so the frame that answers the key is not held up by them. They
@@ -132,8 +133,14 @@ class DetailPane(Vertical):
             out = self.pack.links_of(k)
             back = [o for o in self.pack.linked_from(k) if o not in out]
             links.add_options(
-                [Option(Text(f"→ {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in out]
-                + [Option(Text(f"← {o.number}. {o.title} (fase {o.phase})"), id=str(o.number)) for o in back]
+                [
+                    Option(Text(f"→ {o.number}. {o.title} (fase {o.phase})"), id=str(o.number))
+                    for o in out
+                ]
+                + [
+                    Option(Text(f"← {o.number}. {o.title} (fase {o.phase})"), id=str(o.number))
+                    for o in back
+                ]
             )
             self.query_one(PageScroll).scroll_home(animate=False)
 
@@ -164,7 +171,10 @@ class DetailPane(Vertical):
         line = Text()  # only the title and the labels are bold: a long note stays calm to read
         line.append(f"{k.number}. {k.title}", style="bold")
         line.append("\n")
-        line.append(f"{STATUS_MARKS.get(status, '?')} {status_label(status)}", style=STATUS_STYLES.get(status, "") or "bold")
+        line.append(
+            f"{STATUS_MARKS.get(status, '?')} {status_label(status)}",
+            style=STATUS_STYLES.get(status, "") or "bold",
+        )
         if entry is not None:
             if entry.owner:
                 line.append(f"  ·  {t('detail.owner')}: ")
@@ -178,5 +188,7 @@ class DetailPane(Vertical):
                 line.append(entry.note)
             if getattr(entry, "updated", None):
                 who = f" ({entry.by})" if getattr(entry, "by", "") else ""
-                line.append(f"\n{t('detail.updated')}: {entry.updated:%Y-%m-%d %H:%M}{who}", style="dim")
+                line.append(
+                    f"\n{t('detail.updated')}: {entry.updated:%Y-%m-%d %H:%M}{who}", style="dim"
+                )
         self.query_one("#record", Static).update(line)

@@ -6,8 +6,6 @@ through the app's `key_grab`, without taking the focus.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -20,7 +18,8 @@ _DIM = Style(dim=True)
 
 
 class KeyFooter(Widget, can_focus=False):
-    """The screen's shown bindings (the `Command` declarations with `footer=True`) and the palette key.
+    """The screen's shown bindings (the `Command` declarations with `footer=True`) and the palette
+    key.
 
     Textual's Footer is a container of one FooterKey widget per key: composing and
     styling those cost ~30 ms of every start, and each key is a region of its own in
@@ -57,14 +56,19 @@ class KeyFooter(Widget, can_focus=False):
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    def _entries(self) -> tuple[tuple[tuple[str, str, str, bool], ...], tuple[str, str, str, bool] | None]:
-        """(keys to show left, the palette key or None): (key, display, description, enabled) each."""
+    def _entries(
+        self,
+    ) -> tuple[tuple[tuple[str, str, str, bool], ...], tuple[str, str, str, bool] | None]:
+        """(keys to show left, the palette key or None): (key, display, description, enabled)
+        each."""
         app = self.app
         shown, seen = [], set()
         for _, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in seen:
                 seen.add(binding.action)
-                shown.append((binding.key, app.get_key_display(binding), label_of(binding), enabled))
+                shown.append(
+                    (binding.key, app.get_key_display(binding), label_of(binding), enabled)
+                )
         palette = None
         if app.ENABLE_COMMAND_PALETTE:
             found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
@@ -88,7 +92,8 @@ class KeyFooter(Widget, can_focus=False):
     # --- go-to asks here ---------------------------------------------------------------
 
     def ask(self, prompt: GotoPrompt) -> None:
-        """Show `prompt` in this line and give it the keys until Enter or Esc (see `WijkkompasApp.key_grab`)."""
+        """Show `prompt` in this line and give it the keys until Enter or Esc (see
+        `WijkkompasApp.key_grab`)."""
         self.prompt = prompt
         self.app.key_grab = self  # type: ignore[attr-defined]
         self.refresh()
@@ -105,7 +110,8 @@ class KeyFooter(Widget, can_focus=False):
             prompt.done(number)
 
     def key(self, event: events.Key) -> bool:
-        """A key while asking: True when the question used it (every key but tab and ctrl combinations)."""
+        """A key while asking: True when the question used it (every key but tab and ctrl
+        combinations)."""
         prompt = self.prompt
         if prompt is None or not self.is_attached or self.app.screen is not self.screen:
             return False
@@ -151,7 +157,9 @@ class KeyFooter(Widget, can_focus=False):
         for entry in shown:
             add(*entry)
         if palette is not None:
-            right = Text(no_wrap=True, end="")  # compact, at the right edge, as Textual's footer has it
+            right = Text(
+                no_wrap=True, end=""
+            )  # compact, at the right edge, as Textual's footer has it
             right.append(palette[1], style=key_style)
             right.append(f" {palette[2]}", style=desc_style)
             gap = self.size.width - line.cell_len - right.cell_len

@@ -8,7 +8,7 @@ footer line is one row. The full list of matches is what search (`/`) is for.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
@@ -22,7 +22,8 @@ MATCHES = 12
 
 
 class GotoPrompt:
-    """The typed text, its best matches (number and title, as `SearchIndex.fuzzy` ranks them) and the chosen one."""
+    """The typed text, its best matches (number and title, as `SearchIndex.fuzzy` ranks them) and
+    the chosen one."""
 
     def __init__(self, index: SearchIndex, done: Callable[[int | None], None]) -> None:
         self.index = index
@@ -49,11 +50,16 @@ class GotoPrompt:
             self.chosen = (self.chosen + step) % len(self.hits)
 
     def _match(self) -> None:
-        self.hits = [h.knooppunt for h in self.index.fuzzy(self.query, limit=MATCHES)] if self.query.strip() else []
+        self.hits = (
+            [h.knooppunt for h in self.index.fuzzy(self.query, limit=MATCHES)]
+            if self.query.strip()
+            else []
+        )
         self.chosen = 0
 
     def render(self, key_style: Style, text_style: Style, width: int = 80) -> Text:
-        """One line: `Ga naar: 42▏ → 42. Titel  1/3 ↑↓  enter: ga · esc: terug`; the title gives way first."""
+        """One line: `Ga naar: 42▏ → 42. Titel  1/3 ↑↓  enter: ga · esc: terug`; the title gives
+        way first."""
         dim = text_style + Style(dim=True)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         line.append(f" {t('goto.prompt')}: ", style=key_style)
@@ -61,14 +67,20 @@ class GotoPrompt:
         line.append("▏", style=text_style)
         k = self.current
         if k is None:
-            hint = t("goto.none") if self.query.strip() else f"{t('goto.placeholder')} · {t('goto.cancel')}"
+            hint = (
+                t("goto.none")
+                if self.query.strip()
+                else f"{t('goto.placeholder')} · {t('goto.cancel')}"
+            )
             line.append(f"  {hint}", style=dim)
             return line
         tail = Text(no_wrap=True, end="")
         if len(self.hits) > 1:
             tail.append(f"  {self.chosen + 1}/{len(self.hits)} ↑↓", style=dim)
         tail.append(f"  {t('goto.keys')}", style=dim)
-        label = Text(k.label, style=text_style + Style(bold=True), no_wrap=True, overflow="ellipsis", end="")
+        label = Text(
+            k.label, style=text_style + Style(bold=True), no_wrap=True, overflow="ellipsis", end=""
+        )
         room = width - line.cell_len - len("  → ") - tail.cell_len
         if room < 8:  # a narrow terminal: the title matters more than the hints
             tail, room = Text(end=""), width - line.cell_len - len("  → ")

@@ -29,7 +29,8 @@ _WORD = re.compile(r"\w")
 
 
 class Hanging:
-    """Text wrapped under a marker (a list item's ` • `, or none for a paragraph), lines aligned after it.
+    """Text wrapped under a marker (a list item's ` • `, or none for a paragraph), lines aligned
+    after it.
 
     Lines come out without trailing spaces, so what a test or a copy sees is what the page shows.
     """
@@ -59,7 +60,10 @@ def _closing(s: str, delim: str, start: int) -> int:
     while at != -1:
         before_ok = at > start and not s[at - 1].isspace()
         after = s[at + len(delim) : at + len(delim) + 1]
-        lone = delim not in "*`" or delim not in (after, s[at - 1])  # not the `*` of a `**`, nor part of ``
+        lone = delim not in "*`" or delim not in (
+            after,
+            s[at - 1],
+        )  # not the `*` of a `**`, nor part of ``
         if before_ok and lone and not (delim == "_" and _WORD.match(after)):
             return at
         at = s.find(delim, at + 1)
@@ -67,7 +71,8 @@ def _closing(s: str, delim: str, start: int) -> int:
 
 
 def _inline(s: str, out: Text, style: str = "") -> None:
-    """Append `s` to `out`, styling the spans between matched delimiters; unmatched ones stay literal."""
+    """Append `s` to `out`, styling the spans between matched delimiters; unmatched ones stay
+    literal."""
     i = plain = 0
     while i < len(s):
         if s.startswith("``", i):  # only single-backtick code spans: a fence or ``x`` stays literal
@@ -120,13 +125,20 @@ def _blocks(source: str) -> Iterator[RenderableType]:
             yield Group(*(Hanging(" • ", inline(item)) for item in texts))
         elif kind == "number":
             width = len(str(start + len(texts) - 1)) + 2
-            yield Group(*(Hanging(f"{start + n}.".rjust(width) + " ", inline(t)) for n, t in enumerate(texts)))
+            yield Group(
+                *(
+                    Hanging(f"{start + n}.".rjust(width) + " ", inline(t))
+                    for n, t in enumerate(texts)
+                )
+            )
 
     for raw in source.splitlines():
         line = raw.strip()
         in_list = kind in ("bullet", "number")
         item = None if in_list and raw[:1].isspace() else _item(line, kind == "para")
-        if not line or (item and item[0] != kind):  # a blank line, or another kind of list, ends the block
+        if not line or (
+            item and item[0] != kind
+        ):  # a blank line, or another kind of list, ends the block
             yield from flush()
             kind, texts = "", []
         if not line:
@@ -135,7 +147,9 @@ def _blocks(source: str) -> Iterator[RenderableType]:
             if item[0] != kind:
                 kind, start = item[0], int(item[1] or 1)
             texts.append(item[2])
-        elif kind:  # continues the paragraph, or the last item (indented or not; a nested list is text)
+        elif (
+            kind
+        ):  # continues the paragraph, or the last item (indented or not; a nested list is text)
             texts[-1] += " " + line
         else:
             kind, texts = "para", [line]

@@ -49,7 +49,9 @@ def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
     meta.append(party_names(pack, k))
     parts: list[RenderableType] = [Padding(meta, (0, 0, 1, 0))]
     for flag in k.flags:
-        parts.append(Padding(Text(f"⚠ {pack.flags.get(flag, flag)}", style="bold yellow"), (0, 0, 1, 0)))
+        parts.append(
+            Padding(Text(f"⚠ {pack.flags.get(flag, flag)}", style="bold yellow"), (0, 0, 1, 0))
+        )
     for title, body in page_sections(k):
         parts += [_heading(title), _body(body)]
     if k.checked:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
@@ -19,7 +18,6 @@ from compass.model import STATUS_MARKS, STATUS_STYLES, TRACKS, Knooppunt, Proces
 from ..i18n import t
 from ..textual_compat import QuietTree
 from .strips import flat_strip
-
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,8 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         self.rebuild()
 
     def process_label(self, label: str | Text) -> Text:
-        """Labels are plain text, never Rich markup: a `[` in a title stays a `[` (and no markup parse per node)."""
+        """Labels are plain text, never Rich markup: a `[` in a title stays a `[` (and no markup
+        parse per node)."""
         return (Text(label) if isinstance(label, str) else label).split()[0]
 
     # --- building --------------------------------------------------------------
@@ -66,7 +65,9 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         self._drawn.clear()
         self._group_nodes.clear()
         for phase in self.pack.phases:
-            items = [k for k in self.pack.in_phase(phase.number) if self.shown is None or self.shown(k)]
+            items = [
+                k for k in self.pack.in_phase(phase.number) if self.shown is None or self.shown(k)
+            ]
             if not items:
                 continue
             pnode = self.root.add("", NodeRef("phase", phase.number), expand=False)
@@ -137,7 +138,8 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         return label
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Each line in as few styled pieces as it can be sent in (the guides are one, not one per level)."""
+        """Each line in as few styled pieces as it can be sent in (the guides are one, not one per
+        level)."""
         return [flat_strip(strip, meta=True) for strip in super().render_lines(crop)]
 
     def scroll_to_line(self, line: int, animate: bool = True) -> None:

@@ -39,7 +39,11 @@ def flat_strip(strip: Strip, meta: bool = False) -> Strip:
                 out[-1] = Segment(last_text + text, last_style)
                 continue
         out.append(segment)
-    if len(out) > 1 and out[0].text.isspace() and blank_look(out[0].style, meta) == blank_look(out[1].style, meta):
+    if (
+        len(out) > 1
+        and out[0].text.isspace()
+        and blank_look(out[0].style, meta) == blank_look(out[1].style, meta)
+    ):
         out[1] = Segment(out[0].text + out[1].text, out[1].style)  # left padding joins the text
         del out[0]
     return Strip(out, strip.cell_length)

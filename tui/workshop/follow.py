@@ -43,7 +43,7 @@ class FollowState:
     run: str = ""
 
     @classmethod
-    def from_json(cls, data: Any) -> "FollowState":
+    def from_json(cls, data: Any) -> FollowState:
         if not isinstance(data, dict):
             return cls()
         number = data.get("number")
@@ -64,7 +64,12 @@ def read_follow(path: Path) -> FollowState:
 
 def write_follow(path: Path, state: FollowState) -> None:
     """Atomic replace: readers see the old or the new file, never half of one."""
-    data = {"active": state.active, "leader": state.leader, "number": state.number, "run": state.run}
+    data = {
+        "active": state.active,
+        "leader": state.leader,
+        "number": state.number,
+        "run": state.run,
+    }
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -79,7 +84,8 @@ def write_follow(path: Path, state: FollowState) -> None:
 
 
 def reset_follow(path: Path) -> None:
-    """Forget a follow run left over from an earlier workshop (the server calls this at start and stop)."""
+    """Forget a follow run left over from an earlier workshop (the server calls this at start and
+    stop)."""
     try:
         path.unlink()
     except FileNotFoundError:
@@ -93,7 +99,7 @@ class Follow:
     everyone else reads and jumps along while they are following.
     """
 
-    def __init__(self, app: "WijkkompasApp", path: Path, user: str, facilitator: str | None) -> None:
+    def __init__(self, app: WijkkompasApp, path: Path, user: str, facilitator: str | None) -> None:
         self.app = app
         self.path = path
         self.user = user
@@ -121,7 +127,9 @@ class Follow:
                 self.app.notify(t("follow.room_off"), timeout=4)
             else:
                 k = self._navigator_current()
-                self._write(FollowState(True, self.user, k.number if k else None, secrets.token_hex(4)))
+                self._write(
+                    FollowState(True, self.user, k.number if k else None, secrets.token_hex(4))
+                )
                 self.app.notify(t("follow.room_on"), timeout=5)
         elif not self.state.active:
             if self.facilitator:
@@ -203,12 +211,16 @@ class Follow:
         try:
             write_follow(self.path, state)
         except OSError as exc:
-            self.app.notify(t("follow.cannot_write", path=self.path, error=exc.strerror), severity="error", timeout=6)
+            self.app.notify(
+                t("follow.cannot_write", path=self.path, error=exc.strerror),
+                severity="error",
+                timeout=6,
+            )
             return
         self.state = state
         self._refresh()
 
-    def _navigator(self) -> "NavigatorScreen | None":
+    def _navigator(self) -> NavigatorScreen | None:
         from ..screens.navigator import NavigatorScreen
 
         return next((s for s in self.app.screen_stack if isinstance(s, NavigatorScreen)), None)

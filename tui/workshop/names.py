@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import unicodedata
 
-SAFE_TERMS = ("xterm-256color", "xterm", "screen-256color", "screen", "tmux-256color", "tmux", "vt100", "linux")
+SAFE_TERMS = (
+    "xterm-256color",
+    "xterm",
+    "screen-256color",
+    "screen",
+    "tmux-256color",
+    "tmux",
+    "vt100",
+    "linux",
+)
 MAX_NAME = 32
 
 

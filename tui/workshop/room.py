@@ -16,9 +16,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from .follow import FollowState, follow_path, read_follow, write_follow
 
@@ -54,16 +55,26 @@ class Session(Protocol):
 
 def child_env(base: dict[str, str] | os._Environ = os.environ) -> dict[str, str]:
     """The whole environment a session gets: a whitelist, never anything from the client."""
+
     def utf8(v: str) -> bool:
         return v.lower().replace("-", "").endswith("utf8")
 
-    env = {"PATH": base.get("PATH", os.defpath), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"}
+    env = {
+        "PATH": base.get("PATH", os.defpath),
+        "TERM": "xterm-256color",
+        "TEXTUAL_ANIMATIONS": "none",
+    }
     if base.get("HOME"):
         env["HOME"] = base["HOME"]
     env["LANG"] = base["LANG"] if utf8(base.get("LANG", "")) else "C.UTF-8"
     if base.get("LC_ALL"):
         env["LC_ALL"] = base["LC_ALL"] if utf8(base["LC_ALL"]) else "C.UTF-8"
-    for key in ("PYTHONPATH", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):  # the operator's, for finding code and files
+    for key in (
+        "PYTHONPATH",
+        "XDG_DATA_HOME",
+        "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME",
+    ):  # the operator's, for finding code and files
         if base.get(key):
             env[key] = base[key]
     for key in ("WIJKKOMPAS_CACHE_DIR",):
@@ -98,7 +109,17 @@ class ZygoteClient:
     async def start(self) -> int:
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        cmd = [sys.executable, "-m", "tui.workshop.zygote", "--fd", str(theirs.fileno()), "--state", str(self.cfg.state), "--lang", self.cfg.lang]
+        cmd = [
+            sys.executable,
+            "-m",
+            "tui.workshop.zygote",
+            "--fd",
+            str(theirs.fileno()),
+            "--state",
+            str(self.cfg.state),
+            "--lang",
+            self.cfg.lang,
+        ]
         if self.cfg.pack:
             cmd += ["--pack", self.cfg.pack]
         if self.cfg.facilitator:
@@ -107,7 +128,13 @@ class ZygoteClient:
             cmd.append("--no-mouse")
         if not self.cfg.warm:
             cmd.append("--no-warm")
-        self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=self.cfg.env, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            pass_fds=[theirs.fileno()],
+            env=self.cfg.env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         theirs.close()
         ours.setblocking(False)
         self.sock = ours
@@ -151,14 +178,20 @@ class ZygoteClient:
         return self.sock is not None and self.proc is not None and self.proc.poll() is None
 
     async def spawn(self, slave_fd: int, user: str, term: str) -> int:
-        if not self.alive():  # it died (out of memory, killed by hand): the next participant brings it back
+        if (
+            not self.alive()
+        ):  # it died (out of memory, killed by hand): the next participant brings it back
             async with self._restarting:
                 if not self.alive():
                     self._forget()
-                    print("wijkkompas: de sessieserver was gestopt; opnieuw gestart.", file=sys.stderr, flush=True)
+                    print(
+                        "wijkkompas: de sessieserver was gestopt; opnieuw gestart.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     try:
                         await self.start()
-                    except (RuntimeError, asyncio.TimeoutError) as exc:
+                    except (TimeoutError, RuntimeError) as exc:
                         raise OSError(str(exc)) from None
         assert self.sock is not None
         self._next_id += 1
@@ -233,12 +266,16 @@ class Room:
         if session is not None:
             session.child_exited(status)
 
-    def left(self, session: "Session") -> None:
+    def left(self, session: Session) -> None:
         self.sessions.discard(session)
         if session.pid is not None:
             self.by_pid.pop(session.pid, None)
         fac = (self.cfg.facilitator or "").casefold()
-        if fac and session.user.casefold() == fac and not any(s.user.casefold() == fac for s in self.sessions):
+        if (
+            fac
+            and session.user.casefold() == fac
+            and not any(s.user.casefold() == fac for s in self.sessions)
+        ):
             path = follow_path(self.cfg.state)
             st = read_follow(path)
             if st.active:  # the facilitator hung up without ending follow mode

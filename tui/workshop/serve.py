@@ -21,7 +21,9 @@ from pathlib import Path
 
 from compass.problems import InvalidInput, UsageError
 
-PASSCODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed from a beamer
+PASSCODE_ALPHABET = (
+    "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed from a beamer
+)
 PASSCODE_LENGTH = 8
 LOOPBACK = "127.0.0.1"
 
@@ -37,7 +39,9 @@ def parse_address(text: str, what: str) -> tuple[str, int]:
         if not 0 <= port <= 65535:
             raise ValueError
     except ValueError:
-        raise UsageError(f"{what} verwacht [HOST:]POORT met een poort van 1 tot 65535, niet '{text}'") from None
+        raise UsageError(
+            f"{what} verwacht [HOST:]POORT met een poort van 1 tot 65535, niet '{text}'"
+        ) from None
     return host, port
 
 
@@ -62,7 +66,8 @@ def host_key_path() -> Path:
 
 
 def load_host_key(path: Path):
-    """The server's ed25519 key: made once, kept 0600, so participants' ssh recognises the server next time."""
+    """The server's ed25519 key: made once, kept 0600, so participants' ssh recognises the server
+    next time."""
     import asyncssh
 
     if not path.exists():
@@ -86,10 +91,18 @@ def _check_state(args: argparse.Namespace) -> Path:
 
     state = Path(args.state)
     if not state.is_file():
-        raise InvalidInput(f"{state}: bestaat niet; maak het eerst met: wijkkompas new {shlex.quote(str(state))} --name \"Naam van de wijk\"")
-    StateStore(state, load_pack(getattr(args, "pack", None))).load()  # problems as FILE:LINE:COL, exit 1
+        raise InvalidInput(
+            f"{state}: bestaat niet; maak het eerst met: wijkkompas new {shlex.quote(str(state))} "
+            '--name "Naam van de wijk"'
+        )
+    StateStore(
+        state, load_pack(getattr(args, "pack", None))
+    ).load()  # problems as FILE:LINE:COL, exit 1
     if not os.access(state.parent, os.W_OK):
-        raise InvalidInput(f"{state.parent}: geen schrijfrechten; deelnemers moeten het projectbestand kunnen bijwerken")
+        raise InvalidInput(
+            f"{state.parent}: geen schrijfrechten; deelnemers moeten het projectbestand kunnen "
+            "bijwerken"
+        )
     return state.resolve()
 
 
@@ -109,7 +122,10 @@ def serve(args: argparse.Namespace) -> int:
 def _serve_ssh(args: argparse.Namespace) -> int:
     host, port = parse_address(args.ssh, "--ssh")
     if not args.passcode and not args.authorized_keys:
-        raise UsageError("--ssh heeft een manier van inloggen nodig: --passcode (een code voor de zaal) en/of --authorized-keys BESTAND (publieke sleutels)")
+        raise UsageError(
+            "--ssh heeft een manier van inloggen nodig: --passcode (een code voor de zaal) en/of "
+            "--authorized-keys BESTAND (publieke sleutels)"
+        )
     if args.authorized_keys and not Path(args.authorized_keys).is_file():
         raise InvalidInput(f"{args.authorized_keys}: bestand met publieke sleutels niet gevonden")
     state = _check_state(args)
@@ -125,7 +141,9 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         try:
             asyncssh.read_authorized_keys(args.authorized_keys)
         except (OSError, ValueError, asyncssh.KeyImportError) as exc:
-            raise InvalidInput(f"{args.authorized_keys}: geen geldig authorized_keys-bestand ({exc})") from None
+            raise InvalidInput(
+                f"{args.authorized_keys}: geen geldig authorized_keys-bestand ({exc})"
+            ) from None
     key_path = host_key_path()
     try:
         key = load_host_key(key_path)
@@ -136,26 +154,49 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         _ssh_banner(args, state, host, actual_port, passcode, key.get_fingerprint("sha256"))
 
     cfg = SshConfig(
-        state=state, host=host, port=port, host_key=key, passcode=passcode,
-        authorized_keys=args.authorized_keys, facilitator=args.facilitator,
-        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
-        pack=getattr(args, "pack", None), lang=getattr(args, "lang", "nl"),
-        no_mouse=getattr(args, "no_mouse", False), on_listening=listening, env=child_env(),
+        state=state,
+        host=host,
+        port=port,
+        host_key=key,
+        passcode=passcode,
+        authorized_keys=args.authorized_keys,
+        facilitator=args.facilitator,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout,
+        pack=getattr(args, "pack", None),
+        lang=getattr(args, "lang", "nl"),
+        no_mouse=getattr(args, "no_mouse", False),
+        on_listening=listening,
+        env=child_env(),
     )
     try:
         code = asyncio.run(run_ssh(cfg))
     except OSError as exc:
-        why = "de poort is al in gebruik (draait de workshop al?)" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        why = (
+            "de poort is al in gebruik (draait de workshop al?)"
+            if exc.errno == errno.EADDRINUSE
+            else (exc.strerror or str(exc))
+        )
         print(f"wijkkompas: kan niet luisteren op {host}:{port}: {why}", file=sys.stderr)
         return 1
     except RuntimeError as exc:
         print(f"wijkkompas: {exc}", file=sys.stderr)
         return 1
-    print(f"Workshop gestopt; alle sessies zijn gesloten. Alle wijzigingen staan in {state.name}.", flush=True)
+    print(
+        f"Workshop gestopt; alle sessies zijn gesloten. Alle wijzigingen staan in {state.name}.",
+        flush=True,
+    )
     return code
 
 
-def _ssh_banner(args: argparse.Namespace, state: Path, host: str, port: int, passcode: str | None, fingerprint: str) -> None:
+def _ssh_banner(
+    args: argparse.Namespace,
+    state: Path,
+    host: str,
+    port: int,
+    passcode: str | None,
+    fingerprint: str,
+) -> None:
     shown = host if not host.startswith(("0.0.0.0", "::")) and host != "" else socket.gethostname()
     shown = f"[{shown}]" if ":" in shown else shown
     lines = [
@@ -171,15 +212,31 @@ def _ssh_banner(args: argparse.Namespace, state: Path, host: str, port: int, pas
     lines.append(f"Vingerafdruk van de server (ed25519): {fingerprint}")
     lines.append("    (ssh vraagt de eerste keer of deze klopt: vergelijk en antwoord yes)")
     if args.facilitator:
-        lines.append(f"Volgmodus: {args.facilitator} drukt f om de zaal te laten meekijken, nog eens f om te stoppen.")
+        lines.append(
+            f"Volgmodus: {args.facilitator} drukt f om de zaal te laten meekijken, nog eens f om "
+            "te "
+            ""
+            ""
+            ""
+            ""
+            "stoppen."
+        )
     lines.append("")
     if is_loopback(host):
-        lines.append("Nu alleen bereikbaar vanaf deze computer. Voor de hele zaal (op hetzelfde netwerk):")
+        lines.append(
+            "Nu alleen bereikbaar vanaf deze computer. Voor de hele zaal (op hetzelfde netwerk):"
+        )
         extra = " --passcode" if passcode else ""
-        extra += f" --authorized-keys {shlex.quote(args.authorized_keys)}" if args.authorized_keys else ""
+        extra += (
+            f" --authorized-keys {shlex.quote(args.authorized_keys)}"
+            if args.authorized_keys
+            else ""
+        )
         lines.append(f"    wijkkompas serve {shlex.quote(args.state)} --ssh 0.0.0.0:{port}{extra}")
     else:
-        lines.append(f"Open voor het netwerk op {host}:{port}: ieder die de code kent, kan meedoen.")
+        lines.append(
+            f"Open voor het netwerk op {host}:{port}: ieder die de code kent, kan meedoen."
+        )
     lines.append(f"Hoogstens {args.max_sessions} deelnemers tegelijk; stoppen met Ctrl-C.")
     print("\n".join(lines), flush=True)
 
@@ -188,8 +245,10 @@ def _ssh_banner(args: argparse.Namespace, state: Path, host: str, port: int, pas
 
 
 WEB_WARNING = (
-    "LET OP: de webversie heeft zelf geen inlogcode of wachtwoord. Op {host}:{port} kan iedereen die\n"
-    "deze computer kan bereiken de navigator openen en het projectbestand wijzigen. Zet hem achter een\n"
+    "LET OP: de webversie heeft zelf geen inlogcode of wachtwoord. Op {host}:{port} kan iedereen "
+    "die\n"
+    "deze computer kan bereiken de navigator openen en het projectbestand wijzigen. Zet hem achter "
+    "een\n"
     "reverse proxy met authenticatie (zie docs/workshop.md), of gebruik --ssh met --passcode."
 )
 
@@ -197,7 +256,10 @@ WEB_WARNING = (
 def _serve_web(args: argparse.Namespace) -> int:
     host, port = parse_address(args.web, "--web")
     if args.passcode or args.authorized_keys:
-        raise UsageError("--passcode en --authorized-keys horen bij --ssh; de webversie zet je achter een proxy met authenticatie")
+        raise UsageError(
+            "--passcode en --authorized-keys horen bij --ssh; de webversie zet je achter een proxy "
+            "met authenticatie"
+        )
     state = _check_state(args)
     from .room import child_env
 
@@ -216,7 +278,8 @@ def _serve_web(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
     class _WebServer(Server):
-        """The page's own links follow the address the browser used (or the proxy's), not the bind address.
+        """The page's own links follow the address the browser used (or the proxy's), not the bind
+        address.
 
         textual-serve builds them from the bind host, so with 0.0.0.0 a browser
         elsewhere in the room would be sent to ws://0.0.0.0/... and never connect.

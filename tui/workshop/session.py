@@ -58,7 +58,9 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
                 yield Static(t("welcome.name"))
                 yield Input(placeholder=t("welcome.name_example"), id="name", max_length=MAX_NAME)
             yield Static(t("welcome.role"))
-            yield OptionList(*[Option(label, id=role) for role, label in self.roles.items()], id="roles")
+            yield OptionList(
+                *[Option(label, id=role) for role, label in self.roles.items()], id="roles"
+            )
             yield Static(t("welcome.hint"), classes="hint")
 
     def on_mount(self) -> None:
@@ -75,7 +77,9 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
         self.dismiss((self._typed_name(), event.option.id))
 
     def _typed_name(self) -> str:
-        return clean_name(self.query_one("#name", Input).value) if self.ask_name else self.participant
+        return (
+            clean_name(self.query_one("#name", Input).value) if self.ask_name else self.participant
+        )
 
     def action_skip(self) -> None:
         self.dismiss((self._typed_name(), None))
@@ -86,17 +90,27 @@ class WorkshopApp(WijkkompasApp):
 
     external_editor_allowed = False  # never start a program on the server for a participant
 
-    def __init__(self, pack: ProcessPack, state_path: Path, *, user: str, facilitator: str | None = None,
-                 store: StateStore | None = None) -> None:
+    def __init__(
+        self,
+        pack: ProcessPack,
+        state_path: Path,
+        *,
+        user: str,
+        facilitator: str | None = None,
+        store: StateStore | None = None,
+    ) -> None:
         super().__init__(pack, state_path, user=user or "", create_if_missing=False)
         self._preloaded = store
         self.user = user  # no fallback to $USER: on a server that is the server's account
         self.role: str | None = None
         self.follow = Follow(self, follow_path(state_path), self.user, facilitator)
-        self.roles = role_choices(pack.stakeholders)  # the parties the state store accepts as perspectives
+        self.roles = role_choices(
+            pack.stakeholders
+        )  # the parties the state store accepts as perspectives
 
     def open_state(self, path: Path) -> None:
-        """Use the store the zygote parsed before forking (fresh to the second); else load as usual."""
+        """Use the store the zygote parsed before forking (fresh to the second); else load as
+        usual."""
         store, self._preloaded = self._preloaded, None
         if store is None or store.path != path or store.state is None:
             super().open_state(path)
@@ -106,13 +120,16 @@ class WorkshopApp(WijkkompasApp):
         self.state = store.poll() or store.state
 
     def on_mount(self) -> None:
-        """SIGTERM / SIGHUP (server stops, idle timeout, hang-up): exit cleanly, restoring the terminal."""
+        """SIGTERM / SIGHUP (server stops, idle timeout, hang-up): exit cleanly, restoring the
+        terminal."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(sig, self.exit)
 
     def get_default_screen(self) -> Screen:
-        return App.get_default_screen(self)  # Textual's empty screen: the welcome comes first, over it
+        return App.get_default_screen(
+            self
+        )  # Textual's empty screen: the welcome comes first, over it
 
     def start(self) -> None:
         """Welcome and role first; the navigator is built once the participant has answered.
@@ -128,7 +145,9 @@ class WorkshopApp(WijkkompasApp):
         if self.exit_after_paint:
             self._show_navigator()
             return
-        welcome = WelcomeDialog(self.user, ask_name=not self.user, roles=self.roles, project=super().project_line())
+        welcome = WelcomeDialog(
+            self.user, ask_name=not self.user, roles=self.roles, project=super().project_line()
+        )
         self.push_screen(welcome, self._welcome_done)
 
     def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
@@ -168,8 +187,15 @@ class WorkshopApp(WijkkompasApp):
                 s.update_title()
 
 
-def run_session(pack: ProcessPack, state_path: Path, *, user: str, facilitator: str | None = None, mouse: bool = True,
-                store: StateStore | None = None) -> int:
+def run_session(
+    pack: ProcessPack,
+    state_path: Path,
+    *,
+    user: str,
+    facilitator: str | None = None,
+    mouse: bool = True,
+    store: StateStore | None = None,
+) -> int:
     """Run one participant's session in this process until they quit or hang up."""
     app = WorkshopApp(pack, state_path, user=clean_name(user), facilitator=facilitator, store=store)
     try:
@@ -180,7 +206,8 @@ def run_session(pack: ProcessPack, state_path: Path, *, user: str, facilitator: 
 
 
 def open_workshop(args: argparse.Namespace) -> int:
-    """`python -m tui open STATE --workshop [--user NAAM] [--facilitator NAAM]` (the web sessions)."""
+    """`python -m tui open STATE --workshop [--user NAAM] [--facilitator NAAM]` (the web
+    sessions)."""
     from compass.pack import load_pack
 
     from ..i18n import set_language
@@ -190,4 +217,10 @@ def open_workshop(args: argparse.Namespace) -> int:
         raise InvalidInput(f"{state}: bestaat niet")
     set_language(getattr(args, "lang", "nl"))
     pack = load_pack(getattr(args, "pack", None))
-    return run_session(pack, state, user=args.user or "", facilitator=args.facilitator, mouse=not getattr(args, "no_mouse", False))
+    return run_session(
+        pack,
+        state,
+        user=args.user or "",
+        facilitator=args.facilitator,
+        mouse=not getattr(args, "no_mouse", False),
+    )

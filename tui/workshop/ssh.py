@@ -21,26 +21,32 @@ import signal
 import struct
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import asyncssh
 
 from .follow import follow_path, reset_follow
-from .room import MSG_STOP, Room, RoomConfig
 from .names import clean_name, safe_term
+from .room import MSG_STOP, Room, RoomConfig
 
 READ_CHUNK = 65536
 MAX_COLS, MAX_ROWS = 500, 200
 INPUT_HIGH_WATER = 256 * 1024  # pause the SSH channel when this much input waits for the pty
 AUTH_FAIL_DELAY = 1.0  # seconds; slows down guessing the passcode
-END_FALLBACK_SECONDS = 6.0  # after asking a navigator to stop: longer than the zygote's SIGTERM→SIGKILL grace
+END_FALLBACK_SECONDS = (
+    6.0  # after asking a navigator to stop: longer than the zygote's SIGTERM→SIGKILL grace
+)
 RESET_TERMINAL = (
     b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse reporting off
     b"\x1b[?2004l\x1b[?1004l\x1b[<u"  # bracketed paste, focus events, kitty keys off
     b"\x1b[0m\x1b[?25h\x1b[?1049l"  # attributes, cursor, leave the alternate screen
 )
-MSG_FULL = "Sorry, de workshop zit vol ({n} deelnemers). Probeer het straks nog eens of vraag de facilitator.\r\n"
+MSG_FULL = (
+    "Sorry, de workshop zit vol ({n} deelnemers). "
+    "Probeer het straks nog eens of vraag de facilitator.\r\n"
+)
 
 
 @dataclass(kw_only=True)
@@ -76,7 +82,9 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def connection_made(self, chan: Any) -> None:
         self.chan = chan
 
-    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any) -> bool:
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any
+    ) -> bool:
         self.term = safe_term(term_type)
         if term_size[0] > 0 and term_size[1] > 0:
             self.size = (term_size[0], term_size[1])
@@ -115,7 +123,7 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._set_size(*self.size)
             os.set_blocking(master, False)
             self.pid = await room.zygote.spawn(slave, self.user, self.term or "xterm-256color")
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError) as exc:
             self.finish(f"De sessie kon niet starten: {exc}\r\n", status=1)
             return
         finally:
@@ -183,7 +191,10 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def _set_size(self, cols: int, rows: int) -> None:
         assert self.master is not None
-        rows, cols = min(rows, MAX_ROWS), min(cols, MAX_COLS)  # a 10,000-column "terminal" would only burn CPU
+        rows, cols = (
+            min(rows, MAX_ROWS),
+            min(cols, MAX_COLS),
+        )  # a 10,000-column "terminal" would only burn CPU
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def pause_writing(self) -> None:
@@ -217,7 +228,8 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.finish(message)
             return
         self.room.zygote.kill(self.pid)  # SIGTERM, SIGKILL after a grace period
-        # Should the zygote not know the pid (it was restarted), hanging up the pty ends the navigator.
+        # Should the zygote not know the pid (it was restarted), hanging up the pty ends the
+        # navigator.
         asyncio.get_running_loop().call_later(END_FALLBACK_SECONDS, self.finish, message)
 
     def child_exited(self, status: int) -> None:
@@ -297,7 +309,9 @@ class WorkshopServer(asyncssh.SSHServer):
         user = clean_name(self.conn.get_extra_info("username") or "") or "deelnemer"
         return PtySession(self.room, user)
 
-    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
+    def connection_requested(
+        self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
+    ) -> bool:
         return False  # ssh -L
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
@@ -324,7 +338,8 @@ async def run_ssh(cfg: SshConfig) -> int:
     try:
         await room.zygote.start()
         acceptor = await asyncssh.listen(
-            cfg.host, cfg.port,
+            cfg.host,
+            cfg.port,
             server_factory=lambda: WorkshopServer(room, cfg),
             server_host_keys=[cfg.host_key],
             **({"authorized_client_keys": cfg.authorized_keys} if cfg.authorized_keys else {}),

@@ -13,8 +13,10 @@ shared with the zygote: 24 MiB USS per session (numbers in docs/workshop.md).
 The SSH server talks to this process over a SOCK_SEQPACKET socket pair, one
 JSON message per packet; a new session's pty slave travels along as SCM_RIGHTS.
 
-    server -> zygote   {"op": "spawn", "id", "user", "term"} + fd | {"op": "kill", "pid"} | {"op": "stop"}
-    zygote -> server   {"op": "ready"} | {"op": "spawned", "id", "pid"} | {"op": "error", "id"?, "message"}
+    server -> zygote   {"op": "spawn", "id", "user", "term"} + fd | {"op": "kill", "pid"} | {"op":
+    "stop"}
+    zygote -> server   {"op": "ready"} | {"op": "spawned", "id", "pid"} | {"op": "error", "id"?,
+    "message"}
                        | {"op": "exited", "pid", "status"}
 
 The zygote is the parent of every session, so it reaps them and it alone signals
@@ -65,8 +67,8 @@ class Zygote:
         # spend ~0.1 s of CPU on a round-trip YAML parse before its first paint.
         self.store = StateStore(Path(self.args.state), self.pack, user="-")
         self.store.load()
-        from . import session  # noqa: F401  (imports the app, its screens and Textual)
         from ..screens import navigator, perspective, pickers, status  # noqa: F401
+        from . import session  # noqa: F401  (imports the app, its screens and Textual)
 
         if not self.args.no_warm:
             self._warm()
@@ -160,8 +162,14 @@ class Zygote:
             os.environ["TERM"] = safe_term(msg.get("term"))
             from .session import run_session
 
-            code = run_session(self.pack, Path(self.args.state), user=str(msg.get("user", "")),
-                               facilitator=self.args.facilitator, mouse=not self.args.no_mouse, store=self.store)
+            code = run_session(
+                self.pack,
+                Path(self.args.state),
+                user=str(msg.get("user", "")),
+                facilitator=self.args.facilitator,
+                mouse=not self.args.no_mouse,
+                store=self.store,
+            )
         except BaseException:
             traceback.print_exc()
         finally:
