@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/wijkkompas demo
 
-test: $(STAMP)
-	$(BIN)/lint-imports
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check compass tui tests bench
+	$(BIN)/ruff format --check compass tui tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

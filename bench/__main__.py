@@ -19,7 +19,7 @@ from pathlib import Path
 from . import cli, keys, saving, ssh, startup
 from .common import WORK, Row, generated_pack, use_bench_cache
 
-SECTIONS = ("startup", "keys", "save", "cli", "ssh")
+SECTIONS = ("startup", "keys", "save", "cli", "validate", "ssh")
 
 
 def machine() -> dict[str, str]:
@@ -88,6 +88,7 @@ def run(quick: bool, only: tuple[str, ...], save_all: bool = False) -> list[Row]
             + saving.writer_rows(writers=4, count=3 if quick else 10)
         ),
         "cli": lambda: cli.measure(runs=1 if quick else 7),
+        "validate": lambda: cli.measure_validate(0.2 if quick else 5.0, runs=1 if quick else 3),
         "ssh": lambda: ssh.measure(sessions=2 if quick else 25),
     }
     rows: list[Row] = []

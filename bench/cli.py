@@ -11,7 +11,9 @@ ratio is reported so a regression shows.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 from .common import BIN, Row, bench_env, median
 
@@ -27,6 +29,49 @@ def _wall(cmd: list[str], env: dict[str, str]) -> float:
         check=True,
     )
     return (time.perf_counter() - start) * 1000
+
+
+def _big_state(directory: Path, megabytes: float) -> Path:
+    """A real project file (made by `new`) grown to `megabytes` with long notes."""
+    state = directory / "groot.yaml"
+    subprocess.run(
+        [str(BIN / "wijkkompas"), "new", str(state), "--name", "Groot"],
+        env=bench_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    text = state.read_text(encoding="utf-8")
+    entries = text.count("    note: ''")
+    per_note = int(megabytes * 1_000_000 / max(entries, 1))
+    line = "      Verslag van het overleg met bewoners, netbeheerder en corporatie; vervolg volgt."
+    lines = "\n".join([line] * max(1, per_note // (len(line) + 1)))
+    state.write_text(text.replace("    note: ''", "    note: |-\n" + lines), encoding="utf-8")
+    return state
+
+
+def measure_validate(megabytes: float = 5.0, runs: int = 3) -> list[Row]:
+    """`wijkkompas validate` of a large file, against reading the same bytes in Python."""
+    env = bench_env()
+    with tempfile.TemporaryDirectory() as d:
+        state = _big_state(Path(d), megabytes)
+        size = state.stat().st_size / 1_000_000
+        cmd = [str(BIN / "wijkkompas"), "validate", str(state)]
+        read = [str(BIN / "python"), "-c", f"open({str(state)!r}, 'rb').read().decode()"]
+        _wall(read, env)
+        times = [_wall(cmd, env) for _ in range(runs)]
+        base = median([_wall(read, env) for _ in range(runs)])
+    return [
+        Row(
+            f"`wijkkompas validate` van een projectbestand van {size:.1f} MB",
+            median(times),
+            "ms",
+            base,
+            "dezelfde bytes inlezen (`python -c`)",
+            "≤ 3 s",
+            lambda r: r.value is not None and r.value <= 3000,
+            f"mediaan van {runs}; max {max(times):.0f} ms",
+        )
+    ]
 
 
 def measure(runs: int) -> list[Row]:

@@ -25,11 +25,20 @@ def cache_dir() -> Path | None:
 
 
 def write_cache_file(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically; silently nothing when it cannot be written."""
+    """Replace `path` with `text` atomically; silently nothing when it cannot be written.
+
+    The cache holds copies of people's notes: files are 0600 in a 0700 directory, so
+    other users of the machine cannot read them, whatever the umask.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.parent.stat().st_mode & 0o077:
+            os.chmod(path.parent, 0o700)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except OSError:
         pass

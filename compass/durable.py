@@ -39,19 +39,41 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
+def _write_temp(
+    path: Path, data: bytes, mode: int | None, owner: tuple[int, int] | None = None
+) -> str:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        if owner is not None:
+            _keep_owner(tmp, owner)
         if mode is not None:
             os.chmod(tmp, mode)
     except BaseException:
         unlink_quietly(tmp)
         raise
     return tmp
+
+
+def _keep_owner(tmp: str, owner: tuple[int, int]) -> None:
+    """The new file keeps the old one's owner and group where this process may set them.
+
+    Root editing someone else's file must not leave it owned by root; an ordinary
+    user can keep the group if they are in it, and otherwise gets their own.
+    """
+    st = os.stat(tmp)
+    if (st.st_uid, st.st_gid) == owner:
+        return
+    try:
+        os.chown(tmp, *owner)
+    except OSError:
+        try:
+            os.chown(tmp, -1, owner[1])
+        except OSError:
+            pass
 
 
 def unlink_quietly(path: str | Path) -> None:
@@ -64,14 +86,16 @@ def unlink_quietly(path: str | Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the old or the new file, never half.
 
-    Temp file in the same directory, fsync, the original's permission bits, rename,
-    fsync the directory.
+    Temp file in the same directory, fsync, the original's owner, group and permission
+    bits, rename, fsync the directory.
     """
     try:
-        mode: int | None = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    tmp = _write_temp(path, data, mode)
+        st = os.stat(path)
+        mode: int | None = st.st_mode & 0o7777
+        owner: tuple[int, int] | None = (st.st_uid, st.st_gid)
+    except FileNotFoundError:  # a new file: readable like any other (not mkstemp's 0600)
+        mode, owner = 0o666 & ~_umask(), None
+    tmp = _write_temp(path, data, mode, owner)
     try:
         os.replace(tmp, path)
     except BaseException:

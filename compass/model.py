@@ -76,11 +76,16 @@ def parse_status(text: str) -> Status | None:
     """Accept a file value (`done`) or a Dutch label (`afgerond`, `nvt`); None if neither."""
     t = text.strip().lower()
     if t in STATUSES:
-        return t  # type: ignore[return-value]
-    for value, label in STATUS_LABELS.items():
-        if t == label or t == label.replace(".", ""):
-            return value  # type: ignore[return-value]
+        return t
+    for info in STATUS_TABLE:
+        if t == info.label or t == info.label.replace(".", ""):
+            return info.value
     return None
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only, and few enough to mean a knooppunt (`²` and 5000 digits do not)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,37 @@ class Knooppunt:
         return f"{self.number}. {self.title}"
 
 
+SPOREN: dict[str, str] = {
+    "A": "Bewoners doen mee",
+    "B": "Zakelijke vastgoedeigenaren doen mee",
+    "C": "Besluitvorming verloopt zorgvuldig en transparant",
+    "D": "Overstap is betaalbaar en financierbaar",
+    "E": "Er is voor alle gebouwen passend renovatieaanbod",
+    "F": "Fossielvrij energienetwerk is betrouwbaar",
+}
+"""The website's six sporen (aspects): A-C sociaal-maatschappelijk, D-F technisch-economisch."""
+
+
+@dataclass(frozen=True)
+class LawTopic:
+    id: str  # what a knooppunt names in its `wetgeving:` front matter
+    title: str
+    body: str  # Markdown, ending with its sources
+
+
+@dataclass(frozen=True)
+class LawPage:
+    """The one dated page on law and policy ("Wet- en regelgeving, stand ...")."""
+
+    title: str
+    checked: str  # ISO date
+    intro: str
+    topics: tuple[LawTopic, ...] = ()
+
+    def topic(self, topic_id: str) -> LawTopic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+
 @dataclass(frozen=True)
 class ProcessPack:
     """A whole pack: vocabulary, phases, sporen and the knooppunten in process order."""
@@ -140,6 +176,7 @@ class ProcessPack:
     tracks: tuple[TrackPage, ...] = ()
     about: str = ""
     root: str = ""
+    law: LawPage | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data for the pack cache; `from_json` makes the same pack again."""
@@ -151,6 +188,9 @@ class ProcessPack:
             "phases": [_plain(p) for p in self.phases],
             "tracks": [_plain(t) for t in self.tracks],
             "knooppunten": [_plain(k) for k in self.knooppunten],
+            "law": None
+            if self.law is None
+            else {**_plain(self.law), "topics": [_plain(t) for t in self.law.topics]},
             "about": self.about,
             "root": self.root,
         }
@@ -168,6 +208,12 @@ class ProcessPack:
             knooppunten=tuple(_from_plain(Knooppunt, k) for k in data["knooppunten"]),
             about=data["about"],
             root=data["root"],
+            law=None
+            if data["law"] is None
+            else LawPage(
+                **{k: v for k, v in data["law"].items() if k != "topics"},
+                topics=tuple(_from_plain(LawTopic, t) for t in data["law"]["topics"]),
+            ),
         )
 
     @cached_property
@@ -199,7 +245,7 @@ class ProcessPack:
         if isinstance(ref, int):
             return self.by_number(ref)
         ref = ref.strip()
-        if ref.isdigit():
+        if is_number(ref):
             return self.by_number(int(ref))
         return self.by_slug(ref.lower())
 

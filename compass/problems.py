@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .text import one_line
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,9 +21,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, control characters shown visibly (a value quoted from a file may hold them)."""
+        path, message = one_line(self.path), one_line(self.message)
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}:{self.col or 1}: {self.message}"
+            return f"{path}: {message}"
+        return f"{path}:{self.line}:{self.col or 1}: {message}"
 
 
 class ProblemsError(Exception):
@@ -77,6 +81,16 @@ def yaml_error_problem(path: str, exc: Exception, line_offset: int = 0) -> Probl
 
 class UsageError(Exception):
     """A command used the wrong way: exit 2."""
+
+
+class EditConflict(Exception):
+    """Someone else changed a field since it was read: the caller decides, nothing is written."""
+
+    def __init__(self, slug: str, field: str, theirs: Any) -> None:
+        self.slug = slug
+        self.field = field
+        self.theirs = theirs
+        super().__init__(f"{slug}: {field} is intussen door iemand anders gewijzigd")
 
 
 class InvalidInput(Exception):

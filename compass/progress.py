@@ -78,7 +78,7 @@ def percent_text(value: int | None, not_applicable: str = "n.v.t.") -> str:
 
 def count_statuses(statuses: Iterable[str]) -> dict[str, int]:
     """How many of each status, every status present (0 when none)."""
-    out = dict.fromkeys(STATUSES, 0)
+    out: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for s in statuses:
         out[s] = out.get(s, 0) + 1
     return out
@@ -186,7 +186,7 @@ def next_steps(
 
 def phase_reached(pack: ProcessPack, state: StateLike) -> dict[str, int]:
     """Per spoor, the highest phase with a knooppunt done or bezig; 0 when none."""
-    reached = dict.fromkeys(TRACKS, 0)
+    reached: dict[str, int] = dict.fromkeys(TRACKS, 0)
     for k in pack.knooppunten:
         if state.entry(k.slug).status in ("done", "doing"):
             reached[k.track] = max(reached[k.track], k.phase)
@@ -261,3 +261,28 @@ def divergences(pack: ProcessPack, state: StateLike) -> list[Divergence]:
     return sorted(
         found, key=lambda d: (-d.spread, -len({v.status for v in d.views}), d.knooppunt.number)
     )
+
+
+def agenda(
+    pack: ProcessPack, state: StateLike, today: dt.date | None = None, owner: str | None = None
+) -> list[Item]:
+    """Open work with an owner or a due date: overdue first, then by due date, then undated.
+
+    `owner` keeps one person's work (case and surrounding spaces do not matter).
+    """
+    today = today or dt.date.today()
+    wanted = " ".join(owner.split()).casefold() if owner else None
+    items = []
+    for k in pack.knooppunten:
+        e = state.entry(k.slug)
+        if e.status in FINISHED or not (e.owner or e.due):
+            continue
+        if wanted is not None and " ".join((e.owner or "").split()).casefold() != wanted:
+            continue
+        items.append(item(k, e, today))
+
+    def order(i: Item) -> tuple[int, dt.date, int]:
+        late = i.due is not None and i.due < today
+        return (0 if late else 1 if i.due else 2, i.due or dt.date.max, i.knooppunt.number)
+
+    return sorted(items, key=order)

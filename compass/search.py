@@ -13,9 +13,10 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .model import Knooppunt, ProcessPack
+from .model import Knooppunt, ProcessPack, is_number
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words too common to help ranking in Dutch page text.
@@ -71,7 +72,7 @@ def _score(q: str, s: str) -> float:
     return score
 
 
-def _in_order(q: str):
+def _in_order(q: str) -> Callable[[str], re.Match[str] | None]:
     """A compiled test for "q's letters occur in this order", run in C before scoring in Python."""
     return re.compile(".*?".join(re.escape(c) for c in q if c != " "), re.S).search
 
@@ -165,14 +166,15 @@ class SearchIndex:
                 return {}
         return result or {}
 
-    def _matches(self, q: str, titles: bool):
+    def _matches(
+        self, q: str, titles: bool
+    ) -> Iterator[tuple[tuple[Knooppunt, str, str, str], float]]:
         """(knooppunt, score) for every label (or title) that `q` (folded, stripped) matches."""
         if not q:
             return
         in_order = _in_order(q)
-        at = 3 if titles else 2
         for item in self._folded:
-            s = item[at]
+            s = item[3] if titles else item[2]
             if q in s or in_order(s):
                 yield item, _score(q, s)
 
@@ -182,7 +184,7 @@ class SearchIndex:
         if not q:
             return []
         found: dict[int, tuple[float, str]] = {}
-        if q.isdigit():
+        if is_number(q):
             k = self.pack.by_number(int(q))
             if k is not None:
                 found[k.number] = (1000.0, "nummer")
@@ -200,7 +202,11 @@ class SearchIndex:
             if num not in found and self.pack.by_number(num) is not None:
                 found[num] = (score, best_field.get((first_word, num), "tekst"))
         top = heapq.nsmallest(limit, found.items(), key=lambda item: (-item[1][0], item[0]))
-        return [Hit(self.pack.by_number(num), score, where) for num, (score, where) in top]  # type: ignore[arg-type]
+        return [
+            Hit(k, score, where)
+            for num, (score, where) in top
+            if (k := self.pack.by_number(num)) is not None
+        ]
 
     def fuzzy(self, query: str, limit: int = 20) -> list[Hit]:
         """Number-and-title matches only: the cheap kind, for go-to and the palette."""
@@ -208,7 +214,7 @@ class SearchIndex:
         if not q:
             return []
         scored: list[tuple[float, int, Knooppunt]] = []
-        if q.isdigit():
+        if is_number(q):
             # every label matches on its own number, so the digits decide, not the regex
             fq = fold(q).strip()
             for k, number, label, _ in self._folded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from compass import __version__
 from tests.cli_helpers import wijkkompas
 
-SUMMARY_KEYS = {"number", "slug", "title", "phase", "track", "stakeholders"}
+SUMMARY_KEYS = {"number", "slug", "title", "phase", "track", "stakeholders", "sporen"}
 
 
 def test_version() -> None:
@@ -139,3 +140,36 @@ def test_everything_else_goes_through_the_parser(argv) -> None:
     from compass.commands.parser import _plain_open
 
     assert _plain_open(list(argv)) is None
+
+
+def test_list_by_spoor_letter() -> None:
+    r = wijkkompas("list", "--spoor", "E", "--json")
+    assert r.returncode == 0, r.stderr
+    items = json.loads(r.stdout)
+    assert items and all("E" in k["sporen"] for k in items)
+    assert all(set(k["sporen"]) <= set("ABCDEF") for k in items)
+    lower = wijkkompas("list", "--spoor", "e", "--json")
+    assert json.loads(lower.stdout) == items
+    bad = wijkkompas("list", "--spoor", "G")
+    assert bad.returncode == 1 and "A..F" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_show_json_has_sporen_checked_and_law_topics() -> None:
+    d = json.loads(wijkkompas("show", "70", "--json").stdout)
+    assert d["sporen"] and set(d["sporen"]) <= set("ABCDEF")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["checked"])
+    assert "wgiw" in d["wetgeving"]
+
+
+def test_show_wetgeving_is_the_dated_law_page() -> None:
+    text = wijkkompas("show", "wetgeving")
+    assert text.returncode == 0
+    assert text.stdout.startswith("# Wet- en regelgeving, stand december 2026")
+    assert "Gecontroleerd: 2026-" in text.stdout
+    for topic in ("Wgiw", "Wet collectieve warmte", "70%", "Warmtefonds", "40 dB"):
+        assert topic in text.stdout, topic
+    doc = json.loads(wijkkompas("show", "wetgeving", "--json").stdout)
+    assert [t["id"] for t in doc["topics"]] == ["wgiw", "wcw", "huur", "geld", "geluid"]
+    assert 70 in doc["knooppunten"]["wgiw"]
+    page = wijkkompas("show", "70").stdout
+    assert "## Wet- en regelgeving" in page and "wijkkompas show wetgeving" in page

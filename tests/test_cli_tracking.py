@@ -126,11 +126,12 @@ def test_set_clears_with_empty_values_and_reports_no_change(
             "wijkkompas: onbekende status 'klaar'; kies uit: open (todo), bezig (doing), afgerond "
             "(done), vastgelopen (stuck), n.v.t. (skipped)",
         ),
-        (["1", "--due", "2026-02-30"], 1, "wijkkompas: de datum 2026-02-30 bestaat niet"),
+        (["1", "--due", "2026-02-30"], 1, "wijkkompas: de datum '2026-02-30' bestaat niet"),
         (
             ["1", "--due", "1 december"],
             1,
-            "wijkkompas: ongeldige datum '1 december'; gebruik JJJJ-MM-DD, bijvoorbeeld 2026-12-31",
+            "wijkkompas: ongeldige datum '1 december'; schrijf bijvoorbeeld 2027-01-15, 15-1-2027 "
+            "of 15 januari 2027",
         ),
         (
             ["13", "--status", "done"],
@@ -391,3 +392,80 @@ def test_validate_refuses_a_file_from_a_newer_version(state: Path, mini_pack_dir
         ""
         "werk wijkkompas bij\n"
     )
+
+
+def test_a_routine_in_the_project_folder_needs_no_file_name(tmp_path: Path) -> None:
+    """status, report and set use ./wijkkompas.yaml, like plain `wijkkompas` does."""
+    assert wijkkompas("new", "wijkkompas.yaml", "--name", "Routine", cwd=tmp_path).returncode == 0
+    r = wijkkompas("set", "12", "--status", "bezig", "--due", "15 januari 2027", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "streefdatum 2027-01-15" in r.stdout
+    assert wijkkompas("set", "13", "--due", "15-1-2027", cwd=tmp_path).returncode == 0
+    assert "due: 2027-01-15" in (tmp_path / "wijkkompas.yaml").read_text(encoding="utf-8")
+    assert "Routine" in wijkkompas("status", cwd=tmp_path).stdout
+    assert wijkkompas("report", cwd=tmp_path).stdout.startswith("# APK")
+    bad = wijkkompas("set", "12", "--due", "31-2-2027", cwd=tmp_path)
+    assert bad.returncode == 1 and "bestaat niet" in bad.stderr
+
+
+def test_show_with_a_state_adds_the_projects_own_record(tmp_path: Path) -> None:
+    state = tmp_path / "w.yaml"
+    assert wijkkompas("new", str(state), "--name", "Eigen").returncode == 0
+    assert (
+        wijkkompas("set", str(state), "55", "--owner", "Sanne", "--note", "Besluit: ja").returncode
+        == 0
+    )
+    text = wijkkompas("show", "55", str(state)).stdout
+    assert "**Stand in Eigen:**" in text and "Sanne" in text and "> Besluit: ja" in text
+    doc = json.loads(wijkkompas("show", "55", str(state), "--json").stdout)
+    assert doc["project"]["owner"] == "Sanne" and doc["project"]["status"] == "todo"
+
+
+def test_usage_errors_speak_dutch() -> None:
+    r = wijkkompas("set")
+    assert r.returncode == 2
+    assert "fout:" in r.stderr and "required" not in r.stderr and "usage" not in r.stderr
+    assert "==SUPPRESS==" not in wijkkompas("--help").stdout
+    assert "gebruik:" in wijkkompas("status", "--help").stdout
+
+
+def test_agenda_lists_open_work_overdue_first(tmp_path: Path) -> None:
+    assert wijkkompas("new", "wijkkompas.yaml", "--name", "Agenda", cwd=tmp_path).returncode == 0
+    for args in (
+        ("20", "--owner", "Fatima", "--due", "2027-03-01"),
+        ("21", "--owner", "Bram", "--due", "2020-01-01"),
+        ("22", "--owner", "Fatima"),
+        ("23", "--owner", "Fatima", "--due", "2020-02-01", "--status", "done"),
+    ):
+        assert wijkkompas("set", *args, cwd=tmp_path).returncode == 0
+    items = json.loads(wijkkompas("agenda", "--json", cwd=tmp_path).stdout)
+    assert [i["number"] for i in items] == [21, 20, 22]  # overdue, dated, undated; done left out
+    assert items[0]["overdue"] is True and items[1]["overdue"] is False
+    assert set(items[0]) == {"number", "slug", "title", "status", "owner", "due", "overdue"}
+    mine = json.loads(wijkkompas("agenda", "--owner", " fatima ", "--json", cwd=tmp_path).stdout)
+    assert [i["number"] for i in mine] == [20, 22]
+    text = wijkkompas("agenda", cwd=tmp_path).stdout
+    assert "te laat" in text.splitlines()[0] and all(len(line) <= 120 for line in text.splitlines())
+
+
+def test_export_tables_as_csv_and_xlsx(tmp_path: Path) -> None:
+    import csv
+    import io
+    import zipfile
+
+    assert wijkkompas("new", "wijkkompas.yaml", "--name", "Export", cwd=tmp_path).returncode == 0
+    assert (
+        wijkkompas("set", "12", "--note", "Besluit: =1+1 is geen formule", cwd=tmp_path).returncode
+        == 0
+    )
+    rows = list(csv.reader(io.StringIO(wijkkompas("export", cwd=tmp_path).stdout), delimiter=";"))
+    assert rows[0][:3] == ["nummer", "slug", "titel"] and len(rows) == 92
+    decisions = wijkkompas("export", "--table", "besluiten", cwd=tmp_path).stdout
+    assert ";'=1+1 is geen formule" in decisions  # a spreadsheet shows it as text, never runs it
+    assert "raadsbesluit" in decisions
+    parties = wijkkompas("export", "--table", "stakeholders", cwd=tmp_path).stdout
+    assert parties.startswith("partij;fase 1;")
+    assert wijkkompas("export", "-o", "k.xlsx", cwd=tmp_path).returncode == 0
+    assert "xl/workbook.xml" in zipfile.ZipFile(tmp_path / "k.xlsx").namelist()
+    r = wijkkompas("export", "-o", "wijkkompas.yaml", cwd=tmp_path)
+    assert r.returncode == 1 and "projectbestand" in r.stderr

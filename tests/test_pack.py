@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_unknown_track_value(pack_dir: Path) -> None:
 def test_empty_required_section(pack_dir: Path) -> None:
     edit(kp(pack_dir, 1), "Doel van knooppunt 1: warmte en wijk nummer 1.", "")
     probs = problems_of(pack_dir)
-    assert any(p.endswith("00001-knooppunt-1.md:12:1: sectie 'Doel' is leeg") for p in probs), probs
+    assert any(p.endswith("00001-knooppunt-1.md:14:1: sectie 'Doel' is leeg") for p in probs), probs
 
 
 def test_too_few_tips(pack_dir: Path) -> None:
@@ -100,8 +101,8 @@ def test_no_sources(pack_dir: Path) -> None:
 def test_link_to_unknown_and_to_itself(pack_dir: Path) -> None:
     edit(kp(pack_dir, 1), "links: [knooppunt-2]", "links: [knooppunt-1, bestaat-niet]")
     probs = problems_of(pack_dir)
-    assert any(":9:9: een knooppunt linkt niet naar zichzelf" in p for p in probs), probs
-    assert any(":9:22: link naar onbekend knooppunt 'bestaat-niet'" in p for p in probs), probs
+    assert any(":11:9: een knooppunt linkt niet naar zichzelf" in p for p in probs), probs
+    assert any(":11:22: link naar onbekend knooppunt 'bestaat-niet'" in p for p in probs), probs
 
 
 def test_no_links(pack_dir: Path) -> None:
@@ -113,8 +114,8 @@ def test_unknown_stakeholder_and_flag(pack_dir: Path) -> None:
     edit(kp(pack_dir, 1), "stakeholders: [gemeente, bewoners]", "stakeholders: [gemeente, buren]")
     edit(kp(pack_dir, 1), "flags: []", "flags: [geheim]")
     probs = problems_of(pack_dir)
-    assert any(":7:26: onbekende partij 'buren'" in p for p in probs), probs
-    assert any(":8:9: onbekende vlag 'geheim'" in p for p in probs), probs
+    assert any(":9:26: onbekende partij 'buren'" in p for p in probs), probs
+    assert any(":10:9: onbekende vlag 'geheim'" in p for p in probs), probs
 
 
 def test_broken_yaml_front_matter(pack_dir: Path) -> None:
@@ -128,7 +129,7 @@ def test_broken_yaml_front_matter(pack_dir: Path) -> None:
 def test_unknown_key_in_front_matter(pack_dir: Path) -> None:
     edit(kp(pack_dir, 1), "flags: []", "flags: []\nkleur: rood")
     probs = problems_of(pack_dir)
-    assert any(":9:8: kleur: onbekende sleutel" in p for p in probs), probs
+    assert any(":11:8: kleur: onbekende sleutel" in p for p in probs), probs
 
 
 def test_missing_front_matter_and_unknown_section(pack_dir: Path) -> None:
@@ -154,7 +155,7 @@ def test_duplicate_text_across_pages(pack_dir: Path) -> None:
         "- Zet de netbeheerder vroeg aan tafel voor de capaciteit van het net.",
     )
     probs = problems_of(pack_dir)
-    assert any("00005-knooppunt-5.md:23:1: dezelfde tekst staat al in" in p for p in probs), probs
+    assert any("00005-knooppunt-5.md:25:1: dezelfde tekst staat al in" in p for p in probs), probs
 
 
 def test_missing_phase_page(pack_dir: Path) -> None:
@@ -190,3 +191,31 @@ def test_bundled_pack_is_complete(bundled_pack) -> None:
     assert len(bundled_pack.phases) == 6
     assert {t.id for t in bundled_pack.tracks} == {"sociaal", "technisch"}
     assert "onafhankelijk" in bundled_pack.about.lower()
+
+
+def test_bundled_pack_content_rules(bundled_pack) -> None:
+    """Sporen on every page (all six used), a checked date, practice with a named, dated source."""
+    ks = bundled_pack.knooppunten
+    assert all(k.sporen for k in ks), [k.number for k in ks if not k.sporen]
+    assert {s for k in ks for s in k.sporen} == set("ABCDEF")
+    assert all(k.checked for k in ks), [k.number for k in ks if not k.checked]
+    filled = [k for k in ks if k.praktijk.strip()]
+    assert len(filled) >= 70
+    source = re.compile(r"^Bron(nen)?: .+\b(19|20)\d\d\b")
+    for k in filled:
+        last = [line for line in k.praktijk.splitlines() if line.strip()][-1]
+        assert source.match(last), f"{k.number}: practice without 'Bron: ... (jaar)': {last!r}"
+    assert len({k.praktijk.strip().splitlines()[-1] for k in filled}) >= 60  # not one case recycled
+    openers = sum(1 for k in ks if k.doel.startswith("Als dit knooppunt klaar is"))
+    assert openers <= 10
+    assert any("raadsbesluit" in k.flags for k in ks)
+
+
+def test_bundled_pack_has_no_warnings() -> None:
+    """`wijkkompas validate` has nothing to warn about in the shipped pack."""
+    import datetime as dt
+
+    from compass.pack import bundled_pack_dir
+    from compass.pack.lint import pack_warnings
+
+    assert pack_warnings(bundled_pack_dir(), dt.date(2026, 12, 3)) == []

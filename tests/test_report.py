@@ -504,7 +504,9 @@ def test_write_report_beside(tmp_path: Path, mini_pack) -> None:
 def test_new_report_is_readable_like_any_new_file(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
-    out = report.write_text_atomic(tmp_path / "r.md", "x\n")
+    from compass.output import write_output
+
+    out = write_output(tmp_path / "r.md", "x\n")
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
 
 

@@ -400,6 +400,44 @@ async def test_a_lost_session_server_comes_back(keyserver: Server) -> None:
     await s.close()
 
 
+async def test_a_tiny_or_shrinking_terminal_gets_a_message_not_a_traceback(server: Server) -> None:
+    conn = await connect(server, "klein")
+    proc = await asyncio.wait_for(
+        conn.create_process(term_type="xterm", term_size=(3, 2), encoding=None), STEP
+    )
+    s = Session(conn, proc)
+    try:
+        await s.wait_for("Terminal te klein")
+        proc.change_terminal_size(80, 24)
+        await s.wait_for("Welkom bij de workshop")
+        mark = s.mark()
+        await s.press("\r")
+        await s.wait_for("(Gemeente)", since=mark)
+        proc.change_terminal_size(1, 1)
+        await asyncio.sleep(1.0)
+        proc.change_terminal_size(80, 24)
+        await s.wait_for("Zoek", since=mark)
+        assert "Traceback" not in s.text() and "Error" not in s.text()
+        assert proc.exit_status is None
+    finally:
+        await s.close()
+
+
+async def test_bytes_that_are_not_utf8_do_not_end_a_session(server: Server) -> None:
+    s = await join(server, "latin")
+    try:
+        mark = s.mark()
+        await s.press("n")
+        await s.wait_for("ctrl+s opslaan", since=mark)
+        s.proc.stdin.write(b"caf\xe9 \xff\xfe ok")
+        await asyncio.sleep(0.5)
+        await s.press("x")
+        await s.wait_for("ok", since=mark)
+        assert "Traceback" not in s.text() and s.proc.exit_status is None
+    finally:
+        await s.close()
+
+
 def test_no_login_method_is_a_usage_error(tmp_path: Path) -> None:
     state = tmp_path / "w.yaml"
     assert wijkkompas("new", str(state), "--name", "X").returncode == 0

@@ -271,3 +271,15 @@ def test_random_edits_same_bytes_as_general_path(mini_pack: ProcessPack, edits, 
             assert a.path.read_bytes() == b.path.read_bytes()
         assert validate_state(a.path, mini_pack) == []
         assert load_state(a.path, mini_pack) == a.state
+
+
+def test_a_note_with_leading_spaces_never_swallows_the_comment_after_it(mini_pack) -> None:
+    """`|2-` sets the note's indent below what its lines show: a comment at 8 spaces after it
+    would become part of the note. Both save paths agree, and the comment stays a comment."""
+    with tempfile.TemporaryDirectory() as d:
+        a, b = pair(Path(d), mini_pack, HAND_EDITED)
+        for store in (a, b):
+            store.update(5, note="   #")
+        assert a.path.read_bytes() == b.path.read_bytes()
+        assert load_state(a.path, mini_pack).entry("knooppunt-5").note == "   #"
+        assert "# dieper commentaar na de laatste waarde" in a.path.read_text(encoding="utf-8")

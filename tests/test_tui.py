@@ -207,7 +207,7 @@ async def test_status_dialog_owner_and_due_date(pack, state_file) -> None:
         await started(pilot)
         await press(pilot, "s", "down", "tab", *"Fatima", "tab", *"2027-02-30", "enter")
         await pilot.pause(SETTLE)
-        assert "Ongeldige datum" in str(app.screen.query_one("#error").render())
+        assert "bestaat niet" in str(app.screen.query_one("#error").render())
         await press(pilot, *["backspace"] * 2, "2", "8", "enter")
         await pilot.pause(SETTLE)
         entry = on_disk(state_file, slug)
@@ -312,7 +312,8 @@ async def test_footer_and_bindings_come_from_the_same_declarations(pack, state_f
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         ids = {active.binding.id for active in app.active_bindings.values()}
-        assert {c.id for c in NAVIGATOR_COMMANDS if c.id != "follow"} <= ids
+        hidden = {"follow", "clear_filter"}  # outside a workshop; without a filter
+        assert {c.id for c in NAVIGATOR_COMMANDS if c.id not in hidden} <= ids
         assert "follow" not in ids  # follow mode exists only in a workshop
         footer = set(app.screen.query_one(KeyFooter).descriptions)
         assert {c.label for c in NAVIGATOR_COMMANDS if c.footer} <= footer
@@ -455,3 +456,74 @@ async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> No
             seg.text for seg in app.console.render(app.screen.query_one("#page").content)
         )
         assert "onafhankelijk" in text.lower()
+
+
+def page_text(app) -> str:
+    page = app.screen.query_one("#page")
+    return " ".join("".join(seg.text for seg in app.console.render(page.content)).split())
+
+
+async def test_w_shows_the_law_page_and_a_knooppunt_links_to_it(pack, state_file) -> None:
+    from tui.widgets.detail import LinkList
+
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "w")
+        assert await until(pilot, lambda: "Wet- en regelgeving, stand" in page_text(app))
+        await press(pilot, "g", "7", "0", "enter")
+        assert await until(pilot, lambda: shown(app) == 70)
+        await pilot.pause(SETTLE)
+        assert "Wet- en regelgeving:" in page_text(app)
+        links = app.screen.query_one(LinkList)
+        index = next(
+            i for i in range(links.option_count) if links.get_option_at_index(i).id == "law"
+        )
+        links.focus()
+        links.highlighted = index
+        await press(pilot, "enter")
+        assert await until(pilot, lambda: "Wet- en regelgeving, stand" in page_text(app))
+
+
+async def test_a_filters_the_tree_on_a_spoor_letter(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "a")
+        await pilot.pause(SETTLE)
+        await press(pilot, *["down"] * 5, "enter")  # Alle sporen, A, B, C, D, E
+        await pilot.pause(SETTLE)
+        tree = app.screen.query_one(ProcessTree)
+        e = [k.number for k in pack.knooppunten if "E" in k.sporen]
+        assert all(tree.has(n) for n in e)
+        assert not any(tree.has(k.number) for k in pack.knooppunten if "E" not in k.sporen)
+        assert "E" in app.screen.filter_label
+
+
+async def test_escape_clears_a_filter_and_the_header_shows_it_first(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        ids = {a.binding.id for a in app.active_bindings.values()}
+        assert "clear_filter" not in ids  # nothing to clear yet
+        await press(pilot, "p")
+        await pilot.pause(SETTLE)
+        await press(pilot, "down", "down", "enter")  # a party
+        await pilot.pause(SETTLE)
+        title = str(app.screen.query_one("#title").render())
+        assert "filter" in title.lower() and title.index("filter") < 40
+        assert "clear_filter" in {a.binding.id for a in app.active_bindings.values()}
+        await press(pilot, "escape")
+        await pilot.pause(SETTLE)
+        assert app.screen.filter_label == ""
+        tree = app.screen.query_one(ProcessTree)
+        assert all(tree.has(k.number) for k in pack.knooppunten)
+
+
+async def test_an_overdue_due_date_is_marked_on_the_page(pack, state_file) -> None:
+    StateStore(state_file, pack).update(1, due="2020-01-01", owner="Fatima")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        record = str(app.screen.query_one("#record").render())
+        assert "2020-01-01 (te laat)" in record

@@ -7,21 +7,30 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import events
 from textual.app import App
+from textual.command import Provider
+from textual.geometry import Size
 from textual.screen import Screen
 
 from compass.model import Knooppunt, ProcessPack
-from compass.problems import InvalidInput, ProblemsError
+from compass.problems import EditConflict, InvalidInput, ProblemsError
 from compass.search import SearchIndex
+from compass.text import one_line
 
 from .commands import load_keymap
 from .i18n import t
+from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
+
+if TYPE_CHECKING:
+    from compass.state import ProjectState, StateStore
+
+    from .host import FollowMode
 
 POLL_SECONDS = 0.4  # outside changes show up well within a second
 WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
@@ -43,7 +52,8 @@ class WijkkompasApp(App):
         Path(__file__).parent / "wijkkompas.tcss"
     )  # absolute: subclasses live in other packages
     TITLE = "Wijkkompas"
-    COMMANDS: set = set()  # the navigator screen declares the palette's provider
+    # the navigator screen declares the palette's provider
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = set()
     ENABLE_COMMAND_PALETTE = True
     # Starting a program (the user's $EDITOR) is only for the user at their own
     # terminal. Off by default: only the local launcher (tui.run) switches it on, so a
@@ -68,11 +78,11 @@ class WijkkompasApp(App):
         self.user = user or os.environ.get("USER", "")
         self.start_at = start_at
         self.create_if_missing = create_if_missing
-        self.store = None
-        self.state = None
+        self.store: StateStore | None = None
+        self.state: ProjectState | None = None
         self.exit_after_paint = os.environ.get("WIJKKOMPAS_EXIT_AFTER_PAINT") == "1"
         self.freeze_gc = False  # see first_paint_done
-        self.follow = None  # set by the workshop server
+        self.follow: FollowMode | None = None  # set by the workshop server
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
         # A line that asks something (go-to in the footer) takes the keys without taking
         # the focus: moving focus restyles the screen (~10 ms a time), and keys typed
@@ -87,6 +97,8 @@ class WijkkompasApp(App):
 
     def get_default_screen(self) -> Screen:
         """The navigator itself when the state is already loaded: no blank screen drawn first."""
+        if too_small(*self.size):
+            return TooSmallScreen()
         if self.store is not None:
             from .screens.navigator import NavigatorScreen
 
@@ -96,7 +108,31 @@ class WijkkompasApp(App):
     def on_mount(self) -> None:
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
         self.set_keymap(self.keymap)
+        if too_small(*self.size):
+            self._waiting_for_room = True  # started once the terminal is large enough
+            return
         self.start()
+
+    _waiting_for_room = False
+
+    _real_size: Size | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the minimum size only a short message shows; above it, the app as it was."""
+        real = self._real_size or event.size
+        small = too_small(real.width, real.height)
+        on_top = isinstance(self.screen, TooSmallScreen)
+        if small and not on_top:
+            self.push_screen(TooSmallScreen())
+        elif not small and on_top:
+            if len(self.screen_stack) > 1:
+                self.pop_screen()
+            if self._waiting_for_room:
+                self._waiting_for_room = False
+                if self.store is not None and isinstance(self.screen_stack[0], TooSmallScreen):
+                    self._show_navigator()  # the default screen could not be the navigator
+                else:
+                    self.start()
 
     def start(self) -> None:
         """Show what comes first: the navigator, or the dialog that creates the file (a workshop
@@ -199,8 +235,26 @@ class WijkkompasApp(App):
         index = self.index
         threading.Thread(target=index.ensure_built, name="search-index", daemon=True).start()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the terminal is too small, no command opens anything (not even the palette)."""
+        if self._real_size is not None and too_small(*self._real_size):
+            return False
+        return True
+
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent):
+        """Resize: lay out at least at the minimum size, whatever the terminal says.
+
+        Textual cannot wrap text into a width of zero: a pane of a 3×2 terminal would end
+        the app (over SSH with the traceback on the participant's screen). Below the
+        minimum the app is laid out at the minimum, and a short message shows (see
+        `on_resize`); a larger terminal shows everything as it was.
+        """
+        if isinstance(event, events.Resize):
+            self._real_size = event.size
+            if too_small(event.size.width, event.size.height):
+                size = Size(max(event.size.width, MIN_WIDTH), max(event.size.height, MIN_HEIGHT))
+                event = events.Resize(size, size)
+        elif isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
             grab = self.key_grab
             if grab is not None:
@@ -250,25 +304,35 @@ class WijkkompasApp(App):
             return False
         return True
 
-    def save(self, k: Knooppunt, **changes) -> bool:
+    def save(self, k: Knooppunt, **changes: Any) -> bool:
         """Write a change through the store at once (atomic, locked); say so when it fails."""
+        error = self.try_save(k, **changes)
+        if error:
+            self.notify(error, severity="error", timeout=8)
+        return error is None
+
+    def try_save(
+        self, k: Knooppunt, expect: dict[str, Any] | None = None, **changes: Any
+    ) -> str | None:
+        """Save; None when saved, else the one-line reason (a dialog can keep its text open).
+
+        With `expect` (the values as the user last saw them) an EditConflict is raised
+        when the file holds something else by now; nothing is written then.
+        """
         if self.store is None:
-            return False
+            return t("no_state")
         try:
-            self.state = self.store.update(k.slug, **changes)
+            self.state = self.store.update(k.slug, expect=expect, **changes)
+        except EditConflict:
+            raise
         except ProblemsError as exc:
-            self.notify(
-                str(exc.problems[0]) if exc.problems else str(exc), severity="error", timeout=8
-            )
-            return False
+            return str(exc.problems[0]) if exc.problems else str(exc)
         except InvalidInput as exc:  # read-only file, lock timeout
-            self.notify(str(exc), severity="error", timeout=8)
-            return False
+            return str(exc)
         except Exception as exc:  # a full disk or a lost permission must not end the session
-            self.notify(f"{exc}", severity="error", timeout=8)
-            return False
+            return one_line(f"{exc}")
         self._state_changed()
-        return True
+        return None
 
     def poll_state(self) -> None:
         if self.follow is not None:
@@ -307,7 +371,7 @@ class WijkkompasApp(App):
             return
         from .screens.perspective import PerspectiveDialog
 
-        current = dict(self.state.entry(k.slug).perspectives) if self.state else {}
+        current: dict[str, str] = dict(self.state.entry(k.slug).perspectives) if self.state else {}
         self.push_screen(
             PerspectiveDialog(
                 k, current, role=getattr(self, "role", None), stakeholders=self.pack.stakeholders

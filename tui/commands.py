@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from .i18n import t
 
@@ -48,6 +48,9 @@ NAVIGATOR_COMMANDS: tuple[Command, ...] = (
     Command(id="bookmarks", key="B", display="B", action="bookmarks", footer=False),
     Command(id="overview", key="o", display="o", action="overview"),
     Command(id="party", key="p", display="p", action="filter_party", footer=False),
+    Command(id="spoor", key="a", display="a", action="filter_spoor", footer=False),
+    Command(id="clear_filter", key="escape", display="esc", action="clear_filter", footer=False),
+    Command(id="law", key="w", display="w", action="law", footer=False),
     Command(id="perspective", key="v", display="v", action="perspective", footer=False),
     Command(id="report", key="r", display="r", action="report", footer=False),
     Command(id="follow", key="f", display="f", action="toggle_follow", footer=False),
@@ -61,7 +64,7 @@ PALETTE_KEY = Command(id="palette", key="ctrl+p", display="ctrl+p", action="comm
 COMMANDS_BY_ID: dict[str, Command] = {c.id: c for c in (*NAVIGATOR_COMMANDS, PALETTE_KEY)}
 
 
-def bindings(commands: tuple[Command, ...]) -> list[Binding]:
+def bindings(commands: tuple[Command, ...]) -> list[BindingType]:
     """Textual bindings; their description is only a fallback: the footer asks `label_of`."""
     return [
         Binding(

@@ -12,10 +12,23 @@ from typing import Any, Protocol
 
 from compass.model import Knooppunt, ProcessPack
 from compass.search import SearchIndex
+from compass.state import ProjectState
+
+
+class FollowMode(Protocol):
+    """The room looking along with the facilitator (`tui.workshop.follow.Follow`)."""
+
+    user: str
+
+    def poll(self) -> None: ...
+    def current_changed(self, k: Knooppunt) -> None: ...
+    def toggle(self) -> None: ...
 
 
 class Host(Protocol):
     pack: ProcessPack
+    state: ProjectState | None
+    key_grab: Any  # what takes the keys while a question is asked in the footer
     start_at: int | None
     external_editor_allowed: bool
 
@@ -29,6 +42,9 @@ class Host(Protocol):
     def has_state(self) -> bool: ...
     def in_workshop(self) -> bool: ...
     def save(self, k: Knooppunt, **changes: Any) -> bool: ...
+    def try_save(
+        self, k: Knooppunt, expect: dict[str, Any] | None = None, **changes: Any
+    ) -> str | None: ...
     def first_paint_done(self, page: Awaitable[Any] | None = None) -> None: ...
     def on_current_changed(self, k: Knooppunt) -> None: ...
     def toggle_follow(self) -> None: ...

@@ -28,7 +28,7 @@ class PaletteProvider(Provider):
         app = self.app
         for k in getattr(app, "bookmarks", lambda: [])():
             yield f"★ {k.number}. {k.title}", partial(nav.jump, k.number), t("bookmarks.title")
-        for k in app.pack.knooppunten:  # type: ignore[attr-defined]
+        for k in app.pack.knooppunten:
             yield (
                 f"{k.number}. {k.title}",
                 partial(nav.jump, k.number),

@@ -10,11 +10,21 @@ Nothing outside this module may use a private Textual or Rich name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+
+if TYPE_CHECKING:  # the mixins are typed as what they are mixed into
+    from textual.widget import Widget
+    from textual.widgets import Tree
+
+    _WidgetBase = Widget
+    _TreeBase = Tree[Any]
+else:
+    _WidgetBase = object
+    _TreeBase = object
 
 # --- Rich Style internals: what a piece of a line looks like when sent ------------------
 # Why: `Style.__eq__` also compares what is not sent (a link id, a `null` flag), so
@@ -64,7 +74,7 @@ def blank_look(style: Style | None, meta: bool) -> tuple[Any, ...]:
 # --- Widget._size_updated: take a size from a layout pass without asking for another ----
 
 
-class SizedByLayout:
+class SizedByLayout(_WidgetBase):
     """Mixin: a new virtual size from a layout pass does not request a second layout.
 
     Why: Textual stores a widget's new virtual size through a reactive that asks
@@ -76,7 +86,7 @@ class SizedByLayout:
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        changed: bool = super()._size_updated(size, virtual_size, container_size, layout=False)  # type: ignore[misc]
+        changed: bool = super()._size_updated(size, virtual_size, container_size, layout=False)
         self.after_size_update()
         return changed
 
@@ -87,7 +97,7 @@ class SizedByLayout:
 # --- Tree: resize, scrollbars and single-line repaint ------------------------------------
 
 
-class QuietTree:
+class QuietTree(_TreeBase):
     """Mixin for a `textual.widgets.Tree`: repaint what changed, not the whole screen.
 
     - `_on_resize`: Textual's Tree throws its lines away and asks for a new layout
@@ -104,23 +114,23 @@ class QuietTree:
     _quiet_geometry: tuple[Any, ...] | None = None
 
     def _on_resize(self, event: events.Resize) -> None:
-        self._line_cache.grow(event.size.height)  # type: ignore[attr-defined]
-        self.refresh()  # type: ignore[attr-defined]
+        self._line_cache.grow(event.size.height)
+        self.refresh()
         event.prevent_default()
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        geometry = (size, container_size, self.virtual_size, self.styles.gutter)  # type: ignore[attr-defined]
+        geometry = (size, container_size, self.virtual_size, self.styles.gutter)
         if geometry == self._quiet_geometry:
-            self._layout_cache.clear()  # type: ignore[attr-defined]
+            self._layout_cache.clear()
             return False
         self._quiet_geometry = geometry
-        return super()._size_updated(size, virtual_size, container_size, layout)  # type: ignore[misc]
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _refresh_line(self, line: int) -> None:
-        width = self.scrollable_content_region.width  # type: ignore[attr-defined]
-        self.refresh(Region(0, line - self.scroll_offset.y, width, 1))  # type: ignore[attr-defined]
+        width = self.scrollable_content_region.width
+        self.refresh(Region(0, line - self.scroll_offset.y, width, 1))
 
 
 def uses() -> dict[str, str]:

@@ -12,6 +12,8 @@ from ..model import Knooppunt, ProcessPack
 from ..pack import load_pack
 from ..problems import InvalidInput
 
+DEFAULT_STATE = "wijkkompas.yaml"  # the project file a command uses when none is named
+
 
 def pack_of(args: argparse.Namespace) -> ProcessPack:
     return load_pack(getattr(args, "pack", None))
@@ -26,7 +28,8 @@ def resolve(pack: ProcessPack, ref: str) -> Knooppunt:
     close = difflib.get_close_matches(ref.lower(), [x.slug for x in pack.knooppunten], n=1)
     if close:
         hint = f"bedoel je '{close[0]}'?"
-    raise InvalidInput(f"onbekend knooppunt '{ref}'; {hint}")
+    shown = ref if len(ref) <= 40 else ref[:40] + "…"
+    raise InvalidInput(f"onbekend knooppunt '{shown}'; {hint}")
 
 
 def summary(k: Knooppunt) -> dict[str, Any]:
@@ -37,6 +40,7 @@ def summary(k: Knooppunt) -> dict[str, Any]:
         "phase": k.phase,
         "track": k.track,
         "stakeholders": list(k.stakeholders),
+        "sporen": list(k.sporen),
     }
 
 
@@ -50,6 +54,8 @@ def detail(pack: ProcessPack, k: Knooppunt) -> dict[str, Any]:
         praktijk=k.praktijk,
         links=[t.number for t in pack.links_of(k)],
         flags=list(k.flags),
+        checked=k.checked or None,
+        wetgeving=list(k.wetgeving),
     )
     return d
 

@@ -11,17 +11,32 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from .. import __version__
 from ..problems import InvalidInput, ProblemsError, UsageError
+from ..text import one_line
+from .common import DEFAULT_STATE
 
 if TYPE_CHECKING:
     import argparse
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = ("demo", "new", "list", "show", "find", "status", "set", "validate", "report", "serve")
+COMMANDS = (
+    "demo",
+    "new",
+    "list",
+    "show",
+    "find",
+    "status",
+    "set",
+    "validate",
+    "report",
+    "agenda",
+    "export",
+    "serve",
+)
 
 EPILOG = """\
 voorbeelden:
@@ -49,8 +64,44 @@ class UiHooks(Protocol):
     def serve(self, args: argparse.Namespace) -> int: ...
 
 
+# argparse's own messages, in Dutch (argparse looks its texts up through `_` when it
+# prints them; a dictionary is enough for the handful it uses).
+ARGPARSE_NL = {
+    "usage: ": "gebruik: ",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show this help message and exit": "deze hulp tonen en stoppen",
+    "show program's version number and exit": "de versie tonen en stoppen",
+    "the following arguments are required: %s": "dit ontbreekt nog: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
+    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "onbekende keuze %(value)r (kies uit %(choices)s)"
+    ),
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "expected one argument": "hier hoort één waarde bij",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "optie %(option)s kan meerdere zijn: %(matches)s"
+    ),
+    "not allowed with argument %s": "niet samen met %s",
+    "one of the arguments %s is required": "een van deze is nodig: %s",
+}
+
+
+def _dutch_argparse() -> None:
+    import argparse
+
+    def translate(message: str) -> str:
+        return ARGPARSE_NL.get(message, message)
+
+    argparse._ = translate  # type: ignore[attr-defined]  # argparse's gettext hook
+
+
 def _parser() -> argparse.ArgumentParser:
     import argparse
+
+    _dutch_argparse()
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -83,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"wijkkompas {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMANDO")
 
-    s = sub.add_parser("open", parents=[common, ui], help=argparse.SUPPRESS)
+    s = sub.add_parser("open", parents=[common, ui])  # no help: not listed (only `wijkkompas FILE`)
     s.add_argument("state", nargs="?", default="wijkkompas.yaml", metavar="STATE")
     # a workshop session (started by `serve --web` through `python -m tui`)
     s.add_argument("--workshop", action="store_true", help=argparse.SUPPRESS)
@@ -101,11 +152,19 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("list", parents=[common], help="knooppunten opsommen")
     s.add_argument("--phase", type=int, metavar="N", help="alleen fase N (1..6)")
     s.add_argument("--track", help="alleen dit spoor: sociaal of technisch")
+    s.add_argument(
+        "--spoor", metavar="A..F", help="alleen knooppunten van een van de zes sporen (A t/m F)"
+    )
     s.add_argument("--stakeholder", metavar="S", help="alleen waar deze partij bij betrokken is")
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
-    s = sub.add_parser("show", parents=[common], help="één knooppunt tonen (nummer of slug)")
-    s.add_argument("ref", metavar="N|SLUG")
+    s = sub.add_parser(
+        "show", parents=[common], help="één knooppunt tonen (nummer of slug), of 'wetgeving'"
+    )
+    s.add_argument("ref", metavar="N|SLUG|wetgeving")
+    s.add_argument(
+        "state", nargs="?", metavar="STATE", help="met de stand uit dit projectbestand erbij"
+    )
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
     s = sub.add_parser("find", parents=[common], help="zoeken in titels en paginatekst")
@@ -116,21 +175,24 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("status", parents=[common], help="voortgang per fase en spoor")
-    s.add_argument("states", nargs="+", metavar="STATE")
+    s.add_argument("states", nargs="*", default=[DEFAULT_STATE], metavar="STATE")
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
     s = sub.add_parser(
         "set", parents=[common], help="status, notitie, eigenaar of datum van een knooppunt zetten"
     )
-    s.add_argument("state", metavar="STATE")
-    s.add_argument("ref", metavar="N|SLUG")
+    s.add_argument("where", nargs="+", metavar="[STATE] N|SLUG")
     s.add_argument(
         "--status",
         help="open, bezig, afgerond, vastgelopen, n.v.t. (of todo, doing, done, stuck, skipped)",
     )
     s.add_argument("--note", help="notitie (vervangt de bestaande)")
     s.add_argument("--owner", help="eigenaar (naam)")
-    s.add_argument("--due", metavar="YYYY-MM-DD", help="streefdatum; leeg maakt hem leeg")
+    s.add_argument(
+        "--due",
+        metavar="DATUM",
+        help="streefdatum: 2027-01-15, 15-1-2027 of '15 januari 2027'; leeg maakt hem leeg",
+    )
     s.add_argument("--by", help=argparse.SUPPRESS)
 
     s = sub.add_parser(
@@ -139,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("state", nargs="?", metavar="STATE")
 
     s = sub.add_parser("report", parents=[common], help="rapport 'APK van de wijkaanpak' maken")
-    s.add_argument("states", nargs="+", metavar="STATE")
+    s.add_argument("states", nargs="*", default=[DEFAULT_STATE], metavar="STATE")
     s.add_argument(
         "--format",
         metavar="md|html",
@@ -148,7 +210,30 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "-o", "--output", metavar="FILE", help="naar dit bestand schrijven in plaats van stdout"
     )
+    s.add_argument(
+        "--force",
+        action="store_true",
+        help="-o mag ook een bestand vervangen dat een projectbestand lijkt",
+    )
     s.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    s = sub.add_parser("agenda", parents=[common], help="open werk op datum, te laat eerst")
+    s.add_argument("state", nargs="?", metavar="STATE")
+    s.add_argument("--owner", metavar="NAAM", help="alleen het werk van deze eigenaar")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    s = sub.add_parser(
+        "export",
+        parents=[common],
+        help="een tabel als CSV of Excel: knooppunten, partijen, besluiten",
+    )
+    s.add_argument("state", nargs="?", metavar="STATE")
+    s.add_argument(
+        "--table", metavar="TABEL", help="knooppunten (standaard), stakeholders of besluiten"
+    )
+    s.add_argument("--format", metavar="csv|xlsx", help="csv (standaard) of xlsx")
+    s.add_argument("-o", "--output", metavar="FILE", help="naar dit bestand in plaats van stdout")
+    s.add_argument("--force", action="store_true", help="mag een projectbestand vervangen")
 
     s = sub.add_parser(
         "serve", parents=[common, ui], help="de app aanbieden voor een workshop (SSH of browser)"
@@ -229,21 +314,22 @@ def main(argv: Sequence[str] | None = None, ui: UiHooks | None = None) -> int:
     try:
         args = _plain_open(args_list) or _parser().parse_args(_insert_open(args_list))
     except UsageError as exc:
-        print(f"wijkkompas: {exc}", file=sys.stderr)
+        print(f"wijkkompas: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0)
     try:
-        return _dispatch(args, ui)
+        # _plain_open answers with a SimpleNamespace of the same attributes: duck-typed alike
+        return _dispatch(cast("argparse.Namespace", args), ui)
     except ProblemsError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INVALID
     except InvalidInput as exc:
-        print(f"wijkkompas: {exc}", file=sys.stderr)
+        print(f"wijkkompas: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
-        print(f"wijkkompas: {exc}", file=sys.stderr)
+        print(f"wijkkompas: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -257,6 +343,8 @@ def main(argv: Sequence[str] | None = None, ui: UiHooks | None = None) -> int:
 _HANDLERS: dict[str, tuple[str, str]] = {
     "list": ("browse", "cmd_list"),
     "show": ("browse", "cmd_show"),
+    "agenda": ("planning", "cmd_agenda"),
+    "export": ("planning", "cmd_export"),
     "find": ("browse", "cmd_find"),
     "validate": ("tracking", "cmd_validate"),
     "new": ("tracking", "cmd_new"),

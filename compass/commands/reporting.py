@@ -13,8 +13,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from ..output import write_output
 from ..problems import InvalidInput, Problem, ProblemsError
-from ..report import FORMATS, Format, render_report, write_text_atomic
+from ..report import FORMATS, Format, render_report
 from .common import pack_of
 
 
@@ -28,7 +29,7 @@ def report_format(fmt: str | None, output: str | None) -> Format:
         value = "md"
     if value not in FORMATS:
         raise InvalidInput(f"onbekend formaat '{fmt}'; kies {' of '.join(FORMATS)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def report_date(text: str | None) -> dt.date:
@@ -74,10 +75,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     text = render_report(pack, states, fmt, today)
     if output:
-        try:
-            write_text_atomic(output, text)
-        except OSError as exc:
-            raise InvalidInput(f"kan {output} niet schrijven: {exc.strerror or exc}") from None
+        write_output(output, text, force=getattr(args, "force", False))
         print(f"Rapport geschreven naar {output}")
     else:
         sys.stdout.write(text)

@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .. import progress
+from ..dates import parse_date
 from ..model import STATUS_LABELS, STATUSES, TRACKS, ProcessPack
 from ..problems import InvalidInput, Problem, ProblemsError, UsageError
 from ..progress import Item, percent_text
 from ..state import ProjectState, StateStore, create_state, default_user, load_state
-from .common import pack_of, print_json, resolve
+from .common import DEFAULT_STATE, pack_of, print_json, resolve
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     pack = pack_of(args)  # raises with every problem of the pack
     if args.state is None:
-        print("Procespakket in orde.")
+        from ..pack.lint import pack_warnings
+
+        warnings = pack_warnings(Path(pack.root)) if pack.root else []
+        for warning in warnings:
+            print(warning, file=sys.stderr)
+        extra = f" ({len(warnings)} waarschuwingen)" if warnings else ""
+        print(f"Procespakket in orde{extra}.")
         return 0
     state = load_state(args.state, pack)  # raises with every problem of the file
     c = state.counts(pack)
@@ -46,12 +53,10 @@ def _due_arg(text: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise InvalidInput(f"ongeldige datum '{text}'; gebruik JJJJ-MM-DD, bijvoorbeeld 2026-12-31")
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"de datum {text} bestaat niet") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def cmd_set(args: argparse.Namespace) -> int:
@@ -66,9 +71,13 @@ def cmd_set(args: argparse.Namespace) -> int:
         fields["due"] = _due_arg(args.due)
     if not fields:
         raise UsageError("geef minstens één van --status, --note, --owner of --due")
+    where = list(args.where)
+    if len(where) > 2:
+        raise UsageError("gebruik: wijkkompas set [STATE] N|SLUG --status ...")
+    state_path, ref = where if len(where) == 2 else [DEFAULT_STATE, where[0]]
     pack = pack_of(args)
-    k = resolve(pack, args.ref)
-    store = StateStore(args.state, pack, user=args.by if args.by is not None else default_user())
+    k = resolve(pack, ref)
+    store = StateStore(state_path, pack, user=args.by if args.by is not None else default_user())
     state = store.update(k.slug, **fields)
     if not store.changed:
         print(f"{k.label}: niets veranderd, dat stond er al.")

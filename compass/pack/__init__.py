@@ -31,7 +31,7 @@ def bundled_pack_dir() -> Path:
 
 
 def _pack_files(root: Path) -> list[Path]:
-    files = [root / "pack.yaml", root / "over.md"]
+    files = [root / "pack.yaml", root / "over.md", root / "wetgeving.md"]
     for sub in ("fasen", "sporen", "knooppunten"):
         d = root / sub
         if d.is_dir():

@@ -65,3 +65,11 @@ class TrackHead(_Edge):
 
 class AboutHead(_Edge):
     title: str = Field(min_length=1)
+
+
+class LawHead(_Edge):
+    """wetgeving.md: its title, the date it was checked, and its topics (id -> section title)."""
+
+    title: str = Field(min_length=1)
+    checked: dt.date
+    topics: dict[str, str] = Field(min_length=1)

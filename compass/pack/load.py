@@ -6,14 +6,16 @@ becomes `FILE:LINE:COL: message`; what comes out is the plain `ProcessPack`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..model import TRACKS, Knooppunt, Phase, ProcessPack, TrackPage
+from ..model import TRACKS, Knooppunt, LawPage, LawTopic, Phase, ProcessPack, TrackPage
 from ..problems import Problem, ProblemsError, yaml_error_problem, yaml_position
-from .heads import AboutHead, KnooppuntHead, PackMeta, PhaseHead, TrackHead
+from ..text import visible
+from .heads import AboutHead, KnooppuntHead, LawHead, PackMeta, PhaseHead, TrackHead
 from .pagefile import PageFile, bullets, read_page
 from .rules import check_duplicate_text, check_pack_rules
 
@@ -47,7 +49,7 @@ def _pydantic_problems(
     return out
 
 
-def _dutch_error(err: dict[str, Any]) -> str:
+def _dutch_error(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         return "ontbreekt"
@@ -64,7 +66,7 @@ def _dutch_error(err: dict[str, Any]) -> str:
         return f"waarde {err.get('input')!r} valt buiten het toegestane bereik"
     if kind == "too_short":
         return "mag niet leeg zijn"
-    return err.get("msg", kind)
+    return str(err.get("msg", kind))
 
 
 def _rel(root: Path, p: Path) -> str:
@@ -81,9 +83,11 @@ def load_uncached(root: Path) -> ProcessPack:
     phases = _load_phases(root, problems)
     tracks = _load_tracks(root, problems)
     about = _load_about(root, problems)
+    law = _load_law(root, problems)
     knooppunten = _load_knooppunten(root, problems)
     if meta is not None:
-        problems.extend(check_pack_rules(meta, phases, knooppunten))
+        topics = {t.id for t in law.topics} if law is not None else set()
+        problems.extend(check_pack_rules(meta, phases, knooppunten, topics))
     problems.extend(check_duplicate_text(knooppunten))
     if problems or meta is None:
         raise ProblemsError(problems)
@@ -97,12 +101,14 @@ def load_uncached(root: Path) -> ProcessPack:
         knooppunten=tuple(k for k, _ in sorted(knooppunten, key=lambda x: x[0].number)),
         about=about,
         root=str(root),
+        law=law,
     )
 
 
 def _read(path: Path, problems: list[Problem]) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        # a pack can come from anywhere: no escape sequence of it reaches a terminal
+        return visible(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         problems.append(Problem(str(path), None, None, "geen geldige UTF-8-tekst"))
     except OSError as exc:
@@ -183,11 +189,11 @@ def _check_sections(
             )
         last = max(last, idx)
     for title in required:
-        sec = page.sections.get(title)
-        if sec is None:
+        found = page.sections.get(title)
+        if found is None:
             problems.append(Problem(page.path, page.body_line, 1, f"sectie '## {title}' ontbreekt"))
-        elif not sec.text.strip() or sec.text.strip() == "TODO":
-            problems.append(Problem(page.path, sec.line, 1, f"sectie '{title}' is leeg"))
+        elif not found.text.strip() or found.text.strip() == "TODO":
+            problems.append(Problem(page.path, found.line, 1, f"sectie '{title}' is leeg"))
 
 
 def _read_head(
@@ -202,14 +208,14 @@ def _read_head(
     name = _rel(root, path)
     text = _read(path, problems)
     page = read_page(name, text, problems, free_body=free_body) if text is not None else None
-    if page is None:
+    if page is None or text is None:
         return None
     try:
         head = head_model.model_validate(dict(page.meta))
     except ValidationError as exc:
         problems.extend(_pydantic_problems(name, page.meta, exc, page.meta_line))
         return None
-    return page, head, text  # type: ignore[return-value]
+    return page, head, text
 
 
 def _free_body(text: str, page: PageFile) -> str:
@@ -267,6 +273,46 @@ def _load_about(root: Path, problems: list[Problem]) -> str:
         return ""
     page, _, text = read
     return _free_body(text, page)
+
+
+def _load_law(root: Path, problems: list[Problem]) -> LawPage | None:
+    """wetgeving.md (optional): an intro, then one `## ` section per topic, in the topics' order."""
+    path = root / "wetgeving.md"
+    if not path.is_file():
+        return None
+    read = _read_head(root, path, LawHead, problems, free_body=True)
+    if read is None:
+        return None
+    page, head, text = read
+    body = _free_body(text, page)
+    intro = body.split("\n## ", 1)[0].strip() if not body.startswith("## ") else ""
+    topics = []
+    titles = {title: topic_id for topic_id, title in head.topics.items()}
+    for title, section in page.sections.items():
+        if title not in titles:
+            problems.append(
+                Problem(
+                    page.path,
+                    section.line,
+                    1,
+                    f"sectie '{title}' staat niet onder 'topics' in het voorwerk",
+                )
+            )
+            continue
+        if not section.text.strip():
+            problems.append(Problem(page.path, section.line, 1, f"sectie '{title}' is leeg"))
+        topics.append(LawTopic(titles[title], title, section.text.strip()))
+    for topic_id, title in head.topics.items():
+        if title not in page.sections:
+            problems.append(
+                Problem(
+                    page.path,
+                    page.body_line,
+                    1,
+                    f"onderwerp {topic_id!r}: sectie '## {title}' ontbreekt",
+                )
+            )
+    return LawPage(head.title, head.checked.isoformat(), intro, tuple(topics))
 
 
 def _load_knooppunten(root: Path, problems: list[Problem]) -> list[tuple[Knooppunt, PageFile]]:

@@ -29,16 +29,19 @@ def _key_pos(page: PageFile, key: str, index: int | None = None) -> tuple[int, i
 
 
 def check_pack_rules(
-    meta: PackMeta, phases: list[tuple[Phase, str]], items: list[tuple[Knooppunt, PageFile]]
+    meta: PackMeta,
+    phases: list[tuple[Phase, str]],
+    items: list[tuple[Knooppunt, PageFile]],
+    law_topics: set[str] | frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """The completeness rules: numbering, uniqueness, coverage, vocabulary and links."""
     problems: list[Problem] = []
     if not items:
         return [Problem("knooppunten", None, None, "het pakket bevat geen knooppunten")]
 
-    seen_num: dict[int, str] = {}
-    seen_slug: dict[str, str] = {}
-    seen_title: dict[str, str] = {}
+    seen_num: dict[Any, str] = {}
+    seen_slug: dict[Any, str] = {}
+    seen_title: dict[Any, str] = {}
     for k, page in items:
         for value, seen, key, label in (
             (k.number, seen_num, "number", "nummer"),
@@ -56,7 +59,7 @@ def check_pack_rules(
                     )
                 )
             else:
-                seen[value] = page.path  # type: ignore[index]
+                seen[value] = page.path
     numbers = sorted(seen_num)
     missing = sorted(set(range(1, len(items) + 1)) - set(numbers))
     if missing:
@@ -142,6 +145,13 @@ def check_pack_rules(
                 line, col = _key_pos(page, "links", i)
                 problems.append(
                     Problem(page.path, line, col, f"link naar onbekend knooppunt {target!r}")
+                )
+        for i, topic in enumerate(k.wetgeving):
+            if topic not in law_topics:
+                line, col = _key_pos(page, "wetgeving", i)
+                known = ", ".join(sorted(law_topics)) or "geen (wetgeving.md ontbreekt)"
+                problems.append(
+                    Problem(page.path, line, col, f"onbekend onderwerp {topic!r}; bekend: {known}")
                 )
         sec = page.sections.get("Tips")
         if sec is not None and len(k.tips) < MIN_TIPS:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import secrets
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import STATUS_LABELS, STATUSES, TRACK_LABELS, TRACKS, ProcessPack
+from ..output import write_output
 from ..progress import percent_text
 from .model import (
     BAR_ORDER,
@@ -114,7 +114,7 @@ def _environment(fmt: Format) -> jinja2.Environment:
 def _check_format(fmt: str) -> Format:
     if fmt not in FORMATS:
         raise ValueError(f"onbekend formaat '{fmt}'; kies {' of '.join(FORMATS)}")
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 def render_project(report: ProjectReport, fmt: Format = "md") -> str:
@@ -143,43 +143,6 @@ def render_report(
 # --- writing -------------------------------------------------------------------------------------
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write `text` to `path` so that a reader sees the old file or the new one, never half.
-
-    A temp file in the same directory (created with the user's umask, unlike
-    mkstemp's 0600, so a shared project folder stays readable), fsync, os.replace,
-    then fsync of the directory where the platform allows it.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    tmp = directory / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        try:
-            dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return target
-        try:
-            os.fsync(dfd)
-        except OSError:
-            pass
-        finally:
-            os.close(dfd)
-    return target
-
-
 def report_path_beside(state_path: str | os.PathLike[str], fmt: Format = "md") -> Path:
     """`wijk.yaml` -> `wijk-rapport.md` in the same directory."""
     p = Path(state_path)
@@ -199,6 +162,6 @@ def write_report_beside(
     from ..state import StateStore
 
     state = StateStore(Path(state_path), pack).load()
-    return write_text_atomic(
+    return write_output(
         report_path_beside(state_path, fmt), render_report(pack, [state], fmt, today)
     )

@@ -18,10 +18,13 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, parse_status
 from ..problems import Problem, ProblemsError
+from ..text import visible
 from .marks import build_index
 from .models import SCHEMA, Entry, ProjectInfo, ProjectState
 from .read import BadDate, load_doc
 from .source import Parsed, Source, guess_indent, read_source
+
+MAX_SUGGESTIONS = 20  # 'did you mean' for this many unknown knooppunten per file
 
 
 class Checker:
@@ -31,6 +34,7 @@ class Checker:
         self.name = name
         self.pack = pack
         self.problems: list[Problem] = []
+        self._suggested = 0
 
     def add(self, where: tuple[int, int] | None, message: str) -> None:
         line, col = where if where is not None else (1, 1)
@@ -57,7 +61,7 @@ class Checker:
         if v is None:
             return ""
         if isinstance(v, str):
-            return str(v)
+            return visible(str(v))  # never an escape sequence on anyone's screen
         if isinstance(v, bool):
             self.add(
                 self.vpos(m, key),
@@ -130,7 +134,7 @@ class Checker:
         if v is None:
             return "todo"
         if isinstance(v, str) and v in STATUSES:
-            return v  # type: ignore[return-value]
+            return v
         value = parse_status(str(v)) if isinstance(v, str) else None
         if value is not None:
             self.add(
@@ -292,8 +296,15 @@ class Checker:
                 f"knooppunten staan hier op hun slug: schrijf '{k.slug}' in plaats van {key}",
             )
             return None
-        close = difflib.get_close_matches(
-            str(key), [k.slug for k in self.pack.knooppunten], n=1, cutoff=0.5
+        # A suggestion costs a fuzzy comparison with every slug: only for the first few
+        # unknown keys, so a large file of them stays linear and quick to check.
+        self._suggested += 1
+        close = (
+            difflib.get_close_matches(
+                str(key)[:80], [k.slug for k in self.pack.knooppunten], n=1, cutoff=0.5
+            )
+            if self._suggested <= MAX_SUGGESTIONS
+            else []
         )
         hint = f"bedoel je '{close[0]}'?" if close else "zie 'wijkkompas list' voor de slugs"
         self.add(self.kpos(km, key), f"onbekend knooppunt '{key}'; {hint}")

@@ -200,7 +200,7 @@ def _new_entry() -> CommentedMap:
 def _child_indent(m: CommentedMap, default: str) -> str:
     for key in m:
         try:
-            return " " * m.lc.key(key)[1]
+            return " " * int(m.lc.key(key)[1])
         except (AttributeError, KeyError, TypeError):
             break
     return default

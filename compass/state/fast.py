@@ -24,6 +24,7 @@ it was. Tests compare this path's bytes with the general path's bytes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -36,7 +37,7 @@ from .index import EntrySpan
 from .marks import entry_span
 from .models import Entry, note_scalar, text_scalar, timestamp_scalar
 from .read import dump_yaml, load_doc, round_trip_yaml
-from .source import Parsed, Source
+from .source import Parsed
 
 FAST_FIELDS = frozenset({"status", "owner", "due", "bookmark", "note"})
 
@@ -66,6 +67,9 @@ def _render(items: list[tuple[str, Any]], indent: int) -> dict[str, list[str]] |
             return None
         current.append(line)
     return groups if list(groups) == [k for k, _ in items] else None
+
+
+_INDICATOR = re.compile(r"^\s*[|>](?:([1-9])[-+]?|[-+]([1-9]))")
 
 
 def _block_swallows(lines: list[str], after: int, ci: int) -> bool:
@@ -147,11 +151,19 @@ def fast_update(
     if last.kind == "block":
         content = [x for x in new[last.first + 1 : last.last + 1] if x.strip()]
         ci = min((len(x) - len(x.lstrip(" ")) for x in content), default=new_span.col + 1)
+        # An explicit indentation indicator (`|2-`, for a note that starts with spaces)
+        # sets the content indent below what its lines show: a comment indented less
+        # than the text but at least that much would become part of the note.
+        header = new[last.first]
+        explicit = _INDICATOR.search(header.partition(":")[2])
+        if explicit:
+            key_indent = len(header) - len(header.lstrip(" "))
+            ci = min(ci, key_indent + int(explicit.group(1) or explicit.group(2)))
         if _block_swallows(lines, start + span.length, ci):
             return None
     text = "\n".join(lines[:start] + new + lines[start + span.length :])
     state = replace(parsed.state, entries={**parsed.state.entries, slug: entry})
-    source = Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
+    source = parsed.source.same_layout(parsed.source.encode(text), text)
     return Parsed(
         source, None, state, parsed.indent, index.moved(slug, new_span, len(new) - span.length)
     )

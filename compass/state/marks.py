@@ -29,16 +29,16 @@ def _last_line(node: Node, lines: list[str]) -> int:
         if node.style in ("|", ">"):
             while end > node.start_mark.line and not lines[end].strip():
                 end -= 1
-        return end
+        return int(end)
     if isinstance(node, (MappingNode, SequenceNode)):
         if node.flow_style or not node.value:
-            return node.end_mark.line
+            return int(node.end_mark.line)
         last = node.value[-1]
         if isinstance(node, MappingNode):
             key, value = last
             return max(_last_line(key, lines), _last_line(value, lines))
         return _last_line(last, lines)
-    return node.end_mark.line  # pragma: no cover - no other node kinds
+    return int(node.end_mark.line)  # pragma: no cover - no other node kinds
 
 
 def _field(key: ScalarNode, value: Node, start: int, col: int, lines: list[str]) -> FieldSpan:

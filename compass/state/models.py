@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..model import (
     FINISHED,
@@ -156,14 +156,15 @@ def text_scalar(s: str) -> ScalarString:
     from ruamel.yaml.scalarstring import PlainScalarString, SingleQuotedScalarString
 
     if s == "" or not _reads_as_text(s):
-        return SingleQuotedScalarString(s)
-    return PlainScalarString(s)  # the emitter still quotes it when plain is not allowed
+        return cast("ScalarString", SingleQuotedScalarString(s))
+    # the emitter still quotes it when plain is not allowed
+    return cast("ScalarString", PlainScalarString(s))
 
 
 def note_scalar(s: str) -> ScalarString:
     from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
-    return LiteralScalarString(s) if s else SingleQuotedScalarString("")
+    return cast("ScalarString", LiteralScalarString(s) if s else SingleQuotedScalarString(""))
 
 
 def status_value(text: Any) -> Status:

@@ -9,6 +9,7 @@ in plain Dutch) is independent of what the document means, which
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -30,7 +31,10 @@ class _Constructor(RoundTripConstructor):
         except (ValueError, OverflowError):
             return BadDate(node.value)
 
-    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+    # RoundTripConstructor's own signature (with maptyp); the base classes declare a shorter one
+    def construct_mapping(  # type: ignore[override]  # the round-trip signature, see above
+        self, node: Any, maptyp: Any, deep: bool = False
+    ) -> Any:
         # remember each mapping's node: its marks give the line index for fast saves
         nodes = self.__dict__.setdefault("wk_nodes", {})
         nodes[id(maptyp)] = node
@@ -162,4 +166,22 @@ def load_doc(name: str, text: str, indent: int = 2, nodes: dict[int, Any] | None
             problems.append(first)
         raise ProblemsError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0))) from None
     except (YAMLError, RecursionError, ValueError, TypeError, AttributeError) as exc:
-        raise ProblemsError([Problem(name, None, None, f"ongeldige YAML: {exc}")]) from None
+        raise ProblemsError(
+            _character_problems(name, text) or [Problem(name, None, None, f"ongeldige YAML: {exc}")]
+        ) from None
+
+
+# What YAML cannot hold (its reader refuses these without a line and column).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _character_problems(name: str, text: str) -> list[Problem]:
+    """Each character YAML refuses, with its line and column."""
+    out = []
+    for n, line in enumerate(text.split("\n"), 1):
+        for m in _UNPRINTABLE.finditer(line):
+            code = f"U+{ord(m.group()):04X}"
+            out.append(
+                Problem(name, n, m.start() + 1, f"ongeldig teken {code}; YAML kan het niet lezen")
+            )
+    return out

@@ -9,7 +9,10 @@ parse or save.
 from __future__ import annotations
 
 import codecs
+import difflib
 import os
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -37,19 +40,69 @@ def fingerprint(path: Path) -> Fingerprint | None:
     return Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+_ENDING = re.compile(r"\r\n|\r|\n")
+
+
 @dataclass
 class Source:
-    """The file as read: text with `\\n` line ends, and how to write it back the same way."""
+    """The file as read: text with `\\n` line ends, and how to write it back the same way.
+
+    Line ends are kept as they were: LF, CRLF or CR throughout, or, in a file that
+    mixes them, each unchanged line keeps its own and a new or changed line takes
+    the most common one.
+    """
 
     raw: bytes
     text: str
     bom: bool = False
-    crlf: bool = False
+    ending: str = "\n"  # the most common line end
+    mixed: tuple[str, ...] | None = None  # every line's own end, when the file mixes them
+
+    @property
+    def crlf(self) -> bool:
+        return self.ending == "\r\n"
+
+    def same_layout(self, raw: bytes, text: str) -> Source:
+        """The source of a new version of this file, written by `encode`."""
+        return Source(raw, text, self.bom, self.ending, _endings(raw, self.bom))
 
     def encode(self, text: str) -> bytes:
-        if self.crlf:
-            text = text.replace("\n", "\r\n")
+        if self.mixed is None:
+            if self.ending != "\n":
+                text = text.replace("\n", self.ending)
+        else:
+            text = self._keep_mixed(text)
         return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
+
+    def _keep_mixed(self, text: str) -> str:
+        old = self.text.split("\n")
+        new = text.split("\n")
+        ends = [self.ending] * len(new)
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, i1, i2, j1, _j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    if i1 + k < len(self.mixed or ()):
+                        ends[j1 + k] = (self.mixed or ())[i1 + k]
+        return "".join(line + (ends[i] if i < len(new) - 1 else "") for i, line in enumerate(new))
+
+
+def _endings(raw: bytes, bom: bool) -> tuple[str, ...] | None:
+    """Every line's end, when a file mixes kinds; None when it uses one kind (or none)."""
+    text = raw.decode("utf-8", "replace")
+    found = _ENDING.findall(text)
+    return tuple(found) if len(set(found)) > 1 else None
+
+
+def split_endings(text: str) -> tuple[str, str, tuple[str, ...] | None]:
+    """(text with `\\n` ends, the most common end, every end if they are mixed)."""
+    found = _ENDING.findall(text)
+    if not found:
+        return text, "\n", None
+    counts = Counter(found)
+    dominant = max(("\n", "\r\n", "\r"), key=lambda e: counts.get(e, 0))
+    mixed = tuple(found) if len(counts) > 1 else None
+    return _ENDING.sub("\n", text), dominant, mixed
 
 
 def read_source(path: Path, name: str) -> Source:
@@ -83,8 +136,8 @@ def read_source(path: Path, name: str) -> Source:
         raise ProblemsError(
             [Problem(name, line, col, "geen geldige UTF-8-tekst; sla het bestand op als UTF-8")]
         ) from None
-    crlf = "\r\n" in text
-    return Source(raw, text.replace("\r\n", "\n"), bom=body is not raw, crlf=crlf)
+    text, ending, mixed = split_endings(text)
+    return Source(raw, text, bom=body is not raw, ending=ending, mixed=mixed)
 
 
 def guess_indent(text: str) -> int:

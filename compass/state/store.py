@@ -56,13 +56,13 @@ import difflib
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..durable import lock_path, temp_prefix, unlink_quietly, writable, write_atomic
 from ..model import Knooppunt, ProcessPack, Status
-from ..problems import InvalidInput, Problem, ProblemsError
+from ..problems import EditConflict, InvalidInput, Problem, ProblemsError
 from . import cache as state_cache
 from .models import (
     LOCK_TIMEOUT,
@@ -77,7 +77,7 @@ from .models import (
     now,
     status_value,
 )
-from .source import Fingerprint, Parsed, Source, fingerprint, read_source
+from .source import Fingerprint, Parsed, fingerprint, read_source
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
@@ -217,17 +217,38 @@ class StateStore:
 
     # writing
 
-    def update(self, ref: str | int, **fields: Any) -> ProjectState:
-        """Set any of status, note, owner, due, bookmark of one knooppunt (number or slug)."""
+    def update(
+        self, ref: str | int, *, expect: Mapping[str, Any] | None = None, **fields: Any
+    ) -> ProjectState:
+        """Set any of status, note, owner, due, bookmark of one knooppunt (number or slug).
+
+        `expect`: the values as the caller last saw them (e.g. `{"note": ...}` when an
+        edit dialog opened). If the file holds something else inside the lock, nothing
+        is written and EditConflict says what the file holds now.
+        """
         unknown = set(fields) - UPDATABLE
         if unknown:
             raise TypeError(f"unknown field(s): {', '.join(sorted(unknown))}")
         k = self._resolve(ref)
         values = self._clean(fields)
-        return self._transact(
-            lambda doc, state, indent: self._apply(doc, state, indent, k, values, {}),
-            lambda parsed: self._fast(parsed, k, values),
-        )
+        wanted = dict(expect or {})
+
+        def check(state: ProjectState) -> None:
+            entry = state.entry(k.slug)
+            for field, value in wanted.items():
+                theirs = getattr(entry, field)
+                if theirs != value:
+                    raise EditConflict(k.slug, field, theirs)
+
+        def mutate(doc: CommentedMap, state: ProjectState, indent: int) -> bool:
+            check(state)
+            return self._apply(doc, state, indent, k, values, {})
+
+        def fast(parsed: Parsed) -> Parsed | bool | None:
+            check(parsed.state)
+            return self._fast(parsed, k, values)
+
+        return self._transact(mutate, fast)
 
     def set_perspective(self, ref: str | int, role: str, status: str) -> ProjectState:
         """Record how one party (a stakeholder id or label) sees this knooppunt."""
@@ -402,7 +423,7 @@ class StateStore:
                 spliced = splice_unchanged(parsed.source.text, base, text)
                 if spliced is not None and same_document(spliced, text, parsed.indent):
                     text = spliced
-            new = Source(parsed.source.encode(text), text, parsed.source.bom, parsed.source.crlf)
+            new = parsed.source.same_layout(parsed.source.encode(text), text)
             try:
                 checked = parse_text(new, self.pack, self.name)
             except ProblemsError as exc:  # a bug here must never reach the disk

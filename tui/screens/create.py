@@ -52,10 +52,10 @@ class CreateStateScreen(ModalScreen[bool]):
         try:
             create_state(
                 self.path,
-                self.app.pack,
+                self.app.pack,  # type: ignore[attr-defined]  # the app is a WijkkompasApp
                 name=name,
                 gemeente=self.query_one("#gemeente", Input).value.strip(),
-            )  # type: ignore[attr-defined]
+            )
         except (InvalidInput, ProblemsError, OSError) as exc:
             self.query_one("#error", Static).update(str(exc))
             return

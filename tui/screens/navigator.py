@@ -80,13 +80,14 @@ class NavigatorScreen(Screen):
 
     def update_title(self) -> None:
         title = Text(" " + t("app.title"), style="bold")
+        if self.filter_label:  # first, so a narrow terminal never cuts it off
+            title.append("  ·  ")
+            title.append(f" {t('filter.active')}: {self.filter_label} ", style="reverse")
+            title.append(f" esc: {t('cmd.clear_filter').lower()}", style="dim")
         info = self.wk.project_line()
         if info:
             title.append("  ·  ")
             title.append(info)
-        if self.filter_label:
-            title.append(f"  ·  {t('filter.active')}: ", style="dim")
-            title.append(self.filter_label, style="reverse")
         self.query_one("#title", Static).update(title)
 
     @property
@@ -129,7 +130,9 @@ class NavigatorScreen(Screen):
             self.jump(ref.number)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, LinkList) and event.option.id:
+        if isinstance(event.option_list, LinkList) and event.option.id == "law":
+            self.action_law()
+        elif isinstance(event.option_list, LinkList) and event.option.id:
             self.jump(int(event.option.id))
             self.query_one(ProcessTree).focus()
 
@@ -166,6 +169,7 @@ class NavigatorScreen(Screen):
         self.filter_label = label
         current = self.query_one(DetailPane).number
         tree.rebuild()
+        self.refresh_bindings()
         first = next(
             (k.number for k in self.wk.pack.knooppunten if predicate is None or predicate(k)), None
         )
@@ -189,8 +193,11 @@ class NavigatorScreen(Screen):
     WORKSHOP_ONLY = frozenset({"toggle_follow"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim what needs a project file when there is none; hide follow mode outside a workshop."""
+        """Dim what needs a project file when there is none; hide follow mode outside a workshop
+        and 'clear filter' when there is none."""
         if action in self.WORKSHOP_ONLY and not self.wk.in_workshop():
+            return False
+        if action == "clear_filter" and not self.filter_label:
             return False
         if action in self.NEEDS_STATE and not self.wk.has_state():
             return None
@@ -212,6 +219,7 @@ class NavigatorScreen(Screen):
         if not app.is_screen_installed("search"):
             app.install_screen(SearchScreen(self.wk.index), "search")
         dialog = app.get_screen("search")
+        assert isinstance(dialog, SearchScreen)
         dialog.reopen()
         app.push_screen(dialog, self._jump_to_result)
 
@@ -250,11 +258,17 @@ class NavigatorScreen(Screen):
         if k is None or not self.wk.can_write():
             return
         entry = self.wk.entry(k)
+
+        def save(text: str, expected: str) -> str | None:
+            return self.wk.try_save(k, expect={"note": expected}, note=text)
+
         self.app.push_screen(
             NoteDialog(
-                k, entry.note if entry else "", external_editor=self.app.external_editor_allowed
-            ),
-            lambda note: self._save(k, None if note is None else {"note": note}),
+                k,
+                entry.note if entry else "",
+                save,
+                external_editor=self.wk.external_editor_allowed,
+            )
         )
 
     def _save(self, k: Knooppunt, changes: dict | None) -> None:
@@ -313,8 +327,39 @@ class NavigatorScreen(Screen):
     def action_toggle_follow(self) -> None:
         self.wk.toggle_follow()
 
+    def action_clear_filter(self) -> None:
+        if self.filter_label:
+            self.clear_filter(keep=self.query_one(DetailPane).number)
+            self.refresh_bindings()
+
+    def action_law(self) -> None:
+        if self.wk.pack.law is None:
+            self.notify(t("law.none"), timeout=3)
+            return
+        self._show_instead("law")
+
+    def action_filter_spoor(self) -> None:
+        from .pickers import SpoorScreen
+
+        self.app.push_screen(SpoorScreen(), self._filter_spoor)
+
+    def _filter_spoor(self, letter: str | None) -> None:
+        if letter is None:
+            return
+        if letter == "":
+            self.set_filter("", None)
+            return
+        self.set_filter(f"{t('page.sporen')} {letter}", lambda k: letter in k.sporen)
+
     def action_about(self) -> None:
-        self.query_one(DetailPane).show_overview_page("about")
+        self._show_instead("about")
+
+    def _show_instead(self, kind: str) -> None:
+        """A page in place of the knooppunt's; a page still due from a cursor move is dropped."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+        self.query_one(DetailPane).show_overview_page(kind)
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -6,39 +6,60 @@ import os
 import shlex
 import subprocess
 import tempfile
+from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from compass.model import Knooppunt
+from compass.problems import EditConflict
 
 from ..i18n import t
+from .confirm import conflict_question, discard_question
+
+# Saves the text, expecting the file's note to still be `expected`; None when saved,
+# else the one-line reason. Raises EditConflict when someone else changed the note.
+SaveNote = Callable[[str, str], "str | None"]
 
 
-class NoteDialog(ModalScreen[str | None]):
-    """Esc and ctrl+s both keep what was typed: nothing typed is lost by closing.
+class NoteDialog(ModalScreen[bool]):
+    """Ctrl+S saves, Esc cancels (asking first when something was typed).
+
+    The dialog saves itself and stays open when that fails, with the text and the
+    reason. It remembers the note as it was when it opened: when the file's note has
+    changed since (a colleague, a `wijkkompas set`), it shows both and lets the user
+    choose; it never overwrites either in silence. Dismisses with True when saved.
 
     The external editor is offered only with `external_editor=True` (the user's own
     terminal). Otherwise it is not composed, not bound and refused if asked for: a
     workshop participant must never start a program on the server.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", t("save")),
-        Binding("escape", "save", show=False),
+        Binding("escape", "cancel", show=False),
         # priority: the TextArea would otherwise take ctrl+e (end of line) first
         Binding("ctrl+e", "external", t("note.editor"), priority=True),
     ]
 
-    def __init__(self, k: Knooppunt, note: str, *, external_editor: bool = False) -> None:
+    def __init__(
+        self,
+        k: Knooppunt,
+        note: str,
+        save: SaveNote | None = None,
+        *,
+        external_editor: bool = False,
+    ) -> None:
         super().__init__()
         self.k = k
-        self.note = note
+        self.note = note  # as it was when the dialog opened: what the file must still hold
+        self.save = save
         self.external_editor = external_editor
 
     def _editor_allowed(self) -> bool:
@@ -55,6 +76,7 @@ class NoteDialog(ModalScreen[str | None]):
             title.append(f"{self.k.number}. {self.k.title}")
             yield Static(title, classes="dialog-title")
             yield TextArea(self.note, id="note-area", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="error", classes="error")
             yield Static(
                 t("note.hint" if self.external_editor else "note.hint_no_editor"), classes="hint"
             )
@@ -69,14 +91,52 @@ class NoteDialog(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        text = self.query_one(TextArea).text
-        self.dismiss(text if text != self.note else None)
+        self._save(self.text, expected=self.note)
+
+    def _save(self, text: str, expected: str) -> None:
+        if text == expected or self.save is None:
+            self.dismiss(False)
+            return
+        try:
+            error = self.save(text, expected)
+        except EditConflict as conflict:
+            theirs = str(conflict.theirs or "")
+            self.app.push_screen(
+                conflict_question(theirs, text), lambda answer: self._resolved(answer, theirs)
+            )
+            return
+        if error:
+            self.query_one("#error", Static).update(Text(error))  # the text stays, to try again
+            return
+        self.dismiss(True)
+
+    def _resolved(self, answer: str | None, theirs: str) -> None:
+        mine = self.text
+        if answer == "both":
+            self._save(f"{theirs}\n\n{mine}" if theirs.strip() else mine, expected=theirs)
+        elif answer == "mine":
+            self._save(mine, expected=theirs)
+        elif answer == "theirs":
+            self.dismiss(False)
+        else:  # back to editing; the next save asks again
+            self.query_one(TextArea).focus()
+
+    def _discard_if_asked(self, answer: str | None) -> None:
+        if answer == "discard":
+            self.dismiss(False)
 
     @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+    def action_cancel(self) -> None:
+        if self.text == self.note:
+            self.dismiss(False)
+            return
+        self.app.push_screen(discard_question(), self._discard_if_asked)
 
     @on(Button.Pressed, "#external")
     def action_external(self) -> None:
@@ -93,6 +153,7 @@ class NoteDialog(ModalScreen[str | None]):
                 subprocess.run([*shlex.split(editor), path], check=False)
             with open(path, encoding="utf-8") as f:
                 area.load_text(f.read().rstrip("\n"))
+            self.notify(t("note.back_from_editor"), timeout=5)
         except Exception as exc:  # SuspendNotSupported over SSH/web, or no such editor
             self.notify(f"{editor}: {exc.__class__.__name__} {exc}".strip(), severity="warning")
         finally:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from compass import progress
-from compass.model import TRACKS
+from compass.model import SPOREN, TRACKS
 from compass.progress import count_statuses, percent_done, percent_text
 
 from ..i18n import status_label, t
+
+if TYPE_CHECKING:
+    from ..host import Host
 
 BAR = 8
 PHASE_WIDTH = 26
@@ -35,6 +40,10 @@ def progress_cell(counts: dict[str, int]) -> Text:
 class OverviewScreen(ModalScreen[tuple[int, str] | None]):
     BINDINGS = [Binding("escape,o,q", "close", show=False)]
 
+    @property
+    def wk(self) -> Host:
+        return cast("Host", self.app)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="overview"):
             yield Static(t("overview.title"), classes="dialog-title")
@@ -50,11 +59,10 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
             table.add_column(t(f"track.{track}"), key=track)
         self.refresh_state()
         table.focus()
-        table.cursor_coordinate = (0, 1)  # type: ignore[assignment]
+        table.cursor_coordinate = Coordinate(0, 1)
 
     def refresh_state(self) -> None:
-        app = self.app
-        pack, state = app.pack, app.state  # type: ignore[attr-defined]
+        pack, state = self.wk.pack, self.wk.state
         table = self.query_one(DataTable)
         keep = table.cursor_coordinate
         table.clear()
@@ -70,9 +78,22 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         table.cursor_coordinate = keep
         self.query_one("#lists", Static).update(self._lists())
 
+    def _sporen(self, out: Text) -> None:
+        """Progress per spoor letter (A-F), by the same rule as the matrix above."""
+        pack, state = self.wk.pack, self.wk.state
+        if state is None or not any(k.sporen for k in pack.knooppunten):
+            return
+        out.append(f"{t('overview.sporen')}:\n", style="bold")
+        for letter, name in SPOREN.items():
+            counts = progress.counts(pack, state, spoor=letter)
+            if not sum(counts.values()):
+                continue
+            out.append(f"  {letter} ")
+            out.append_text(progress_cell(counts))
+            out.append(f"  {name[:34]}{'…' if len(name) > 34 else ''}\n", style="dim")
+
     def _lists(self) -> Text:
-        app = self.app
-        pack, state = app.pack, app.state  # type: ignore[attr-defined]
+        pack, state = self.wk.pack, self.wk.state
         out = Text()
         if state is None:
             return out
@@ -105,13 +126,14 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
                 out.append(f"  {d.knooppunt.number:>3} ")
                 out.append(d.knooppunt.title)
                 out.append(f"  ({d.text})\n", style="dim")
+        self._sporen(out)
         return out
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         row, col = event.coordinate.row, event.coordinate.column
         if col == 0:
             return
-        phase = self.app.pack.phases[row].number  # type: ignore[attr-defined]
+        phase = self.wk.pack.phases[row].number
         self.dismiss((phase, TRACKS[col - 1]))
 
     def action_close(self) -> None:

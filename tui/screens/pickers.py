@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from compass.model import Knooppunt
+from compass.model import SPOREN, Knooppunt
 from compass.search import SearchIndex
 
 from ..i18n import t
@@ -147,6 +147,21 @@ class BookmarksScreen(ListDialog):
 
     def empty_text(self, query: str) -> str:
         return t("bookmarks.none")
+
+
+class SpoorScreen(ListDialog):
+    """Choose one of the website's six sporen (A-F): the tree then shows only its knooppunten."""
+
+    TITLE_KEY = "spoor.title"
+    WITH_INPUT = False
+
+    def options(self, query: str) -> Iterable[Option]:
+        yield Option(t("spoor.all"), id="")
+        for letter, name in SPOREN.items():
+            yield Option(Text(f"{letter}  {name}"), id=letter)
+
+    def pick(self, option_id: str | None) -> None:
+        self.dismiss(option_id)
 
 
 class PartyScreen(ListDialog):

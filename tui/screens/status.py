@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from compass.dates import parse_date
 from compass.model import STATUS_MARKS, STATUSES, Knooppunt
 
 from ..i18n import status_label, t
@@ -22,8 +22,9 @@ from ..i18n import status_label, t
 class StatusDialog(ModalScreen[dict[str, Any] | None]):
     """Enter on a status saves at once; Tab reaches owner and due date; 1-5 pick directly."""
 
-    BINDINGS = [Binding("escape", "cancel", show=False)] + [
-        Binding(str(i + 1), f"pick({i})", show=False) for i in range(len(STATUSES))
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", show=False),
+        *(Binding(str(i + 1), f"pick({i})", show=False) for i in range(len(STATUSES))),
     ]
 
     def __init__(self, k: Knooppunt, entry) -> None:
@@ -84,9 +85,9 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
         owner = self.query_one("#owner", Input).value.strip()
         due_text = self.query_one("#due", Input).value.strip()
         try:
-            due = dt.date.fromisoformat(due_text) if due_text else None
-        except ValueError:
-            self.query_one("#error", Static).update(t("status.bad_date"))
+            due = parse_date(due_text) if due_text else None
+        except ValueError as exc:
+            self.query_one("#error", Static).update(Text(str(exc)))
             self.query_one("#due", Input).focus()
             return
         changes: dict[str, Any] = {}
@@ -99,6 +100,20 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
             changes["due"] = due
         self.dismiss(changes)
 
+    def _discard_if_asked(self, answer: str | None) -> None:
+        if answer == "discard":
+            self.dismiss(None)
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc cancels; typed owner or due date is not thrown away without asking."""
+        typed_owner = self.query_one("#owner", Input).value.strip()
+        typed_due = self.query_one("#due", Input).value.strip()
+        old = self.entry
+        was_due = old.due.isoformat() if old and old.due else ""
+        if typed_owner == (old.owner if old else "") and typed_due == was_due:
+            self.dismiss(None)
+            return
+        from .confirm import discard_question
+
+        self.app.push_screen(discard_question(), self._discard_if_asked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from functools import partial
 
 from rich.text import Text
@@ -16,10 +17,17 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack
+from compass.progress import is_overdue
 
 from ..i18n import language, status_label, t
 from ..textual_compat import SizedByLayout
-from .page import about_renderable, page_renderable, phase_renderable, track_renderable
+from .page import (
+    about_renderable,
+    law_renderable,
+    page_renderable,
+    phase_renderable,
+    track_renderable,
+)
 from .strips import flat_strip
 
 
@@ -141,6 +149,7 @@ class DetailPane(Vertical):
                     Option(Text(f"← {o.number}. {o.title} (fase {o.phase})"), id=str(o.number))
                     for o in back
                 ]
+                + ([Option(Text(t("law.link")), id="law")] if k.wetgeving and self.pack.law else [])
             )
             self.query_one(PageScroll).scroll_home(animate=False)
 
@@ -156,6 +165,8 @@ class DetailPane(Vertical):
             page = phase_renderable(self.pack, phase)
         elif kind == "track":
             page = track_renderable(self.pack, track)
+        elif kind == "law" and self.pack.law is not None:
+            page = law_renderable(self.pack.law)
         else:
             page = about_renderable(self.pack)
         self.query_one("#page", Static).update(page)
@@ -181,6 +192,8 @@ class DetailPane(Vertical):
                 line.append(entry.owner)
             if entry.due:
                 line.append(f"  ·  {t('detail.due')}: {entry.due.isoformat()}")
+                if is_overdue(entry, dt.date.today()):
+                    line.append(f" {t('detail.overdue')}", style="bold red")
             if getattr(entry, "bookmark", False):
                 line.append(f"  ·  ★ {t('detail.bookmarked')}", style="yellow")
             if entry.note:

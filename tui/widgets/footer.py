@@ -6,6 +6,8 @@ through the app's `key_grab`, without taking the focus.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -13,6 +15,9 @@ from textual.widget import Widget
 
 from ..commands import label_of
 from .goto_prompt import GotoPrompt
+
+if TYPE_CHECKING:
+    from ..host import Host
 
 _DIM = Style(dim=True)
 
@@ -95,7 +100,7 @@ class KeyFooter(Widget, can_focus=False):
         """Show `prompt` in this line and give it the keys until Enter or Esc (see
         `WijkkompasApp.key_grab`)."""
         self.prompt = prompt
-        self.app.key_grab = self  # type: ignore[attr-defined]
+        cast("Host", self.app).key_grab = self
         self.refresh()
 
     def cancel(self) -> None:
@@ -104,7 +109,7 @@ class KeyFooter(Widget, can_focus=False):
     def _finish(self, number: int | None) -> None:
         prompt, self.prompt = self.prompt, None
         if getattr(self.app, "key_grab", None) is self:
-            self.app.key_grab = None  # type: ignore[attr-defined]
+            self.app.key_grab = None
         self.refresh()
         if prompt is not None:
             prompt.done(number)

@@ -13,8 +13,8 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from compass.model import Knooppunt, ProcessPack
-from compass.render import page_sections, party_names
+from compass.model import Knooppunt, LawPage, ProcessPack
+from compass.render import law_refs, page_sections, party_names
 
 from ..i18n import t
 from .markup import render_markdown
@@ -38,15 +38,13 @@ def _body(markdown: str) -> RenderableType:
 
 def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
     """Phase, spoor and parties, flags, then the page's sections (as `wijkkompas show` has them)."""
+    # Only the phase is bold: every change of style is ~25 bytes more per page over SSH.
     meta = Text()
     meta.append(_phase_line(pack, k.phase), style="bold")
-    meta.append(f"  ·  {t('page.track')}: ", style="bold")
-    meta.append(t(f"tracklabel.{k.track}"))
+    meta.append(f"  ·  {t('page.track')}: {t(f'tracklabel.{k.track}')}")
     if k.sporen:
-        meta.append(f"  ·  {t('page.sporen')}: ", style="bold")
-        meta.append(" ".join(k.sporen))
-    meta.append(f"\n{t('page.parties')}: ", style="bold")
-    meta.append(party_names(pack, k))
+        meta.append(f"  ·  {t('page.sporen')}: {' '.join(k.sporen)}")
+    meta.append(f"\n{t('page.parties')}: {party_names(pack, k)}")
     parts: list[RenderableType] = [Padding(meta, (0, 0, 1, 0))]
     for flag in k.flags:
         parts.append(
@@ -54,6 +52,12 @@ def page_renderable(pack: ProcessPack, k: Knooppunt) -> Group:
         )
     for title, body in page_sections(k):
         parts += [_heading(title), _body(body)]
+    law = law_refs(pack, k)
+    if law:
+        note = Text(f"{t('law.see')}: ", style="bold")
+        note.append(", ".join(law))
+        note.append(f"  ({t('law.key')})", style="dim")
+        parts.append(Padding(note, (0, 0, 1, 0)))
     if k.checked:
         parts.append(Text(f"{t('page.checked')} {k.checked}", style="dim"))
     return Group(*parts)
@@ -82,6 +86,18 @@ def track_renderable(pack: ProcessPack, track: str) -> Group:
     page = pack.track_page(track)
     title = Text(page.title if page else t(f"tracklabel.{track}"), style="bold")
     return Group(Padding(title, (0, 0, 1, 0)), _body(page.body if page else ""))
+
+
+def law_renderable(law: LawPage) -> Group:
+    """The dated page on law and policy: intro, then one section per topic (content in Dutch)."""
+    title = Text(law.title, style="bold")
+    title.append(f"\n{t('page.checked_on')} {law.checked}", style="dim")
+    parts: list[RenderableType] = [Padding(title, (0, 0, 1, 0))]
+    if law.intro:
+        parts.append(_body(law.intro))
+    for topic in law.topics:
+        parts += [Text(topic.title, style=HEADING), _body(topic.body)]
+    return Group(*parts)
 
 
 def about_renderable(pack: ProcessPack) -> Group:

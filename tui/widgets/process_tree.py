@@ -123,7 +123,7 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         Tree computes every visible line's width on each rebuild; rendering each label
         for that made expanding a phase cost ~100 ms with 10,000 knooppunten.
         """
-        width = node.label.cell_len
+        width = node.label.cell_len  # type: ignore[union-attr]  # our labels are always Text
         if node.allow_expand:
             width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
         return width

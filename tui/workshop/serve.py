@@ -285,7 +285,7 @@ def _serve_web(args: argparse.Namespace) -> int:
         elsewhere in the room would be sent to ws://0.0.0.0/... and never connect.
         """
 
-        async def handle_index(self, request):  # type: ignore[override]
+        async def handle_index(self, request):
             proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
             self.public_url = f"{proto}://{request.headers.get('X-Forwarded-Host', request.host)}"
             return await super().handle_index(request)

@@ -103,7 +103,7 @@ class WorkshopApp(WijkkompasApp):
         self._preloaded = store
         self.user = user  # no fallback to $USER: on a server that is the server's account
         self.role: str | None = None
-        self.follow = Follow(self, follow_path(state_path), self.user, facilitator)
+        self.follow: Follow = Follow(self, follow_path(state_path), self.user, facilitator)
         self.roles = role_choices(
             pack.stakeholders
         )  # the parties the state store accepts as perspectives

@@ -14,6 +14,7 @@ fixed whitelist (see `room.child_env`).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import fcntl
 import hmac
 import os
@@ -59,7 +60,7 @@ class SshConfig(RoomConfig):
     on_listening: Callable[[int], None] | None = None
 
 
-class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class PtySession(asyncssh.SSHServerSession):
     """One participant: an SSH channel on one side, a pty with a navigator on the other."""
 
     def __init__(self, room: Room, user: str) -> None:
@@ -76,6 +77,9 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self._ending: str | None = None
         self._done = False
         self._task: asyncio.Future[None] | None = None
+        # Bytes that are not UTF-8 (a client in Latin-1) become U+FFFD here: the app's
+        # input decoder is strict, and one bad byte would end the session.
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
     # --- what the client may ask -------------------------------------------------
 
@@ -157,7 +161,7 @@ class PtySession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.last_input = time.monotonic()
         if self.master is None or self._ending is not None:
             return
-        self._pending += data
+        self._pending += self._decoder.decode(data).encode("utf-8")
         self._flush_input()
 
     def _flush_input(self) -> None:
