@@ -32,6 +32,7 @@ EXPECTED = [
     "gelijktijdige schrijvers",
     "wandtijd `wijkkompas list --json`",
     "wandtijd `wijkkompas show 12`",
+    "`wijkkompas validate` van een projectbestand",
     "SSH: eerste scherm p50",
     "SSH: eerste scherm max",
     "SSH: echo p95",

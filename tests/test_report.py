@@ -397,7 +397,7 @@ def test_next_steps_when_everything_is_finished(tmp_path: Path, mini_pack) -> No
         store.update(n, status="done" if n % 3 else "skipped")
     assert report.next_steps(mini_pack, load(path, mini_pack)) == {"sociaal": [], "technisch": []}
     md = report.render_report(mini_pack, [load(path, mini_pack)], "md", TODAY)
-    assert md.count("Geen open knooppunt waarvan de voorgangers klaar zijn.") == 2
+    assert md.count("Geen open knooppunten meer in dit spoor.") == 2
 
 
 # --- perspectives ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ _LANG = "nl"
 
 STRINGS: dict[str, dict[str, str]] = {
     "nl": {
+        "overview.next": "Volgende stappen (de eerste open knooppunten per spoor)",
         "detail.overdue": "(te laat)",
         "cmd.clear_filter": "Filter wissen",
         "cmd.clear_filter.help": "weer alle knooppunten tonen",
@@ -137,7 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "overview.stuck": "Vastgelopen",
         "overview.overdue": "Te laat",
         "overview.none": "geen",
-        "overview.hint": "enter: boom filteren op deze fase en dit spoor · esc: terug",
+        "overview.hint": "enter: boom filteren · tab: naar de lijsten (↑↓ scrolt) · esc: terug",
         "filter.title": "Toon knooppunten van partij",
         "filter.all": "Alle partijen (filter uit)",
         "filter.active": "filter",
@@ -185,6 +186,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.saved": "Perspectief vastgelegd",
     },
     "en": {
+        "overview.next": "Next steps (the first open knooppunten per track)",
         "detail.overdue": "(overdue)",
         "cmd.clear_filter": "Clear filter",
         "cmd.clear_filter.help": "show every knooppunt again",
@@ -314,7 +316,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "overview.stuck": "Stuck",
         "overview.overdue": "Overdue",
         "overview.none": "none",
-        "overview.hint": "enter: filter the tree on this phase and track · esc: back",
+        "overview.hint": "enter: filter the tree · tab: to the lists (↑↓ scrolls) · esc: back",
         "filter.title": "Show knooppunten of party",
         "filter.all": "All parties (filter off)",
         "filter.active": "filter",

@@ -98,6 +98,14 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         if state is None:
             return out
         today = dt.date.today()
+        out.append(f"{t('overview.next')}:\n", style="bold")
+        for track, steps in progress.next_steps(pack, state).items():
+            out.append(f"  {t('track.' + track)}: ", style="dim")
+            out.append(
+                ", ".join(f"{i.knooppunt.number}. {i.knooppunt.title}" for i in steps)
+                or t("overview.none")
+            )
+            out.append("\n")
         stuck = [i.knooppunt for i in progress.stuck(pack, state)]
         late = [i.knooppunt for i in progress.overdue(pack, state, today)]
         for title, items in ((t("overview.stuck"), stuck), (t("overview.overdue"), late)):
