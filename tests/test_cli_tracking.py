@@ -467,5 +467,24 @@ def test_export_tables_as_csv_and_xlsx(tmp_path: Path) -> None:
     assert parties.startswith("partij;fase 1;")
     assert wijkkompas("export", "-o", "k.xlsx", cwd=tmp_path).returncode == 0
     assert "xl/workbook.xml" in zipfile.ZipFile(tmp_path / "k.xlsx").namelist()
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "k.xlsx").active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].value == "nummer" and sheet.max_row == 92
+    assert wijkkompas("export", "-o", "k.csv", cwd=tmp_path).returncode == 0
+    raw = (tmp_path / "k.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a Dutch Excel opens it as UTF-8
+    assert next(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))[10] == "te laat"
     r = wijkkompas("export", "-o", "wijkkompas.yaml", cwd=tmp_path)
     assert r.returncode == 1 and "projectbestand" in r.stderr
+
+
+def test_a_system_account_is_not_recorded_as_the_author(tmp_path: Path) -> None:
+    state = tmp_path / "w.yaml"
+    assert wijkkompas("new", str(state), "--name", "Wie").returncode == 0
+    env = {"USER": "root", "WIJKKOMPAS_USER": ""}
+    assert wijkkompas("set", str(state), "3", "--status", "doing", env=env).returncode == 0
+    assert "by: root" not in state.read_text(encoding="utf-8")
+    env = {"USER": "root", "WIJKKOMPAS_USER": "Fatima"}
+    assert wijkkompas("set", str(state), "4", "--status", "doing", env=env).returncode == 0
+    assert "by: Fatima" in state.read_text(encoding="utf-8")

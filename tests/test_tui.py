@@ -384,9 +384,15 @@ async def test_missing_state_offers_to_create_it(pack, tmp_path: Path) -> None:
     app = WijkkompasApp(pack, path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await press(pilot, *"Rozendaal", "tab", *"Leusden", "enter")
+        await press(pilot, *"Rozendaal", "tab", *"Noord", "tab", *"Leusden", "enter")
         await pilot.pause(SETTLE)
         assert path.exists()
+        project = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["project"]
+        assert (project["name"], project["wijk"], project["gemeente"]) == (
+            "Rozendaal",
+            "Noord",
+            "Leusden",
+        )
         assert isinstance(app.screen, NavigatorScreen)
         assert "Rozendaal" in str(app.screen.query_one("#title").render())
 
@@ -485,11 +491,11 @@ async def test_w_shows_the_law_page_and_a_knooppunt_links_to_it(pack, state_file
         assert await until(pilot, lambda: "Wet- en regelgeving, stand" in page_text(app))
 
 
-async def test_a_filters_the_tree_on_a_spoor_letter(pack, state_file) -> None:
+async def test_shift_s_filters_the_tree_on_a_spoor_letter(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await press(pilot, "a")
+        await press(pilot, "S")
         await pilot.pause(SETTLE)
         await press(pilot, *["down"] * 5, "enter")  # Alle sporen, A, B, C, D, E
         await pilot.pause(SETTLE)
@@ -527,3 +533,40 @@ async def test_an_overdue_due_date_is_marked_on_the_page(pack, state_file) -> No
         await started(pilot)
         record = str(app.screen.query_one("#record").render())
         assert "2020-01-01 (te laat)" in record
+
+
+def test_go_to_offers_only_titles_that_start_with_what_was_typed(pack) -> None:
+    from tui.widgets.goto_prompt import GotoPrompt
+
+    prompt = GotoPrompt(WijkkompasApp(pack, None).index, lambda number: None)
+    prompt.query = "draag"
+    prompt._match()
+    assert [k.title for k in prompt.hits] == ["Draagvlak bij huurders peilen"]
+    prompt.query = "zzqx"  # nothing starts with it: the loose match may still help
+    prompt._match()
+    assert all(not k.title.lower().startswith("zzqx") for k in prompt.hits)
+
+
+async def test_overview_fits_60x20_and_enter_on_a_listed_item_jumps(pack, state_file) -> None:
+    from tui.screens.overview import OverviewScreen
+
+    StateStore(state_file, pack).update(40, status="stuck", note="wacht op de netbeheerder")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await started(pilot)
+        await press(pilot, "o")
+        await pilot.pause(SETTLE)
+        assert isinstance(app.screen, OverviewScreen)
+        table = app.screen.query_one("#overview-table")
+        assert table.virtual_size.width <= table.size.width  # both tracks whole, no scrolling
+        lists = app.screen.query_one("#lists")
+        stuck = next(
+            i
+            for i in range(lists.option_count)
+            if (lists.get_option_at_index(i).id or "").endswith(":40")
+        )
+        lists.focus()
+        lists.highlighted = stuck
+        await press(pilot, "enter")
+        await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen) and shown(app) == 40

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from compass.model import Knooppunt, ProcessPack
 from compass.problems import EditConflict, InvalidInput, ProblemsError
 from compass.search import SearchIndex
+from compass.state.models import default_user
 from compass.text import one_line
 
 from .commands import load_keymap
@@ -75,7 +76,7 @@ class WijkkompasApp(App):
         self.animation_level = "none"
         self.pack = pack
         self.state_path = state_path
-        self.user = user or os.environ.get("USER", "")
+        self.user = user or default_user()
         self.start_at = start_at
         self.create_if_missing = create_if_missing
         self.store: StateStore | None = None
@@ -235,6 +236,15 @@ class WijkkompasApp(App):
         index = self.index
         threading.Thread(target=index.ensure_built, name="search-index", daemon=True).start()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its placeholder in the UI's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=t("palette.placeholder"))
+            )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the terminal is too small, no command opens anything (not even the palette)."""
         if self._real_size is not None and too_small(*self._real_size):
@@ -289,7 +299,11 @@ class WijkkompasApp(App):
         if self.state is None:
             return t("no_state")
         p = self.state.project
-        return " · ".join(x for x in (p.name, p.wijk, p.gemeente) if x)
+        parts: list[str] = []
+        for x in (p.name, p.wijk, p.gemeente):
+            if x and x not in parts:  # a wijk named like the project is said once
+                parts.append(x)
+        return " · ".join(parts)
 
     def has_state(self) -> bool:
         """A project file is open (commands that record something need one)."""

@@ -8,6 +8,8 @@ _LANG = "nl"
 
 STRINGS: dict[str, dict[str, str]] = {
     "nl": {
+        "create.wijk": "Wijk of buurt",
+        "palette.placeholder": "Zoek een commando of knooppunt…",
         "overview.next": "Volgende stappen (de eerste open knooppunten per spoor)",
         "detail.overdue": "(te laat)",
         "cmd.clear_filter": "Filter wissen",
@@ -186,6 +188,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.saved": "Perspectief vastgelegd",
     },
     "en": {
+        "create.wijk": "Neighbourhood (wijk or buurt)",
+        "palette.placeholder": "Search commands and knooppunten…",
         "overview.next": "Next steps (the first open knooppunten per track)",
         "detail.overdue": "(overdue)",
         "cmd.clear_filter": "Clear filter",

@@ -100,9 +100,11 @@ def _rows(pack: Any, state: Any, table: str) -> list[list[str]]:
             "status",
             "eigenaar",
             "streefdatum",
+            "te laat",
             "notitie",
         ]
     ]
+    today = dt.date.today()
     for k in pack.knooppunten:
         e = state.entry(k.slug) if state is not None else None
         rows.append(
@@ -117,6 +119,7 @@ def _rows(pack: Any, state: Any, table: str) -> list[list[str]]:
                 STATUS_LABELS[e.status] if e else "open",
                 (e.owner if e else "") or "",
                 e.due.isoformat() if e is not None and e.due else "",
+                "ja" if e is not None and progress.is_overdue(e, today) else "",
                 (e.note if e else "") or "",
             ]
         )
@@ -157,8 +160,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"{table} geschreven naar {args.output}")
         return 0
     text = _csv(rows)
-    if args.output:
-        write_output(args.output, text, force=args.force)
+    if args.output:  # a file: with a BOM, so a Dutch Excel reads it as UTF-8
+        write_output(args.output, "\ufeff" + text, force=args.force)
         print(f"{table} geschreven naar {args.output}")
     else:
         print(text, end="")
@@ -174,6 +177,13 @@ def _write_xlsx(rows: list[list[str]], path: str, title: str, *, force: bool) ->
     sheet.title = title[:31]
     for row in rows:
         sheet.append([_no_formula(cell) for cell in row])
+    sheet.freeze_panes = "A2"  # the header row stays in view
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        letter = column[0].column_letter
+        sheet.column_dimensions[letter].width = min(60, max(8, width + 2))
+    for cell in sheet[1]:
+        cell.font = cell.font.copy(bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
     write_output(path, buffer.getvalue(), force=force)

@@ -191,15 +191,21 @@ def date_value(v: Any) -> dt.date | None:
     raise InvalidInput(f"ongeldige datum '{text}'; gebruik JJJJ-MM-DD, bijvoorbeeld 2026-12-31")
 
 
+# System accounts say nothing about who made a change: no `by` rather than `root`.
+SYSTEM_ACCOUNTS = frozenset({"root", "admin", "administrator", "nobody", "www-data"})
+
+
 def default_user() -> str:
-    """Who is making a change, for the `by` field: $USER, else the login name, else ''."""
-    user = os.environ.get("USER") or os.environ.get("USERNAME")
+    """Who is making a change, for the `by` field: $WIJKKOMPAS_USER, $USER, else the login
+    name; '' for a system account such as root."""
+    user = os.environ.get("WIJKKOMPAS_USER") or os.environ.get("USER") or os.environ.get("USERNAME")
     if user:
-        return user
+        return "" if user.strip().lower() in SYSTEM_ACCOUNTS else user
     try:
-        return getpass.getuser()
+        found = getpass.getuser()
     except Exception:  # pragma: no cover - no passwd entry
         return ""
+    return "" if found.strip().lower() in SYSTEM_ACCOUNTS else found
 
 
 def now() -> dt.datetime:

@@ -29,6 +29,8 @@ class CreateStateScreen(ModalScreen[bool]):
             yield Static(t("create.intro", path=str(self.path)), markup=False)
             yield Label(t("create.name"))
             yield Input(id="name")
+            yield Label(t("create.wijk"))
+            yield Input(id="wijk")
             yield Label(t("create.gemeente"))
             yield Input(id="gemeente")
             yield Static("", id="error", classes="error")
@@ -55,6 +57,7 @@ class CreateStateScreen(ModalScreen[bool]):
                 self.app.pack,  # type: ignore[attr-defined]  # the app is a WijkkompasApp
                 name=name,
                 gemeente=self.query_one("#gemeente", Input).value.strip(),
+                wijk=self.query_one("#wijk", Input).value.strip(),
             )
         except (InvalidInput, ProblemsError, OSError) as exc:
             self.query_one("#error", Static).update(str(exc))

@@ -294,8 +294,11 @@ class NavigatorScreen(Screen):
 
         self.app.push_screen(OverviewScreen(), self._filter_cell)
 
-    def _filter_cell(self, cell: tuple[int, str] | None) -> None:
+    def _filter_cell(self, cell: tuple[int, str] | int | None) -> None:
         if cell is None:
+            return
+        if isinstance(cell, int):  # a knooppunt from the overview's lists
+            self.jump(cell)
             return
         phase, track = cell
         label = f"{t('phase')} {phase} · {t('track.' + track)}"

@@ -6,15 +6,17 @@ import datetime as dt
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
 
 from compass import progress
-from compass.model import SPOREN, TRACKS
+from compass.model import SPOREN, TRACKS, Knooppunt
 from compass.progress import count_statuses, percent_done, percent_text
 
 from ..i18n import status_label, t
@@ -37,7 +39,9 @@ def progress_cell(counts: dict[str, int]) -> Text:
     return cell
 
 
-class OverviewScreen(ModalScreen[tuple[int, str] | None]):
+class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
+    """Enter on a cell filters the tree on that phase and track; on a listed knooppunt, jumps."""
+
     BINDINGS = [Binding("escape,o,q", "close", show=False)]
 
     @property
@@ -48,8 +52,7 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         with Vertical(classes="dialog", id="overview"):
             yield Static(t("overview.title"), classes="dialog-title")
             yield DataTable(id="overview-table", cursor_type="cell", zebra_stripes=False)
-            with VerticalScroll(id="overview-lists"):
-                yield Static(id="lists")
+            yield OptionList(id="lists")
             yield Static(t("overview.hint"), classes="hint")
 
     def on_mount(self) -> None:
@@ -67,7 +70,8 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
         keep = table.cursor_coordinate
         table.clear()
         for phase in pack.phases:
-            cells: list[Text] = [Text(f"{phase.number} {phase.title}"[:PHASE_WIDTH], no_wrap=True)]
+            label = f"{phase.number} {phase.title}"[: self._phase_width()]
+            cells: list[Text] = [Text(label, no_wrap=True)]
             for track in TRACKS:
                 if state is None:
                     counts = count_statuses("todo" for _ in pack.in_phase(phase.number, track))
@@ -76,66 +80,79 @@ class OverviewScreen(ModalScreen[tuple[int, str] | None]):
                 cells.append(progress_cell(counts))
             table.add_row(*cells, key=str(phase.number))
         table.cursor_coordinate = keep
-        self.query_one("#lists", Static).update(self._lists())
+        lists = self.query_one("#lists", OptionList)
+        keep_list = lists.highlighted
+        lists.clear_options()
+        lists.add_options(
+            [
+                # a knooppunt can be in two lists: the id is its line and its number
+                Option(
+                    text, id=None if number is None else f"{n}:{number}", disabled=number is None
+                )
+                for n, (text, number) in enumerate(self._lines())
+            ]
+        )
+        if keep_list is not None and keep_list < lists.option_count:
+            lists.highlighted = keep_list
 
-    def _sporen(self, out: Text) -> None:
-        """Progress per spoor letter (A-F), by the same rule as the matrix above."""
-        pack, state = self.wk.pack, self.wk.state
-        if state is None or not any(k.sporen for k in pack.knooppunten):
-            return
-        out.append(f"{t('overview.sporen')}:\n", style="bold")
-        for letter, name in SPOREN.items():
-            counts = progress.counts(pack, state, spoor=letter)
-            if not sum(counts.values()):
-                continue
-            out.append(f"  {letter} ")
-            out.append_text(progress_cell(counts))
-            out.append(f"  {name[:34]}{'…' if len(name) > 34 else ''}\n", style="dim")
+    def _phase_width(self) -> int:
+        """The phase column gives way first on a narrow terminal, so both tracks stay whole."""
+        return max(10, min(PHASE_WIDTH, self.app.size.width - 50))
 
-    def _lists(self) -> Text:
+    def _lines(self) -> list[tuple[Text, int | None]]:
+        """The lists under the matrix, a line each; a knooppunt's line carries its number."""
         pack, state = self.wk.pack, self.wk.state
-        out = Text()
+        out: list[tuple[Text, int | None]] = []
         if state is None:
             return out
+
+        def heading(text: str) -> None:
+            out.append((Text(text, style="bold"), None))
+
+        def knooppunt(k: Knooppunt, extra: str) -> None:
+            line = Text(f"  {k.number:>3} ")
+            line.append(k.title)  # plain text: a `[` in a title stays a `[`
+            if extra:
+                line.append(f"  ({extra})", style="dim")
+            out.append((line, k.number))
+
         today = dt.date.today()
-        out.append(f"{t('overview.next')}:\n", style="bold")
+        heading(f"{t('overview.next')}:")
         for track, steps in progress.next_steps(pack, state).items():
-            out.append(f"  {t('track.' + track)}: ", style="dim")
-            out.append(
-                ", ".join(f"{i.knooppunt.number}. {i.knooppunt.title}" for i in steps)
-                or t("overview.none")
-            )
-            out.append("\n")
-        stuck = [i.knooppunt for i in progress.stuck(pack, state)]
-        late = [i.knooppunt for i in progress.overdue(pack, state, today)]
-        for title, items in ((t("overview.stuck"), stuck), (t("overview.overdue"), late)):
-            out.append(f"{title}: ", style="bold")
-            if not items:
-                out.append(t("overview.none") + "\n", style="dim")
-                continue
-            out.append("\n")
-            for k in items:
-                e = state.entry(k.slug)
-                out.append(f"  {k.number:>3} ")
-                out.append(k.title)
-                extra = [
-                    x
-                    for x in (e.owner, e.due.isoformat() if e.due else "", status_label(e.status))
-                    if x
-                ]
-                out.append(f"  ({', '.join(extra)})\n", style="dim")
+            if not steps:
+                out.append(
+                    (Text(f"  {t('track.' + track)}: {t('overview.none')}", style="dim"), None)
+                )
+            for i in steps:
+                knooppunt(i.knooppunt, t("track." + track))
+        for title, items in (
+            (t("overview.stuck"), progress.stuck(pack, state)),
+            (t("overview.overdue"), progress.overdue(pack, state, today)),
+        ):
+            heading(f"{title}:" + ("" if items else f" {t('overview.none')}"))
+            for i in items:
+                bits = (i.owner, i.due.isoformat() if i.due else "", status_label(i.status))
+                knooppunt(i.knooppunt, ", ".join(x for x in bits if x))
         differ = progress.divergences(pack, state)
-        out.append(f"{t('overview.diverge')}: ", style="bold")
-        if not differ:
-            out.append(t("overview.none") + "\n", style="dim")
-        else:
-            out.append("\n")
-            for d in differ:
-                out.append(f"  {d.knooppunt.number:>3} ")
-                out.append(d.knooppunt.title)
-                out.append(f"  ({d.text})\n", style="dim")
-        self._sporen(out)
+        heading(f"{t('overview.diverge')}:" + ("" if differ else f" {t('overview.none')}"))
+        for d in differ:
+            knooppunt(d.knooppunt, d.text)
+        if any(k.sporen for k in pack.knooppunten):
+            heading(f"{t('overview.sporen')}:")
+            for letter, name in SPOREN.items():
+                counts = progress.counts(pack, state, spoor=letter)
+                if not sum(counts.values()):
+                    continue
+                line = Text(f"  {letter} ")
+                line.append_text(progress_cell(counts))
+                line.append(f"  {name[:34]}{'…' if len(name) > 34 else ''}", style="dim")
+                out.append((line, None))
         return out
+
+    @on(OptionList.OptionSelected, "#lists")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.dismiss(int(event.option.id.partition(":")[2]))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         row, col = event.coordinate.row, event.coordinate.column

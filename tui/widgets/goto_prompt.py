@@ -14,7 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from compass.model import Knooppunt
-from compass.search import SearchIndex
+from compass.search import SearchIndex, fold
 
 from ..i18n import t
 
@@ -50,11 +50,17 @@ class GotoPrompt:
             self.chosen = (self.chosen + step) % len(self.hits)
 
     def _match(self) -> None:
-        self.hits = (
-            [h.knooppunt for h in self.index.fuzzy(self.query, limit=MATCHES)]
-            if self.query.strip()
-            else []
-        )
+        """Numbers, and titles with a word that starts with what was typed; a loose match only
+        when none do."""
+        q = fold(self.query).strip()
+        hits = [h.knooppunt for h in self.index.fuzzy(self.query, limit=MATCHES)] if q else []
+        starting = [
+            k
+            for k in hits
+            if str(k.number).startswith(q)
+            or any(word.startswith(q) for word in fold(k.title).split())
+        ]
+        self.hits = starting or hits
         self.chosen = 0
 
     def render(self, key_style: Style, text_style: Style, width: int = 80) -> Text:
