@@ -570,3 +570,36 @@ async def test_overview_fits_60x20_and_enter_on_a_listed_item_jumps(pack, state_
         await press(pilot, "enter")
         await pilot.pause(SETTLE)
         assert isinstance(app.screen, NavigatorScreen) and shown(app) == 40
+
+
+async def test_the_page_shows_each_roles_perspective(pack, state_file) -> None:
+    store = StateStore(state_file, pack)
+    store.set_perspective(1, "bewoners", "todo")
+    store.set_perspective(1, "gemeente", "done")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot)
+        record = str(app.screen.query_one("#record").render())
+        assert "Perspectieven: Gemeente: afgerond · Bewoners: open" in record
+
+
+async def test_stuck_asks_for_a_reason_that_goes_in_the_note(pack, state_file) -> None:
+    from tui.screens.status import ReasonDialog
+
+    StateStore(state_file, pack).update(1, note="Eerste gesprek gehad.")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "s", "4")  # 4 = vastgelopen
+        assert await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        await pilot.press(*"wacht op de raad", "enter")
+        await pilot.pause(SETTLE)
+        entry = StateStore(state_file, pack).load().entry(pack.by_number(1).slug)
+        assert entry.status == "stuck"
+        assert entry.note == "Eerste gesprek gehad.\nVastgelopen: wacht op de raad"
+        await press(pilot, "down", "s", "4")
+        assert await until(pilot, lambda: isinstance(app.screen, ReasonDialog))
+        await pilot.press("escape")  # no reason: the status alone
+        await pilot.pause(SETTLE)
+        second = StateStore(state_file, pack).load().entry(pack.by_number(2).slug)
+        assert second.status == "stuck" and second.note == ""

@@ -8,6 +8,10 @@ _LANG = "nl"
 
 STRINGS: dict[str, dict[str, str]] = {
     "nl": {
+        "stuck.question": "Waarom vastgelopen? (mag leeg)",
+        "stuck.placeholder": "bijvoorbeeld: wacht op besluit van de raad",
+        "stuck.hint": "enter: in de notitie zetten · esc: overslaan",
+        "detail.perspectives": "Perspectieven",
         "create.wijk": "Wijk of buurt",
         "palette.placeholder": "Zoek een commando of knooppunt…",
         "overview.next": "Volgende stappen (de eerste open knooppunten per spoor)",
@@ -188,6 +192,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.saved": "Perspectief vastgelegd",
     },
     "en": {
+        "stuck.question": "Why is it stuck? (optional)",
+        "stuck.placeholder": "for example: waiting for the council",
+        "stuck.hint": "enter: keep in the note · esc: skip",
+        "detail.perspectives": "Perspectives",
         "create.wijk": "Neighbourhood (wijk or buurt)",
         "palette.placeholder": "Search commands and knooppunten…",
         "overview.next": "Next steps (the first open knooppunten per track)",

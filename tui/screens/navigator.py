@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -37,6 +38,7 @@ class NavigatorScreen(Screen):
         super().__init__()
         self.history: History[int] = History()
         self._pending: Timer | None = None
+        self._due: Callable[[], object] | None = None  # the page the pending timer will show
         self.filter_label = ""
         self._resumed = False
 
@@ -96,7 +98,14 @@ class NavigatorScreen(Screen):
         return self.wk.pack.by_number(number) if number is not None else None
 
     def _chosen(self) -> Knooppunt | None:
-        """The knooppunt a command acts on; says so when a phase or spoor page is shown."""
+        """The knooppunt a command acts on; says so when a phase or spoor page is shown.
+
+        A key right after a cursor move (`j s`) acts on where the cursor is now: the
+        page that was still waiting for the cursor to rest is shown first.
+        """
+        if self._pending is not None:
+            self._pending.stop()
+            self._run_due()
         k = self.current
         if k is None:
             self.notify(t("need_knooppunt"), timeout=2)
@@ -115,14 +124,18 @@ class NavigatorScreen(Screen):
         if self._pending is not None:
             self._pending.stop()
         if ref.kind == "k":
-            self._pending = self.set_timer(DETAIL_DELAY, lambda: self.show_detail(ref.number))
+            self._due = lambda: self.show_detail(ref.number)
         else:  # a phase or spoor node: its own page
-            self._pending = self.set_timer(
-                DETAIL_DELAY,
-                lambda: self.query_one(DetailPane).show_overview_page(
-                    ref.kind, ref.phase, ref.track
-                ),
+            self._due = lambda: self.query_one(DetailPane).show_overview_page(
+                ref.kind, ref.phase, ref.track
             )
+        self._pending = self.set_timer(DETAIL_DELAY, self._run_due)
+
+    def _run_due(self) -> None:
+        due, self._due = self._due, None
+        self._pending = None
+        if due is not None:
+            due()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         ref = event.node.data
@@ -152,6 +165,8 @@ class NavigatorScreen(Screen):
             self.history.visit(number)
         if self._pending is not None:
             self._pending.stop()
+            self._pending = None
+            self._due = None
         tree.select_knooppunt(number)
         self.show_detail(number, page_delay=None if page_now else JUMP_PAGE_DELAY)
 
@@ -362,6 +377,7 @@ class NavigatorScreen(Screen):
         if self._pending is not None:
             self._pending.stop()
             self._pending = None
+            self._due = None
         self.query_one(DetailPane).show_overview_page(kind)
 
     def action_help(self) -> None:

@@ -98,6 +98,17 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
             changes["owner"] = owner
         if due != (old.due if old else None):
             changes["due"] = due
+        if changes.get("status") == "stuck":  # why? one optional line, kept in the note
+            self.app.push_screen(ReasonDialog(), lambda reason: self._stuck(changes, reason))
+            return
+        self.dismiss(changes)
+
+    def _stuck(self, changes: dict[str, Any], reason: str | None) -> None:
+        if reason:
+            note = self.entry.note if self.entry else ""
+            changes["note"] = (
+                f"{note}\n{STUCK_PREFIX} {reason}" if note else f"{STUCK_PREFIX} {reason}"
+            )
         self.dismiss(changes)
 
     def _discard_if_asked(self, answer: str | None) -> None:
@@ -117,3 +128,28 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
         from .confirm import discard_question
 
         self.app.push_screen(discard_question(), self._discard_if_asked)
+
+
+STUCK_PREFIX = "Vastgelopen:"
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Why is it stuck? One optional line; Enter keeps it, Esc or an empty line skips it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "skip", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("stuck.question"), classes="dialog-title")
+            yield Input(placeholder=t("stuck.placeholder"), id="reason", max_length=200)
+            yield Static(t("stuck.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _done(self) -> None:
+        self.dismiss(" ".join(self.query_one("#reason", Input).value.split()) or None)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)

@@ -196,6 +196,17 @@ class DetailPane(Vertical):
                     line.append(f" {t('detail.overdue')}", style="bold red")
             if getattr(entry, "bookmark", False):
                 line.append(f"  ·  ★ {t('detail.bookmarked')}", style="yellow")
+            views = getattr(entry, "perspectives", None) or {}
+            if views:  # how each role sees it, in the pack's order of parties
+                order = {sid: i for i, sid in enumerate(self.pack.stakeholders)}
+                ranked = sorted(views.items(), key=lambda rv: order.get(rv[0], len(order)))
+                line.append(f"\n{t('detail.perspectives')}: ", style="bold")
+                line.append(
+                    " · ".join(
+                        f"{self.pack.stakeholders.get(role, role)}: {status_label(status)}"
+                        for role, status in ranked
+                    )
+                )
             if entry.note:
                 line.append(f"\n{t('detail.note')}: ", style="bold")
                 line.append(entry.note)
