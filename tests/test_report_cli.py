@@ -105,3 +105,18 @@ def test_report_help_hides_today() -> None:
     r = wijkkompas("report", "--help")
     assert r.returncode == 0
     assert "--format" in r.stdout and "-o" in r.stdout and "--today" not in r.stdout
+
+
+def test_action_lines_are_collected_like_decisions(tmp_path: Path) -> None:
+    state = tmp_path / "w.yaml"
+    assert wijkkompas("new", str(state), "--name", "Acties").returncode == 0
+    note = "Overleg gehad.\nActie: Fatima belt de netbeheerder\nBesluit: eerst isoleren"
+    assert wijkkompas("set", str(state), "25", "--note", note).returncode == 0
+    md = wijkkompas("report", str(state)).stdout
+    assert "## Acties" in md and "Fatima belt de netbeheerder" in md
+    assert md.index("## Besluiten") < md.index("## Acties")
+    html = wijkkompas("report", str(state), "--format", "html").stdout
+    assert 'id="acties"' in html and "Fatima belt de netbeheerder" in html
+    empty = tmp_path / "leeg.yaml"
+    assert wijkkompas("new", str(empty), "--name", "Leeg").returncode == 0
+    assert "## Acties" not in wijkkompas("report", str(empty)).stdout

@@ -37,6 +37,7 @@ Format = Literal["md", "html"]
 FORMATS: tuple[Format, ...] = ("md", "html")
 
 DECISION_PREFIXES = ("Besluit:", "besluit:")
+ACTION_PREFIXES = ("Actie:", "actie:")
 
 # Order of the segments in a progress bar: finished first, open last.
 BAR_ORDER: tuple[str, ...] = ("done", "skipped", "doing", "stuck", "todo")
@@ -169,6 +170,7 @@ class ProjectReport(Counted):
     decisions: tuple[Decision, ...]
     divergences: tuple[Divergence, ...]
     with_perspectives: int  # knooppunten with at least one recorded view
+    actions: tuple[Decision, ...] = ()  # `Actie:` lines from the notes
 
 
 @dataclass(frozen=True)
@@ -227,10 +229,20 @@ def bar_segments(counts: Mapping[str, int], width: float = BAR_WIDTH) -> list[Se
 
 def decision_lines(note: str) -> list[str]:
     """The decisions in a note: lines that start with `Besluit:` (leading spaces allowed)."""
+    return prefixed_lines(note, DECISION_PREFIXES)
+
+
+def action_lines(note: str) -> list[str]:
+    """The actions in a note: lines that start with `Actie:` (leading spaces allowed)."""
+    return prefixed_lines(note, ACTION_PREFIXES)
+
+
+def prefixed_lines(note: str, prefixes: tuple[str, ...]) -> list[str]:
+    """The text after one of `prefixes`, for each line of `note` that starts with one."""
     out = []
     for line in (note or "").splitlines():
         stripped = line.strip()
-        for prefix in DECISION_PREFIXES:
+        for prefix in prefixes:
             if stripped.startswith(prefix):
                 text = stripped[len(prefix) :].strip()
                 if text:
@@ -264,6 +276,15 @@ def phase_rows(pack: ProcessPack, state: StateLike) -> list[PhaseRow]:
     return rows
 
 
+def actions(pack: ProcessPack, state: StateLike) -> list[Decision]:
+    """Actions recorded in notes (`Actie: ...` lines), in process order."""
+    return [
+        Decision(k, text)
+        for k in pack.knooppunten
+        for text in action_lines(state.entry(k.slug).note)
+    ]
+
+
 def decisions(pack: ProcessPack, state: StateLike) -> list[Decision]:
     """Decisions recorded in notes (`Besluit: ...` lines), in process order."""
     return [
@@ -293,6 +314,7 @@ def build_report(
         overdue=tuple(overdue(pack, state, today)),
         next_steps={t: tuple(items) for t, items in next_steps(pack, state).items()},
         decisions=tuple(decisions(pack, state)),
+        actions=tuple(actions(pack, state)),
         divergences=tuple(divergences(pack, state)),
         with_perspectives=sum(1 for k in pack.knooppunten if state.entry(k.slug).perspectives),
     )
