@@ -7,6 +7,7 @@ from typing import Any
 
 from ..model import SPOREN, STATUS_LABELS, TRACKS, Knooppunt, ProcessPack
 from ..problems import InvalidInput
+from ..progress import views
 from ..render import law_markdown, page_markdown
 from ..search import SearchIndex
 from .common import detail, pack_of, print_json, resolve, summary
@@ -101,8 +102,8 @@ def _record_markdown(pack: ProcessPack, r: dict[str, Any]) -> str:
     if r["due"]:
         bits.append(f"streefdatum: {r['due']}" + (" (te laat)" if r["overdue"] else ""))
     lines = [f"**Stand in {r['name'] or 'dit project'}:** " + " · ".join(bits)]
-    for role, status in r["perspectives"].items():
-        lines.append(f"- {pack.stakeholders.get(role, role)}: {STATUS_LABELS.get(status, status)}")
+    for view in views(pack, r["perspectives"]):
+        lines.append(f"- {view.label}: {view.status_label}")
     if r["note"]:
         lines.append("")
         lines += [f"> {line}" if line else ">" for line in r["note"].splitlines()]

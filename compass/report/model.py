@@ -278,19 +278,19 @@ def phase_rows(pack: ProcessPack, state: StateLike) -> list[PhaseRow]:
 
 def actions(pack: ProcessPack, state: StateLike) -> list[Decision]:
     """Actions recorded in notes (`Actie: ...` lines), in process order."""
-    return [
-        Decision(k, text)
-        for k in pack.knooppunten
-        for text in action_lines(state.entry(k.slug).note)
-    ]
+    return _noted(pack, state, ACTION_PREFIXES)
 
 
 def decisions(pack: ProcessPack, state: StateLike) -> list[Decision]:
     """Decisions recorded in notes (`Besluit: ...` lines), in process order."""
+    return _noted(pack, state, DECISION_PREFIXES)
+
+
+def _noted(pack: ProcessPack, state: StateLike, prefixes: tuple[str, ...]) -> list[Decision]:
     return [
         Decision(k, text)
         for k in pack.knooppunten
-        for text in decision_lines(state.entry(k.slug).note)
+        for text in prefixed_lines(state.entry(k.slug).note, prefixes)
     ]
 
 

@@ -17,7 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack
-from compass.progress import is_overdue
+from compass.progress import is_overdue, views
 
 from ..i18n import language, status_label, t
 from ..textual_compat import SizedByLayout
@@ -196,17 +196,10 @@ class DetailPane(Vertical):
                     line.append(f" {t('detail.overdue')}", style="bold red")
             if getattr(entry, "bookmark", False):
                 line.append(f"  ·  ★ {t('detail.bookmarked')}", style="yellow")
-            views = getattr(entry, "perspectives", None) or {}
-            if views:  # how each role sees it, in the pack's order of parties
-                order = {sid: i for i, sid in enumerate(self.pack.stakeholders)}
-                ranked = sorted(views.items(), key=lambda rv: order.get(rv[0], len(order)))
+            seen = views(self.pack, getattr(entry, "perspectives", None))
+            if seen:  # how each role sees it, in the pack's order of parties
                 line.append(f"\n{t('detail.perspectives')}: ", style="bold")
-                line.append(
-                    " · ".join(
-                        f"{self.pack.stakeholders.get(role, role)}: {status_label(status)}"
-                        for role, status in ranked
-                    )
-                )
+                line.append(" · ".join(f"{v.label}: {status_label(v.status)}" for v in seen))
             if entry.note:
                 line.append(f"\n{t('detail.note')}: ", style="bold")
                 line.append(entry.note)
