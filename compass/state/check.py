@@ -14,15 +14,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from ..model import STATUS_LABELS, STATUSES, Knooppunt, ProcessPack, Status, parse_status
 from ..problems import Problem, ProblemsError
 from ..text import visible
-from .marks import build_index
-from .models import SCHEMA, Entry, ProjectInfo, ProjectState
-from .read import BadDate, load_doc
+from .models import SCHEMA, BadDate, Entry, ProjectInfo, ProjectState
+from .quick import NotPlain, quick_load
 from .source import Parsed, Source, guess_indent, read_source
+
+#: a loaded mapping: ruamel's CommentedMap (a dict) or the quick reader's plain dict
+Doc = dict[Any, Any]
 
 MAX_SUGGESTIONS = 20  # 'did you mean' for this many unknown knooppunten per file
 
@@ -56,7 +56,7 @@ class Checker:
         except (AttributeError, KeyError, TypeError):
             return Checker.kpos(m, key)
 
-    def text(self, m: CommentedMap, key: str) -> str:
+    def text(self, m: Doc, key: str) -> str:
         v = m.get(key)
         if v is None:
             return ""
@@ -76,7 +76,7 @@ class Checker:
             )
         return ""
 
-    def date(self, m: CommentedMap, key: str) -> dt.date | None:
+    def date(self, m: Doc, key: str) -> dt.date | None:
         v = m.get(key)
         if v is None or v == "":
             return None
@@ -99,7 +99,7 @@ class Checker:
         )
         return None
 
-    def timestamp(self, m: CommentedMap, key: str) -> dt.datetime | None:
+    def timestamp(self, m: Doc, key: str) -> dt.datetime | None:
         v = m.get(key)
         if v is None or v == "":
             return None
@@ -120,7 +120,7 @@ class Checker:
         )
         return None
 
-    def flag(self, m: CommentedMap, key: str) -> bool:
+    def flag(self, m: Doc, key: str) -> bool:
         v = m.get(key)
         if v is None:
             return False
@@ -129,7 +129,7 @@ class Checker:
         self.add(self.vpos(m, key), f"{key}: verwacht true of false, niet {str(v)!r}")
         return False
 
-    def status(self, m: CommentedMap, key: Any, what: str = "status") -> Status:
+    def status(self, m: Doc, key: Any, what: str = "status") -> Status:
         v = m.get(key)
         if v is None:
             return "todo"
@@ -149,11 +149,11 @@ class Checker:
             )
         return "todo"
 
-    def perspectives(self, m: CommentedMap) -> dict[str, Status]:
+    def perspectives(self, m: Doc) -> dict[str, Status]:
         v = m.get("perspectives")
         if v is None:
             return {}
-        if not isinstance(v, CommentedMap):
+        if not isinstance(v, dict):
             self.add(
                 self.vpos(m, "perspectives"),
                 "perspectives: verwacht per partij een status, bijvoorbeeld 'bewoners: doing'",
@@ -181,7 +181,7 @@ class Checker:
                 (1, 1), "het bestand is leeg; maak een nieuw projectbestand met 'wijkkompas new'"
             )
             return None
-        if not isinstance(doc, CommentedMap):
+        if not isinstance(doc, dict):
             self.add((1, 1), "verwacht een mapping met 'schema', 'project' en 'knooppunten'")
             return None
         schema = self.schema(doc)
@@ -195,7 +195,7 @@ class Checker:
             schema=SCHEMA if schema is None else schema, project=project, entries=entries
         )
 
-    def schema(self, doc: CommentedMap) -> int | None:
+    def schema(self, doc: Doc) -> int | None:
         if "schema" not in doc:
             self.add((1, 1), f"'schema' ontbreekt; zet 'schema: {SCHEMA}' bovenaan het bestand")
             return None
@@ -218,11 +218,11 @@ class Checker:
             ]
         return v
 
-    def project(self, doc: CommentedMap) -> ProjectInfo:
+    def project(self, doc: Doc) -> ProjectInfo:
         p = doc.get("project")
         if p is None:
             return ProjectInfo(name="")
-        if not isinstance(p, CommentedMap):
+        if not isinstance(p, dict):
             self.add(
                 self.vpos(doc, "project"), "project: verwacht velden zoals 'name:' en 'gemeente:'"
             )
@@ -234,11 +234,11 @@ class Checker:
             started=self.date(p, "started"),
         )
 
-    def entries(self, doc: CommentedMap) -> dict[str, Entry]:
+    def entries(self, doc: Doc) -> dict[str, Entry]:
         km = doc.get("knooppunten")
         if km is None:
             return {}
-        if not isinstance(km, CommentedMap):
+        if not isinstance(km, dict):
             self.add(
                 self.vpos(doc, "knooppunten"),
                 "knooppunten: verwacht per knooppunt-slug de velden, bijvoorbeeld 'status: done'",
@@ -262,15 +262,15 @@ class Checker:
             )
         return out
 
-    def entry(self, km: CommentedMap, key: Any, value: Any) -> Entry | None:
+    def entry(self, km: Doc, key: Any, value: Any) -> Entry | None:
         """One knooppunt's fields (also used alone, on the one entry a fast save changed)."""
-        if value is not None and not isinstance(value, CommentedMap):
+        if value is not None and not isinstance(value, dict):
             self.add(
                 self.vpos(km, key),
                 f"{key}: verwacht velden onder de slug, bijvoorbeeld 'status: done'",
             )
             return None
-        m = value if value is not None else CommentedMap()
+        m = value if value is not None else {}
         return Entry(
             slug=str(key),
             status=self.status(m, "status"),
@@ -283,7 +283,7 @@ class Checker:
             perspectives=self.perspectives(m),
         )
 
-    def knooppunt(self, km: CommentedMap, key: Any) -> Knooppunt | None:
+    def knooppunt(self, km: Doc, key: Any) -> Knooppunt | None:
         if isinstance(key, str) and (k := self.pack.by_slug(key)) is not None:
             return k
         if (
@@ -317,6 +317,24 @@ def _parse(path: Path, pack: ProcessPack, name: str) -> Parsed:
 
 
 def parse_text(source: Source, pack: ProcessPack, name: str) -> Parsed:
+    """The checked state of `source`: read by the quick reader when the file has the plain
+    layout and no problem (no ruamel document then: `Parsed.doc` is None), otherwise by
+    the general parser, which also positions every problem."""
+    try:
+        doc, index = quick_load(source.text)
+    except NotPlain:
+        return parse_document(source, pack, name)
+    state = Checker(name, pack).check(doc)
+    if state is None:
+        return parse_document(source, pack, name)
+    return Parsed(source, None, state, guess_indent(source.text), index)
+
+
+def parse_document(source: Source, pack: ProcessPack, name: str) -> Parsed:
+    """The checked state of `source` with its ruamel document, which a general save edits."""
+    from .marks import build_index
+    from .read import load_doc
+
     indent = guess_indent(source.text)
     nodes: dict[int, Any] = {}
     doc = load_doc(name, source.text, indent, nodes)

@@ -44,6 +44,10 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # --- the models: plain and immutable; `state_check` makes them only from a checked file
 
 
+class BadDate(str):
+    """A scalar that looks like a date but is not one (2024-02-30); kept for the report."""
+
+
 @dataclass(frozen=True)
 class ProjectInfo:
     """Who the file is about: the project, its gemeente and wijk, and when it started."""

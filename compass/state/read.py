@@ -18,10 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..problems import Problem, ProblemsError
-
-
-class BadDate(str):
-    """A scalar that looks like a date but is not one (2024-02-30); kept for the report."""
+from .models import BadDate
 
 
 class _Constructor(RoundTripConstructor):

@@ -96,6 +96,8 @@ def _endings(raw: bytes, bom: bool) -> tuple[str, ...] | None:
 
 def split_endings(text: str) -> tuple[str, str, tuple[str, ...] | None]:
     """(text with `\\n` ends, the most common end, every end if they are mixed)."""
+    if "\r" not in text:  # the usual case, without a scan per line end
+        return text, "\n", None
     found = _ENDING.findall(text)
     if not found:
         return text, "\n", None

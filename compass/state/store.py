@@ -77,7 +77,7 @@ from .models import (
     now,
     status_value,
 )
-from .source import Fingerprint, Parsed, fingerprint, read_source
+from .source import Fingerprint, Parsed, Source, fingerprint, read_source
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
@@ -189,10 +189,8 @@ class StateStore:
         ):  # touched, or re-checked: same bytes
             self._fingerprint, self._loaded_at = fp, time.time()
             return None
-        from .check import parse_text
-
         try:
-            parsed = parse_text(source, self.pack, self.name)
+            parsed = self._parse_again(source)
         except ProblemsError as exc:
             self.problems = exc.problems
             self._remember(fp, source.raw)
@@ -377,7 +375,7 @@ class StateStore:
             Timeout,
         )
 
-        from .check import parse_text
+        from .check import parse_document, parse_text
         from .edit import same_document, splice_unchanged
         from .read import dump_yaml, round_trip_yaml
 
@@ -407,8 +405,8 @@ class StateStore:
                 return parsed.state
             if isinstance(done, Parsed):
                 return self._write(real, done)
-            if parsed.doc is None:  # the cached parse came from a fast save: no document
-                parsed = parse_text(parsed.source, self.pack, self.name)
+            if parsed.doc is None:  # the quick reader's parse, the cache's or a fast save's
+                parsed = parse_document(parsed.source, self.pack, self.name)
             # from here on the document is changed in place: it is no longer the cache's
             self._cache = None
             assert parsed.doc is not None
@@ -438,9 +436,19 @@ class StateStore:
         cache = self._cache
         if cache is not None and cache.source.raw == source.raw:
             return cache
-        self._cache = None
-        from .check import parse_text
+        return self._parse_again(source)
 
+    def _parse_again(self, source: Source) -> Parsed:
+        """A parse of new bytes: from the last parse when one entry changed (one participant's
+        or colleague's change; `compass.state.reread`), else of the whole file."""
+        from .check import parse_text
+        from .reread import reread
+
+        old, self._cache = self._cache, None
+        if old is not None:
+            parsed = reread(old, source, self.pack, self.name)
+            if parsed is not None:
+                return parsed
         return parse_text(source, self.pack, self.name)
 
     def _write(self, real: Path, parsed: Parsed) -> ProjectState:
