@@ -127,6 +127,12 @@ def read_source(path: Path, name: str) -> Source:
         raise ProblemsError(
             [Problem(name, None, None, f"kan niet lezen: {exc.strerror or exc}")]
         ) from None
+    return decode_source(raw, name)
+
+
+def decode_source(raw: bytes, name: str) -> Source:
+    """The bytes of a state file as a `Source` (also a version read from git); a problem
+    with its position when they are not UTF-8 text."""
     body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
         text = body.decode("utf-8")
