@@ -15,7 +15,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..cachedir import cache_dir, write_cache_file
 from ..dates import parse_date
@@ -124,6 +124,15 @@ def knooppunt_timeline(
 # --- since and until: a date or a git revision --------------------------------------------
 
 
+class Dated(Protocol):
+    """A change or an unreadable version: in which commit, and when."""
+
+    @property
+    def commit(self) -> str: ...
+    @property
+    def date(self) -> dt.datetime: ...
+
+
 @dataclass(frozen=True)
 class Point:
     """A moment in a file's history: a day, or a revision (the commits that came after it)."""
@@ -138,13 +147,13 @@ class Point:
 
         return nl_date(self.day) if self.day is not None else self.text
 
-    def later(self, c: Change) -> bool:
+    def later(self, c: Dated) -> bool:
         """Whether `c` came after this point (for a day: on or after it)."""
         if self.day is not None:
             return c.date.date() >= self.day
         return c.commit in self.after
 
-    def not_later(self, c: Change) -> bool:
+    def not_later(self, c: Dated) -> bool:
         """Whether `c` is at or before this point (for a day: on or before it)."""
         if self.day is not None:
             return c.date.date() <= self.day
