@@ -107,7 +107,8 @@ def render_log(pack: ProcessPack, changes: Iterable[Change]) -> list[str]:
             knooppunt = (c.slug, c.by)
             k = pack.by_slug(c.slug)
             title = k.label if k is not None else c.slug
-            extra = f" (door {c.by})" if c.by and c.by != c.author and c.commit else ""
+            same = c.by.casefold() == c.author.casefold()
+            extra = f" (door {c.by})" if c.by and c.commit and not same else ""
             lines.append(fit(f"  {title}{extra}"))
         lines.extend(fit(f"      {text}") for text in describe(pack, c))
     return lines

@@ -113,12 +113,20 @@ def file_log(path: str | os.PathLike[str], pack: ProcessPack, name: str | None =
 def knooppunt_timeline(
     path: str | os.PathLike[str], slug: str, pack: ProcessPack | None = None
 ) -> list[Change]:
-    """One knooppunt's changes, newest first (for the app's history dialog)."""
+    """One knooppunt's changes, newest commit first (for the app's history dialog)."""
     if pack is None:
         from ..pack import load_pack
 
         pack = load_pack()
-    return [c for c in reversed(file_log(path, pack).changes) if c.slug == slug]
+    groups: list[list[Change]] = []  # per commit, fields in their usual order
+    for c in file_log(path, pack).changes:
+        if c.slug != slug:
+            continue
+        if groups and (groups[-1][0].commit, groups[-1][0].date) == (c.commit, c.date):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return [c for group in reversed(groups) for c in group]
 
 
 # --- since and until: a date or a git revision --------------------------------------------

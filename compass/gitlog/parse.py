@@ -40,13 +40,16 @@ class VersionParser:
         self.name = name
         self.last: Parsed | None = None
         self._entries = 0  # how many keys `knooppunten` had in the last good version
+        self.full_parses = 0  # how many versions took the full parse (tests, benchmarks)
 
-    def parse(self, raw: bytes) -> Parsed:
+    def parse(self, raw: bytes, name: str | None = None) -> Parsed:
         """The checked version; raises ProblemsError with its problems (the last good version
-        stays the base for the next one)."""
+        stays the base for the next one). `name`: the file's name in this version."""
+        self.name = name or self.name
         source = decode_source(raw, self.name)
         parsed = self._incremental(source.text) if self.last is not None else None
         if parsed is None:
+            self.full_parses += 1
             parsed = parse_text(source, self.pack, self.name)
             km = parsed.doc.get("knooppunten") if isinstance(parsed.doc, CommentedMap) else None
             self._entries = len(km) if isinstance(km, CommentedMap) else -1

@@ -49,7 +49,7 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
         done = subprocess.run(
-            ["git", "--literal-pathspecs", "--no-pager", *args],
+            ["git", "--literal-pathspecs", "--no-pager", "-c", "core.quotePath=false", *args],
             cwd=cwd,
             input=stdin,
             capture_output=True,
@@ -111,26 +111,29 @@ def read_versions(
         ).decode("utf-8", "replace")
     except GitFailed:
         raise NoHistory("er is nog niets vastgelegd in deze git-repository") from None
-    commits: list[list[str]] = []  # [commit, date, author, blob of the file after it]
+    # [commit, date, author, blob of the file after it, its path then]
+    commits: list[list[str]] = []
     for line in log.split("\n"):
         if line.startswith(_RS):
-            commits.append((line[1:].split(" ", 2) + ["", ""])[:3] + [""])
+            commits.append((line[1:].split(" ", 2) + ["", ""])[:3] + ["", ""])
         elif line.startswith(":") and commits and "\t" in line:
-            fields = line.split("\t", 1)[0].split()
-            if len(fields) >= 5:
-                commits[-1][3] = fields[3]
+            fields, _, paths = line.partition("\t")
+            if len(fields.split()) >= 5:
+                commits[-1][3] = fields.split()[3]
+                commits[-1][4] = paths.rpartition("\t")[2]
     commits.reverse()
     if not commits:
         raise NoHistory("het bestand is nog niet vastgelegd in git")
-    blobs = _blobs(cwd, [b for *_, b in commits if b and b != _NULL_BLOB])
+    blobs = _blobs(cwd, [c[3] for c in commits if c[3] and c[3] != _NULL_BLOB])
     parser = VersionParser(pack, name)
     out: list[Version] = []
-    for sha, iso, author, blob in commits:
+    now = commits[-1][4]  # the newest path: `name`; an older one is named as git names it
+    for sha, iso, author, blob, then in commits:
         if blob not in blobs:
             continue  # the file was removed here (or git showed no change): nothing to compare
         date = dt.datetime.fromisoformat(iso)
         try:
-            state = parser.parse(blobs[blob]).state
+            state = parser.parse(blobs[blob], name if then == now else then).state
         except ProblemsError as exc:
             out.append(Version(sha, date, author, None, tuple(exc.problems)))
             continue
