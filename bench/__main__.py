@@ -16,10 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import cli, keys, saving, ssh, startup
+from . import cli, history, keys, saving, ssh, startup
 from .common import WORK, Row, generated_pack, use_bench_cache
 
 SECTIONS = ("startup", "keys", "save", "cli", "validate", "ssh")
+OPTIONAL = ("log",)  # only with --only: `wijkkompas log` on 1,000 commits
 
 
 def machine() -> dict[str, str]:
@@ -90,9 +91,10 @@ def run(quick: bool, only: tuple[str, ...], save_all: bool = False) -> list[Row]
         "cli": lambda: cli.measure(runs=1 if quick else 7),
         "validate": lambda: cli.measure_validate(0.2 if quick else 5.0, runs=1 if quick else 3),
         "ssh": lambda: ssh.measure(sessions=2 if quick else 25),
+        "log": lambda: history.measure(commits=50 if quick else 1000, runs=1 if quick else 3),
     }
     rows: list[Row] = []
-    for name in SECTIONS:
+    for name in SECTIONS + OPTIONAL:
         if name not in only:
             continue
         start = time.perf_counter()
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         metavar="DEEL",
         action="append",
-        choices=SECTIONS,
+        choices=SECTIONS + OPTIONAL,
         help="alleen dit deel (herhaalbaar)",
     )
     p.add_argument(

@@ -96,9 +96,9 @@ def _endings(raw: bytes, bom: bool) -> tuple[str, ...] | None:
 
 def split_endings(text: str) -> tuple[str, str, tuple[str, ...] | None]:
     """(text with `\\n` ends, the most common end, every end if they are mixed)."""
-    found = _ENDING.findall(text)
-    if not found:
+    if "\r" not in text:  # only `\n` ends (or none): nothing to count or replace
         return text, "\n", None
+    found = _ENDING.findall(text)
     counts = Counter(found)
     dominant = max(("\n", "\r\n", "\r"), key=lambda e: counts.get(e, 0))
     mixed = tuple(found) if len(counts) > 1 else None
