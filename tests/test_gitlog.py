@@ -301,6 +301,19 @@ def test_a_file_not_yet_committed_says_so(
     assert "nog niet" in r.stderr and "vastgelegd" in r.stderr
     assert "Geen wijzigingen" in r.stdout
 
+    # committed, then changed again: the change shows once it is committed, and until then
+    # the listing says that there is more
+    save(repo, "start", "Anna", "2027-01-05T09:00:00+01:00")
+    store(repo / "wijkkompas.yaml", mini_pack, "anna", "2027-01-06T09:00:00+01:00").update(
+        2, status="doing"
+    )
+    r = wijkkompas("log", "--pack", str(mini_pack_dir), cwd=repo)
+    assert r.returncode == 0 and r.stderr == ""
+    assert "Geen wijzigingen" in r.stdout and "nog niet in git zijn vastgelegd" in r.stdout
+    save(repo, "2 bezig", "Anna", "2027-01-06T09:00:00+01:00")
+    r = wijkkompas("log", "--pack", str(mini_pack_dir), cwd=repo)
+    assert "status: open → bezig" in r.stdout and "vastgelegd" not in r.stdout
+
 
 # --- the core API the app uses; the cache -------------------------------------------------
 

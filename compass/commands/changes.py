@@ -144,10 +144,16 @@ def cmd_log(args: argparse.Namespace) -> int:
         span += f" tot en met {until.label}"
     if not log.changes:
         print(fit(f"Geen wijzigingen in {path}{span}."))
+        if log.uncommitted:
+            print(fit("Er zijn wel wijzigingen die nog niet in git zijn vastgelegd."))
         return 0
     source = "volgens het bestand zelf" if log.fallback else "volgens git"
     print(fit(f"Wijzigingen in {path}{span}, {source}, oudste eerst:"))
     print()
     for line in render_log(pack, log.changes):
         print(line)
+    if log.uncommitted:
+        print()
+        print(fit(f"Let op: {path} heeft wijzigingen die nog niet in git zijn vastgelegd;"))
+        print("die staan hier nog niet bij.")
     return 0

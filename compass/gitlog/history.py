@@ -23,7 +23,7 @@ from ..model import ProcessPack
 from ..problems import InvalidInput, Problem
 from ..state.models import Entry, ProjectInfo, ProjectState
 from .diff import Change, diff_states
-from .reader import NoHistory, Version, commits_after, head, read_versions
+from .reader import NoHistory, Version, blob_id, commits_after, head, read_versions
 
 CACHE_VERSION = 1
 
@@ -46,11 +46,13 @@ class Log:
 
     `fallback` says (in Dutch) why there is no git history when there is none; the
     changes are then the file's own `updated`/`by` per knooppunt, with no commit.
+    `uncommitted`: the file holds changes not yet committed (not in `changes`).
     """
 
     changes: tuple[Change, ...]
     unreadable: tuple[Unreadable, ...] = ()
     fallback: str = ""
+    uncommitted: bool = False  # the file differs from its last version in git
 
 
 def changes_of(pack: ProcessPack, versions: list[Version]) -> Log:
@@ -96,7 +98,10 @@ def file_log(path: str | os.PathLike[str], pack: ProcessPack, name: str | None =
         cached = _lookup(key)
         if cached is not None:
             return cached
-        log = changes_of(pack, read_versions(path, pack, name))
+        versions = read_versions(path, pack, name)
+        log = changes_of(pack, versions)
+        if versions and versions[-1].blob != blob_id(raw):
+            log = replace(log, uncommitted=True)
         _remember(key, log)
         return log
     except NoHistory as exc:
@@ -242,7 +247,7 @@ def _lookup(key: dict[str, Any]) -> Log | None:
             Unreadable(u["commit"], dt.datetime.fromisoformat(u["date"]), Problem(*u["problem"]))
             for u in data["unreadable"]
         )
-        return Log(changes, unreadable)
+        return Log(changes, unreadable, uncommitted=bool(data["uncommitted"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -253,6 +258,7 @@ def _remember(key: dict[str, Any], log: Log) -> None:
         return
     data = {
         "key": key,
+        "uncommitted": log.uncommitted,
         "changes": [{**c.__dict__, "date": c.date.isoformat()} for c in log.changes],
         "unreadable": [
             {

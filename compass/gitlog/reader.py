@@ -14,6 +14,7 @@ good one is compared with the last good one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Version:
     author: str
     state: ProjectState | None
     problems: tuple[Problem, ...] = ()
+    blob: str = ""  # git's id of these bytes
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -135,10 +137,15 @@ def read_versions(
         try:
             state = parser.parse(blobs[blob], name if then == now else then).state
         except ProblemsError as exc:
-            out.append(Version(sha, date, author, None, tuple(exc.problems)))
+            out.append(Version(sha, date, author, None, tuple(exc.problems), blob))
             continue
-        out.append(Version(sha, date, author, state))
+        out.append(Version(sha, date, author, state, (), blob))
     return out
+
+
+def blob_id(raw: bytes) -> str:
+    """The id git gives these bytes (`git hash-object`), without running git."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 def _blobs(cwd: Path, ids: list[str]) -> dict[str, bytes]:
