@@ -79,6 +79,10 @@ class VersionParser:
         starts = index.starts
         i = _last_at_or_before(starts, first_changed)
         j = _last_at_or_before(starts, max(end_changed - 1, first_changed))
+        if i >= 0 and starts[i] == first_changed:
+            # a changed first line may belong to the entry before (a deeper-indented line
+            # continues its note): begin the run at that entry's own, unchanged first line
+            i -= 1
         if i < 0 or j < 0 or j + 1 >= len(starts):
             return None  # before the first entry, or in the last one (what follows it?)
         chunk_start, chunk_end = starts[i], starts[j + 1]
