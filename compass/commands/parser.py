@@ -231,12 +231,18 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="wat er veranderde, per knooppunt, uit de git-geschiedenis van het bestand",
     )
-    s.add_argument("state", nargs="?", metavar="STATE")
     s.add_argument(
-        "--since", metavar="DATUM|REV", help="alleen wat na deze datum of git-revisie kwam"
+        "state", nargs="?", metavar="STATE", help="projectbestand (standaard ./wijkkompas.yaml)"
     )
     s.add_argument(
-        "--until", metavar="DATUM|REV", help="alleen wat tot en met deze datum of revisie kwam"
+        "--since",
+        metavar="DATUM|REV",
+        help="alleen wat vanaf deze datum (die dag telt mee) of na deze git-revisie kwam",
+    )
+    s.add_argument(
+        "--until",
+        metavar="DATUM|REV",
+        help="alleen wat tot en met deze datum of git-revisie kwam",
     )
     s.add_argument("--knooppunt", metavar="N|SLUG", help="alleen dit knooppunt")
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
