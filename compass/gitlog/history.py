@@ -93,7 +93,10 @@ def file_log(path: str | os.PathLike[str], pack: ProcessPack, name: str | None =
     name = name or str(path)
     try:
         commit = head(path)
-        raw = Path(path).read_bytes()
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"{path}: kan niet lezen: {exc.strerror or exc}") from None
         key = _key(Path(path), commit, raw, pack)
         cached = _lookup(key)
         if cached is not None:

@@ -66,7 +66,7 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
         err = done.stderr.decode("utf-8", "replace")
         if "not a git repository" in err:
             raise NoHistory("het bestand staat niet in een git-repository")
-        raise GitFailed(err.strip().splitlines()[-1] if err.strip() else "git faalde")
+        raise GitFailed(err.strip().splitlines()[-1] if err.strip() else "")
     return done.stdout
 
 
@@ -79,6 +79,8 @@ def where(path: str | os.PathLike[str]) -> tuple[Path, str]:
     p = Path(path)
     if not p.exists():
         raise InvalidInput(f"{path}: bestand niet gevonden")
+    if p.is_dir():
+        raise InvalidInput(f"{path}: is een map, geen projectbestand")
     return (p.parent if str(p.parent) else Path(".")), p.name
 
 
@@ -87,8 +89,9 @@ def head(path: str | os.PathLike[str]) -> str:
     cwd, _ = where(path)
     try:
         return _git(cwd, "rev-parse", "--verify", "-q", "HEAD").decode().strip()
-    except GitFailed:
-        raise NoHistory("er is nog niets vastgelegd in deze git-repository") from None
+    except GitFailed as exc:  # quiet: no commit yet; else git says why (e.g. dubious ownership)
+        reason = f"git meldt: {exc}" if str(exc) else "er is nog niets vastgelegd in git"
+        raise NoHistory(reason) from None
 
 
 def read_versions(
