@@ -16,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import cli, keys, reading, saving, ssh, startup
+from . import cli, history, keys, reading, saving, ssh, startup
 from .common import WORK, Row, generated_pack, use_bench_cache
 
-SECTIONS = ("startup", "keys", "save", "cli", "validate", "read", "ssh")
+SECTIONS = ("startup", "keys", "save", "cli", "validate", "read", "log", "ssh")
 
 
 def machine() -> dict[str, str]:
@@ -91,6 +91,7 @@ def run(quick: bool, only: tuple[str, ...], save_all: bool = False) -> list[Row]
         "validate": lambda: cli.measure_validate(0.2 if quick else 5.0, runs=1 if quick else 3),
         "read": lambda: reading.measure(quick),
         "ssh": lambda: ssh.measure(sessions=2 if quick else 25),
+        "log": lambda: history.measure(commits=50 if quick else 1000, runs=1 if quick else 3),
     }
     rows: list[Row] = []
     for name in SECTIONS:

@@ -44,6 +44,8 @@ EXPECTED = [
     "opslaan na een wijziging van een ander, 91 knooppunten",
     "opslaan na een wijziging van een ander",
     "CPU van de hele zaal voor één wijziging",
+    "`wijkkompas log`",
+    "`wijkkompas log`",
 ]
 
 

@@ -33,6 +33,7 @@ COMMANDS = (
     "set",
     "validate",
     "report",
+    "log",
     "agenda",
     "export",
     "serve",
@@ -49,6 +50,8 @@ voorbeelden:
   wijkkompas set wijkkompas.yaml 12 --status bezig --owner Fatima
   wijkkompas status wijkkompas.yaml       voortgang per fase en spoor
   wijkkompas report wijkkompas.yaml --format html -o apk.html
+  wijkkompas report wijkkompas.yaml --since 15-1-2027     met wat er sinds die dag veranderde
+  wijkkompas log wijkkompas.yaml --since "15 januari 2027"   wie wat veranderde (uit git)
   wijkkompas serve wijkkompas.yaml --ssh 2222 --passcode
 
 statussen: open (todo), bezig (doing), afgerond (done), vastgelopen (stuck), n.v.t. (skipped)
@@ -215,7 +218,34 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="-o mag ook een bestand vervangen dat een projectbestand lijkt",
     )
+    s.add_argument(
+        "--since",
+        metavar="DATUM|REV",
+        help="met een deel 'Sinds ...': wat sinds die datum of git-revisie (tag, commit) "
+        "afgerond, vastgelopen, heropend of besloten is",
+    )
     s.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+    s = sub.add_parser(
+        "log",
+        parents=[common],
+        help="wat er veranderde, per knooppunt, uit de git-geschiedenis van het bestand",
+    )
+    s.add_argument(
+        "state", nargs="?", metavar="STATE", help="projectbestand (standaard ./wijkkompas.yaml)"
+    )
+    s.add_argument(
+        "--since",
+        metavar="DATUM|REV",
+        help="alleen wat vanaf deze datum (die dag telt mee) of na deze git-revisie kwam",
+    )
+    s.add_argument(
+        "--until",
+        metavar="DATUM|REV",
+        help="alleen wat tot en met deze datum of git-revisie kwam",
+    )
+    s.add_argument("--knooppunt", metavar="N|SLUG", help="alleen dit knooppunt")
+    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
     s = sub.add_parser("agenda", parents=[common], help="open werk op datum, te laat eerst")
     s.add_argument("state", nargs="?", metavar="STATE")
@@ -351,6 +381,7 @@ _HANDLERS: dict[str, tuple[str, str]] = {
     "set": ("tracking", "cmd_set"),
     "status": ("tracking", "cmd_status"),
     "report": ("reporting", "cmd_report"),
+    "log": ("changes", "cmd_log"),
 }
 
 

@@ -13,9 +13,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from ..model import ProcessPack
 from ..output import write_output
 from ..problems import InvalidInput, Problem, ProblemsError
-from ..report import FORMATS, Format, render_report
+from ..report import FORMATS, Format, SinceReport, render_report
+from ..state import ProjectState
+from ..text import one_line
 from .common import pack_of
 
 
@@ -40,6 +43,27 @@ def report_date(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"ongeldige datum '{text}' voor --today; gebruik JJJJ-MM-DD") from None
+
+
+def since_part(
+    pack: ProcessPack, name: str, state: ProjectState, since: str | None
+) -> SinceReport | None:
+    """`--since`: the state at that point, rebuilt from git, compared with the file now."""
+    if not since:
+        return None
+    from ..gitlog import file_log, point, state_at
+    from ..report import build_since
+
+    at = point(name, since)
+    log = file_log(name, pack, name)
+    if log.fallback:
+        print(f"wijkkompas: {one_line(name)}: {one_line(log.fallback)}", file=sys.stderr)
+        reason = log.fallback.split(";")[0]
+        return SinceReport(at.label, note=f"Niet te bepalen: {reason}.")
+    for u in log.unreadable:
+        if at.later(u):
+            print(str(u), file=sys.stderr)
+    return build_since(pack, at.label, state_at(pack, log.changes, at), state)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -73,7 +97,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if problems:
         raise ProblemsError(problems)
 
-    text = render_report(pack, states, fmt, today)
+    since = getattr(args, "since", None)
+    parts = [since_part(pack, name, s, since) for name, s in zip(args.states, states, strict=True)]
+    text = render_report(pack, states, fmt, today, parts if since else ())
     if output:
         write_output(output, text, force=getattr(args, "force", False))
         print(f"Rapport geschreven naar {output}")

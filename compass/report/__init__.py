@@ -42,6 +42,7 @@ from .model import (
     ProjectLike,
     ProjectReport,
     Segment,
+    SinceReport,
     StateLike,
     bar_segments,
     build_portfolio,
@@ -62,6 +63,7 @@ from .render import (
     text_bar,
     write_report_beside,
 )
+from .since import build_since
 
 __all__ = [
     "BAR_ORDER",
@@ -87,11 +89,13 @@ __all__ = [
     "ProjectReport",
     "SPREAD_LABELS",
     "Segment",
+    "SinceReport",
     "StateLike",
     "View",
     "bar_segments",
     "build_portfolio",
     "build_report",
+    "build_since",
     "decision_lines",
     "decisions",
     "divergences",

@@ -155,6 +155,22 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class SinceReport:
+    """Knooppunten finished, stuck or reopened since a point, and the decisions added."""
+
+    label: str  # `15 januari 2027`, or the revision as typed (`v1.0`)
+    finished: tuple[Item, ...] = ()
+    stuck: tuple[Item, ...] = ()
+    reopened: tuple[Item, ...] = ()  # afgerond then, something else now (status as now)
+    decisions: tuple[Decision, ...] = ()
+    note: str = ""  # why nothing could be compared (no git history), else empty
+
+    @property
+    def empty(self) -> bool:
+        return not (self.finished or self.stuck or self.reopened or self.decisions)
+
+
+@dataclass(frozen=True)
 class ProjectReport(Counted):
     name: str
     gemeente: str
@@ -171,6 +187,7 @@ class ProjectReport(Counted):
     divergences: tuple[Divergence, ...]
     with_perspectives: int  # knooppunten with at least one recorded view
     actions: tuple[Decision, ...] = ()  # `Actie:` lines from the notes
+    since: SinceReport | None = None  # `report --since`: what moved since then
 
 
 @dataclass(frozen=True)
@@ -185,6 +202,7 @@ class PortfolioRow:
     stuck: int
     overdue: int
     counts: dict[str, int] = field(default_factory=dict)
+    since: SinceReport | None = None  # `report --since`: what moved in this wijk since then
 
     @property
     def segments(self) -> list[Segment]:

@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from .model import (
     Format,
     Portfolio,
     ProjectReport,
+    SinceReport,
     StateLike,
     _text,
     build_portfolio,
@@ -130,14 +132,28 @@ def render_portfolio(portfolio: Portfolio, fmt: Format = "md") -> str:
 
 
 def render_report(
-    pack: ProcessPack, states: Sequence[StateLike], fmt: Format = "md", today: dt.date | None = None
+    pack: ProcessPack,
+    states: Sequence[StateLike],
+    fmt: Format = "md",
+    today: dt.date | None = None,
+    since: Sequence[SinceReport | None] = (),
 ) -> str:
-    """The report the CLI prints: a project report for one state, a portfolio for several."""
+    """The report the CLI prints: a project report for one state, a portfolio for several.
+
+    `since` (one per state, from `report --since`) adds the part "Sinds <datum>".
+    """
     if not states:
         raise ValueError("geen projectbestanden om over te rapporteren")
     if len(states) == 1:
-        return render_project(build_report(pack, states[0], today), fmt)
-    return render_portfolio(build_portfolio(pack, states, today), fmt)
+        report = build_report(pack, states[0], today)
+        if since and since[0] is not None:
+            report = replace(report, since=since[0])
+        return render_project(report, fmt)
+    portfolio = build_portfolio(pack, states, today)
+    if since:
+        rows = tuple(replace(row, since=s) for row, s in zip(portfolio.rows, since, strict=True))
+        portfolio = replace(portfolio, rows=rows)
+    return render_portfolio(portfolio, fmt)
 
 
 # --- writing -------------------------------------------------------------------------------------

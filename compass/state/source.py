@@ -96,11 +96,9 @@ def _endings(raw: bytes, bom: bool) -> tuple[str, ...] | None:
 
 def split_endings(text: str) -> tuple[str, str, tuple[str, ...] | None]:
     """(text with `\\n` ends, the most common end, every end if they are mixed)."""
-    if "\r" not in text:  # the usual case, without a scan per line end
+    if "\r" not in text:  # only `\n` ends (or none): nothing to count or replace
         return text, "\n", None
     found = _ENDING.findall(text)
-    if not found:
-        return text, "\n", None
     counts = Counter(found)
     dominant = max(("\n", "\r\n", "\r"), key=lambda e: counts.get(e, 0))
     mixed = tuple(found) if len(counts) > 1 else None
@@ -129,6 +127,12 @@ def read_source(path: Path, name: str) -> Source:
         raise ProblemsError(
             [Problem(name, None, None, f"kan niet lezen: {exc.strerror or exc}")]
         ) from None
+    return decode_source(raw, name)
+
+
+def decode_source(raw: bytes, name: str) -> Source:
+    """The bytes of a state file as a `Source` (also a version read from git); a problem
+    with its position when they are not UTF-8 text."""
     body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
         text = body.decode("utf-8")
