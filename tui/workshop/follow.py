@@ -95,14 +95,24 @@ def reset_follow(path: Path) -> None:
 class Follow:
     """Set as `app.follow`; the app calls `current_changed`, `toggle` and `poll`.
 
-    The facilitator (the session whose user name equals `facilitator`) writes;
-    everyone else reads and jumps along while they are following.
+    The facilitator's sessions (`leader`: the server saw the facilitator's code or
+    key) write; everyone else reads and jumps along while they are following. The
+    facilitator's console (`tui.workshop.console`) writes the same file.
     """
 
-    def __init__(self, app: WijkkompasApp, path: Path, user: str, facilitator: str | None) -> None:
+    def __init__(
+        self,
+        app: WijkkompasApp,
+        path: Path,
+        user: str,
+        *,
+        leader: bool = False,
+        facilitator: str | None = None,
+    ) -> None:
         self.app = app
         self.path = path
         self.user = user
+        self.leader = leader
         self.facilitator = facilitator or ""
         self.state = FollowState()
         self.following = False
@@ -111,7 +121,7 @@ class Follow:
 
     @property
     def is_facilitator(self) -> bool:
-        return bool(self.facilitator) and self.user.casefold() == self.facilitator.casefold()
+        return self.leader
 
     # --- called by the app ---------------------------------------------------------
 
@@ -132,10 +142,9 @@ class Follow:
                 )
                 self.app.notify(t("follow.room_on"), timeout=5)
         elif not self.state.active:
-            if self.facilitator:
-                self.app.notify(t("follow.not_on", who=self.facilitator), timeout=4)
-            else:
-                self.app.notify(t("follow.no_facilitator"), timeout=4)
+            self.app.notify(
+                t("follow.not_on", who=self.facilitator or t("follow.the_facilitator")), timeout=4
+            )
         elif self.following:
             self.leave()
         else:
