@@ -28,7 +28,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from compass.model import ProcessPack, role_choices
+from compass.model import STATUS_LABELS, ProcessPack, role_choices
 from compass.progress import divergences
 from compass.state import StateStore
 from compass.text import one_line
@@ -138,6 +138,7 @@ class ConsoleApp(App[None]):
     """The live dashboard; it reads the room, the follow file, presence files and the state."""
 
     TITLE = "Wijkkompas-workshop"
+    ENABLE_COMMAND_PALETTE = False
     CSS = """
     Screen { layout: vertical; }
     #top { height: auto; background: $boost; padding: 0 1; }
@@ -195,7 +196,7 @@ class ConsoleApp(App[None]):
         self.query_one("#top", Static).update(self._top())
         sessions = sorted(self.room.sessions, key=lambda s: (not s.leader, s.user.casefold()))
         self.query_one("#room-head", Static).update(
-            f"In de zaal ({len(sessions)} van {self.room.cfg.max_sessions})"
+            f"In de zaal ({len(sessions)} van {self.room.cfg.max_sessions}; * = facilitator)"
         )
         self.query_one("#room", Static).update(self._room(sessions))
         self.query_one("#changes", Static).update(self._changes())
@@ -205,7 +206,9 @@ class ConsoleApp(App[None]):
     def _top(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         connect = next((x.strip() for x in self.desk.connect_lines if "ssh -p" in x), "")
-        text.append(f"{self.desk.state.name}  ", style="bold")
+        state = self.store.state
+        project = state.project.name if state is not None else ""
+        text.append(f"{one_line(project or self.desk.state.name)}  ", style="bold")
         text.append(connect)
         codes = self.desk.codes
         if codes is not None:
@@ -232,7 +235,10 @@ class ConsoleApp(App[None]):
         if not sessions:
             text.append("Nog niemand. Deelnemers loggen in met de code hierboven.", style="dim")
             return text
-        for s in sessions:
+        text.append(f"{'naam':<18} {'rol':<14} {'knooppunt':<32} {'stil':>6}\n", style="dim")
+        rows = max(2, self.query_one("#room", Static).size.height - 1)
+        shown = sessions if len(sessions) <= rows else sessions[: rows - 1]
+        for s in shown:
             p = places.get(s.pid or -1) or Presence(0)
             k = self.pack.by_number(p.number) if p.number is not None else None
             role = self.roles.get(p.role, p.role) if p.role else "-"
@@ -240,6 +246,8 @@ class ConsoleApp(App[None]):
             text.append(f"{name[:18]:<18} {one_line(role)[:14]:<14} ")
             text.append(f"{one_line(k.label)[:32] if k else '-':<32} ")
             text.append(f"{quiet_for(now - s.last_input):>6}\n", style="dim")
+        if len(shown) < len(sessions):
+            text.append(f"… en nog {len(sessions) - len(shown)}", style="dim")
         text.rstrip()
         return text
 
@@ -259,7 +267,8 @@ class ConsoleApp(App[None]):
             k = self.pack.by_slug(e.slug)
             when = e.updated.strftime("%H:%M") if e.updated else ""
             label = one_line(k.label) if k else e.slug
-            text.append(f"{when} {one_line(e.by)[:16]}: {label[:40]} → {e.status}\n")
+            status = STATUS_LABELS.get(e.status, e.status)
+            text.append(f"{when} {one_line(e.by)[:16]}: {label[:40]} → {status}\n")
         text.rstrip()
         return text
 
