@@ -141,6 +141,7 @@ class ConsoleApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     CSS = """
     Screen { layout: vertical; }
+    Static { text-wrap: nowrap; text-overflow: ellipsis; }
     #top { height: auto; background: $boost; padding: 0 1; }
     .part { height: auto; padding: 0 1; }
     .head { color: $accent; text-style: bold; padding: 0 1; }
@@ -221,7 +222,7 @@ class ConsoleApp(App[None]):
         text.append("\nVolgmodus: ")
         if st.active:
             k = self.pack.by_number(st.number) if st.number is not None else None
-            where = one_line(k.label) if k else "nog geen knooppunt"
+            where = one_line(k.label)[:44] if k else "nog geen knooppunt"
             text.append("aan", style="bold green")
             text.append(f", de zaal kijkt naar {where}")
         else:
