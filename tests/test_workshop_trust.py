@@ -222,3 +222,21 @@ def test_a_keys_file_without_keys_for_the_facilitator_is_refused(tmp_path: Path)
     empty.write_text("# niets\n")
     r = wijkkompas("serve", str(state), "--ssh", "0", "--passcode", "--facilitator-key", str(empty))
     assert r.returncode == 1 and "leeg" in r.stderr and "Traceback" not in r.stderr
+
+
+async def test_in_an_open_web_room_the_facilitators_name_gets_a_number(tmp_path: Path) -> None:
+    """Without a login page the app asks the name; the facilitator's name is not for the taking."""
+    from compass.state import create_state
+    from tui.workshop.session import WorkshopApp
+
+    pack = load_pack()
+    state = tmp_path / "w.yaml"
+    create_state(state, pack, name="Open zaal")
+    app = WorkshopApp(pack, state, user="", facilitator="Anna")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press(*"anna", "enter", "enter")
+        await pilot.pause(0.3)
+        assert app.user == "anna (2)"
+        assert not app.follow.is_facilitator
+    app.follow.close()

@@ -247,7 +247,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--passcode",
         action="store_true",
-        help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE)",
+        help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE); de facilitator met een "
+        "eigen code die alleen in het venster van de server staat",
     )
     s.add_argument(
         "--facilitator",
