@@ -115,6 +115,7 @@ class Follow:
         self.leader = leader
         self.facilitator = facilitator or ""
         self.state = FollowState()
+        self.started_run = ""  # the run this session switched on (the console may start others)
         self.following = False
         self._seen_run = ""
         self._stamp: tuple[int, int, int] | None = None
@@ -137,9 +138,8 @@ class Follow:
                 self.app.notify(t("follow.room_off"), timeout=4)
             else:
                 k = self._navigator_current()
-                self._write(
-                    FollowState(True, self.user, k.number if k else None, secrets.token_hex(4))
-                )
+                self.started_run = secrets.token_hex(4)
+                self._write(FollowState(True, self.user, k.number if k else None, self.started_run))
                 self.app.notify(t("follow.room_on"), timeout=5)
         elif not self.state.active:
             self.app.notify(
@@ -183,8 +183,12 @@ class Follow:
         self._retitle()
 
     def close(self) -> None:
-        """The facilitator's session ends: end the run so nobody keeps following a ghost."""
-        if self.is_facilitator and self.state.active:
+        """The facilitator's session ends: end its run so nobody keeps following a ghost.
+
+        A run started from the console is the console's to end.
+        """
+        self._refresh()
+        if self.is_facilitator and self.state.active and self.state.run == self.started_run:
             try:
                 self._write(FollowState(False, self.user, self.state.number, self.state.run))
             except OSError:

@@ -334,10 +334,11 @@ class WorkshopServer(asyncssh.SSHServer):
         who = clean_name(username) or "?"
         if not self.throttle.may_check(self.address):
             wait = self.throttle.retry_after(self.address)
-            self.room.log(
-                f"SSH: code niet bekeken, te veel foute pogingen vanaf {self.address} "
-                f"(naam '{who}'; weer mogelijk over {wait:.0f} s)"
-            )
+            if self.throttle.log_refusal(self.address):
+                self.room.log(
+                    f"SSH: code niet bekeken, te veel foute pogingen vanaf {self.address} "
+                    f"(naam '{who}'; weer mogelijk over {wait:.0f} s)"
+                )
             return False
         role = codes.role_for(password)
         if role is None:

@@ -20,6 +20,8 @@ FIRST_DELAY = 0.5  # seconds for the first wrong code from an address
 MAX_DELAY = 30.0
 MAX_PENDING = 4  # wrong answers from one address that may be waiting at the same time
 FORGET_AFTER = 600.0  # seconds without a wrong code: the address starts afresh
+MAX_ADDRESSES = 10_000  # beyond this, forget addresses that have nothing pending
+REFUSAL_LOG_EVERY = 10.0  # seconds: a flood of unchecked guesses is one log line, not thousands
 
 
 @dataclass
@@ -27,6 +29,7 @@ class _Address:
     failures: int = 0
     last_failure: float = 0.0
     penalties: list[float] = field(default_factory=list)  # when each pending wrong answer is due
+    refusal_logged: float = -REFUSAL_LOG_EVERY
 
 
 class LoginThrottle:
@@ -38,6 +41,12 @@ class LoginThrottle:
 
     def _entry(self, address: str) -> _Address:
         now = self._clock()
+        if address not in self._addresses and len(self._addresses) >= MAX_ADDRESSES:
+            self._addresses = {
+                a: e
+                for a, e in self._addresses.items()
+                if any(due > now for due in e.penalties) or now - e.last_failure < FORGET_AFTER
+            }
         entry = self._addresses.get(address)
         if entry is None or (entry.failures and now - entry.last_failure > FORGET_AFTER):
             entry = self._addresses[address] = _Address()
@@ -63,6 +72,15 @@ class LoginThrottle:
         delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (entry.failures - 1))
         entry.penalties.append(entry.last_failure + delay)
         return delay
+
+    def log_refusal(self, address: str) -> bool:
+        """Whether an unchecked guess from this address is worth a log line now."""
+        entry = self._entry(address)
+        now = self._clock()
+        if now - entry.refusal_logged < REFUSAL_LOG_EVERY:
+            return False
+        entry.refusal_logged = now
+        return True
 
     def failures(self, address: str) -> int:
         return self._entry(address).failures

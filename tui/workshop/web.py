@@ -156,10 +156,11 @@ class WebGate:
         address = request.remote or "?"
         if not self.throttle.may_check(address):
             wait = self.throttle.retry_after(address)
-            self.log(
-                f"web: code niet bekeken, te veel foute pogingen vanaf {address} "
-                f"(naam '{wanted}'; weer mogelijk over {wait:.0f} s)"
-            )
+            if self.throttle.log_refusal(address):
+                self.log(
+                    f"web: code niet bekeken, te veel foute pogingen vanaf {address} "
+                    f"(naam '{wanted}'; weer mogelijk over {wait:.0f} s)"
+                )
             return self._html(
                 login_page(
                     self.project,
