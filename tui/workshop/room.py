@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from compass.text import one_line
 
@@ -104,9 +104,15 @@ def _duration(seconds: int) -> str:
 class ZygoteClient:
     """Start the fork server and ask it for sessions; it tells us when they end."""
 
-    def __init__(self, cfg: RoomConfig, on_exit: Callable[[int, int], None]) -> None:
+    def __init__(
+        self,
+        cfg: RoomConfig,
+        on_exit: Callable[[int, int], None],
+        log: Callable[[str], None] | None = None,
+    ) -> None:
         self.cfg = cfg
         self.on_exit = on_exit
+        self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
         self.sock: socket.socket | None = None
         self._ready: asyncio.Future[dict] | None = None
@@ -141,8 +147,12 @@ class ZygoteClient:
             pass_fds=[theirs.fileno()],
             env=self.cfg.env,
             stdin=subprocess.DEVNULL,
+            # With a console on this terminal, the zygote's complaints go to its log instead
+            stderr=subprocess.PIPE if self.cfg.on_event is not None else None,
             start_new_session=True,
         )
+        if self.proc.stderr is not None:
+            self._read_complaints(self.proc.stderr)
         theirs.close()
         ours.setblocking(False)
         self.sock = ours
@@ -182,6 +192,38 @@ class ZygoteClient:
         elif op == "exited":
             self.on_exit(int(msg["pid"]), int(msg.get("status", 0)))
 
+    def _complain(self, line: str) -> None:
+        if self.log is not None:
+            self.log(line)
+        else:
+            print(f"wijkkompas: {line}", file=sys.stderr, flush=True)
+
+    def _read_complaints(self, pipe: IO[bytes]) -> None:
+        """The zygote's stderr, line by line, into the log (a traceback stays readable there)."""
+        loop = asyncio.get_running_loop()
+        fd = pipe.fileno()
+        os.set_blocking(fd, False)
+        pending = b""
+
+        def readable() -> None:
+            nonlocal pending
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if not data:
+                loop.remove_reader(fd)
+                pipe.close()
+                return
+            *lines, pending = (pending + data).split(b"\n")
+            for line in lines:
+                if line.strip():
+                    self._complain("sessieserver: " + line.decode("utf-8", "replace"))
+
+        loop.add_reader(fd, readable)
+
     def alive(self) -> bool:
         return self.sock is not None and self.proc is not None and self.proc.poll() is None
 
@@ -194,11 +236,7 @@ class ZygoteClient:
             async with self._restarting:
                 if not self.alive():
                     self._forget()
-                    print(
-                        "wijkkompas: de sessieserver was gestopt; opnieuw gestart.",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    self._complain("de sessieserver was gestopt; opnieuw gestart.")
                     try:
                         await self.start()
                     except (TimeoutError, RuntimeError) as exc:
@@ -276,7 +314,7 @@ class Room:
         self.cfg = cfg
         self.sessions: set[Session] = set()
         self.by_pid: dict[int, Session] = {}
-        self.zygote = ZygoteClient(cfg, self._child_exited)
+        self.zygote = ZygoteClient(cfg, self._child_exited, self.log)
         self.closing = False
         self.follow_from_console = False  # the console started the current follow run
 
