@@ -188,6 +188,20 @@ async def test_without_the_code_there_is_no_app_and_no_process(room: WebRoom) ->
     assert "web: foute code vanaf 127.0.0.1 (naam 'mallory', poging 2)" in "".join(room.output)
 
 
+def test_nothing_from_the_network_reaches_the_console_raw(room: WebRoom) -> None:
+    """A request's path and headers are anyone's: the server's log shows no escape sequence."""
+    request = (
+        b"GET /\x1b[2J?x=\x1b]0;gekaapt\x07 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"User-Agent: evil\x1b[31m\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", room.port), timeout=10) as s:
+        s.sendall(request)
+        while s.recv(65536):
+            pass
+    time.sleep(0.5)
+    assert "\x1b" not in "".join(room.output) and "\x07" not in "".join(room.output)
+
+
 async def test_the_facilitator_code_gives_follow_control_in_the_browser(room: WebRoom) -> None:
     async with client() as http:
         async with await login(http, room, "wie-dan-ook", room.code("facilitator")) as r:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import secrets
 import shlex
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -242,6 +244,15 @@ def make_server(
         async def on_startup(self, app: web.Application) -> None:
             """No logo and no English lines on the facilitator's console."""
 
+        def initialize_logging(self) -> None:
+            """Log lines as plain text with control characters made visible: a request's
+            path or headers come from anyone on the network and must not reach the terminal
+            raw. Every single request is not worth a line (the gate logs logins)."""
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(VisibleFormatter("%(asctime)s %(message)s", "%H:%M:%S"))
+            logging.basicConfig(level="INFO", handlers=[handler], force=True)
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
         async def handle_index(self, request: web.Request) -> Any:
             """The page's own links follow the address the browser used (or the proxy's).
 
@@ -291,6 +302,11 @@ def make_server(
             return websocket
 
     return WorkshopWebServer(shlex.join(command), host=host, port=port, title="Wijkkompas")
+
+
+class VisibleFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
 
 
 def print_log(line: str) -> None:
