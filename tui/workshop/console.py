@@ -211,6 +211,12 @@ class ConsoleApp(App[None]):
         project = state.project.name if state is not None else ""
         text.append(f"{one_line(project or self.desk.state.name)}  ", style="bold")
         text.append(connect)
+        fingerprint = next(
+            (x.split(": ", 1)[1].strip() for x in self.desk.connect_lines if "Vingerafdruk" in x),
+            "",
+        )
+        if fingerprint:
+            text.append(f"\nVingerafdruk: {fingerprint}", style="dim")
         codes = self.desk.codes
         if codes is not None:
             text.append("\nZaal: ")
