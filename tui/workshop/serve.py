@@ -167,7 +167,8 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         key = load_host_key(key_path)
     except (OSError, asyncssh.KeyImportError) as exc:
         raise InvalidInput(f"{key_path}: serversleutel niet te lezen of te maken ({exc})") from None
-    console = None if args.quiet or not sys.stdout.isatty() else _console(args, state, codes)
+    on_terminal = sys.stdin.isatty() and sys.stdout.isatty()  # the console needs keys and a screen
+    console = _console(args, state, codes) if on_terminal and not args.quiet else None
 
     def listening(actual_port: int) -> None:
         lines = ssh_banner(args, state, host, actual_port, codes, key.get_fingerprint("sha256"))
