@@ -3,10 +3,12 @@ pty.
 
 Two servers for the module (starting one costs a second or two). With a passcode:
 sessions see each other's changes, the file gets them, follow mode moves the
-room, everything that is not an interactive pty session is refused, sessions get
-only the whitelisted environment, a full room is told so, SIGTERM ends it all
-cleanly. With authorized keys only: key login, the idle timeout, and a killed
-session server that comes back for the next participant.
+room (only for whoever gave the facilitator's code), everything that is not an
+interactive pty session is refused, sessions get only the whitelisted
+environment, a full room is told so, SIGTERM ends it all cleanly. With
+authorized keys only: key login, a marked facilitator key, the idle timeout, and
+a killed session server that comes back for the next participant. Trust in the
+room (names, codes, throttling) has its own file: tests/test_workshop_trust.py.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ class Server:
     data: Path
     output: list[str]
 
+    def code(self, label: str) -> str:
+        """A code from the server's console, e.g. `facilitator` or `zaal`."""
+        for line in self.output:
+            if line.startswith(f"Code voor de {label}:"):
+                return line.split(":", 1)[1].split()[0]
+        raise AssertionError(f"no {label} code in:\n{''.join(self.output)}")
+
 
 def start_server(
     tmp: Path, *options: str, name: str = "Serveerwijk", extra_env: dict[str, str] | None = None
@@ -80,7 +89,7 @@ def start_server(
         assert proc.stdout is not None
         for line in proc.stdout:
             output.append(line)
-            if "ssh -p" in line:
+            if line.startswith("Hoogstens"):  # the last line of the banner
                 ready.set()
 
     threading.Thread(target=pump, daemon=True).start()
@@ -200,7 +209,10 @@ class Session:
 
 
 async def connect(
-    server: Server, user: str, password: str | None = PASSCODE, key: asyncssh.SSHKey | None = None
+    server: Server,
+    user: str,
+    password: str | None = PASSCODE,
+    key: asyncssh.SSHKey | None = None,
 ) -> asyncssh.SSHClientConnection:
     return await asyncio.wait_for(
         asyncssh.connect(
@@ -218,10 +230,15 @@ async def connect(
 
 
 async def join(
-    server: Server, user: str, key: asyncssh.SSHKey | None = None, project: str = "Serveerwijk"
+    server: Server,
+    user: str,
+    key: asyncssh.SSHKey | None = None,
+    project: str = "Serveerwijk",
+    code: str = PASSCODE,
+    expect: str = "",
 ) -> Session:
-    """Log in, wait for the navigator, pick the first role in the welcome dialog."""
-    conn = await connect(server, user, password=None if key else PASSCODE, key=key)
+    """Log in, wait for the navigator (and `expect` in the welcome), pick the first role."""
+    conn = await connect(server, user, password=None if key else code, key=key)
     proc = await asyncio.wait_for(
         conn.create_process(
             term_type="xterm-256color",
@@ -234,6 +251,8 @@ async def join(
     s = Session(conn, proc)
     await s.wait_for(project)
     await s.wait_for("Welkom bij de workshop")
+    if expect:
+        await s.wait_for(expect)
     mark = s.mark()
     await s.press("\r")
     await s.wait_for("(Gemeente)", since=mark)
@@ -267,7 +286,7 @@ async def test_a_change_in_one_session_shows_in_another_and_in_the_file(server: 
 async def test_follow_mode_moves_the_other_sessions(server: Server) -> None:
     k42 = load_pack().by_number(42)
     assert k42 is not None
-    anna = await join(server, "anna")
+    anna = await join(server, "anna", code=server.code("facilitator"))
     bram = await join(server, "bram")
     try:
         await anna.press("g")

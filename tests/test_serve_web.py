@@ -102,19 +102,26 @@ async def test_a_browser_session_runs_the_workshop_app(web) -> None:
                     raise AssertionError(f"session closed; got:\n{ANSI.sub(b'', seen)[-800:]!r}")
 
 
-def test_the_web_warning_for_other_addresses() -> None:
-    from tui.workshop.serve import WEB_WARNING, is_loopback, parse_address
+def test_addresses_and_loopback() -> None:
+    from tui.workshop.serve import is_loopback, parse_address
 
     assert parse_address("8000", "--web") == ("127.0.0.1", 8000)
     assert parse_address("0.0.0.0:8000", "--web") == ("0.0.0.0", 8000)
     assert parse_address("[::1]:8000", "--web") == ("::1", 8000)
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
-    assert "reverse proxy" in WEB_WARNING and "authenticatie" in WEB_WARNING
 
 
-def test_passcode_does_not_belong_to_web(tmp_path: Path) -> None:
+def test_another_address_without_a_code_is_refused_unless_the_room_is_open(
+    tmp_path: Path,
+) -> None:
     state = tmp_path / "w.yaml"
     assert wijkkompas("new", str(state), "--name", "X").returncode == 0
-    r = wijkkompas("serve", str(state), "--web", "8000", "--passcode")
+    r = wijkkompas("serve", str(state), "--web", "0.0.0.0:0")
+    assert r.returncode == 2
+    assert "--passcode" in r.stderr and "--open-room" in r.stderr and "iedereen" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = wijkkompas("serve", str(state), "--web", "8000", "--passcode", "--open-room")
+    assert r.returncode == 2 and "niet allebei" in r.stderr
+    r = wijkkompas("serve", str(state), "--web", "8000", "--authorized-keys", "x")
     assert r.returncode == 2 and "--ssh" in r.stderr

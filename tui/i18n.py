@@ -51,7 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "follow.room_off": "Volgmodus uit: iedereen kijkt weer zelf rond.",
         "follow.room_on": "Volgmodus aan: de zaal kijkt met je mee. Druk f om te stoppen.",
         "follow.not_on": "De volgmodus staat niet aan; {who} kan hem aanzetten.",
-        "follow.no_facilitator": "Volgmodus is er alleen in een workshop met een facilitator.",
+        "follow.the_facilitator": "de facilitator",
+        "welcome.name_facilitator": "De naam '{name}' hoort bij de facilitator; je doet mee als "
+        "'{new}'.",
         "follow.again": "Je kijkt weer mee met {who}.",
         "follow.following": "Volgmodus: je kijkt mee met {who}. Een toets drukken = zelf "
         "rondkijken.",
@@ -235,7 +237,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "follow.room_off": "Follow mode off: everyone looks around on their own again.",
         "follow.room_on": "Follow mode on: the room looks along with you. Press f to stop.",
         "follow.not_on": "Follow mode is not on; {who} can switch it on.",
-        "follow.no_facilitator": "Follow mode exists only in a workshop with a facilitator.",
+        "follow.the_facilitator": "the facilitator",
+        "welcome.name_facilitator": "The name '{name}' belongs to the facilitator; you take part "
+        "as '{new}'.",
         "follow.again": "You are following {who} again.",
         "follow.following": "Follow mode: you are following {who}. Press a key to look around "
         "yourself.",

@@ -143,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--workshop", action="store_true", help=argparse.SUPPRESS)
     s.add_argument("--user", default="", help=argparse.SUPPRESS)
     s.add_argument("--facilitator", help=argparse.SUPPRESS)
+    s.add_argument("--leader", action="store_true", help=argparse.SUPPRESS)
 
     s = sub.add_parser("demo", parents=[common, ui], help="een meegeleverd voorbeeldproject openen")
 
@@ -276,12 +277,28 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--passcode",
         action="store_true",
-        help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE)",
+        help="deelnemers loggen in met een code (of WIJKKOMPAS_PASSCODE); de facilitator met een "
+        "eigen code die alleen in het venster van de server staat",
     )
     s.add_argument(
         "--facilitator",
         metavar="NAAM",
-        help="deze deelnemer mag de zaal laten meekijken (volgmodus)",
+        help="naam van de facilitator (inloggen met de facilitatorcode of een gemarkeerde sleutel)",
+    )
+    s.add_argument(
+        "--facilitator-key",
+        metavar="FILE",
+        help="publieke sleutel(s) van de facilitator (naast --authorized-keys)",
+    )
+    s.add_argument(
+        "--open-room",
+        action="store_true",
+        help="--web op een ander adres dan deze computer zonder code (iedereen kan binnen)",
+    )
+    s.add_argument(
+        "--quiet",
+        action="store_true",
+        help="geen live overzicht, alleen een logboek (voor scripts)",
     )
     s.add_argument("--max-sessions", type=int, default=40)
     s.add_argument("--idle-timeout", type=int, default=3600, metavar="SECONDEN")
@@ -336,6 +353,7 @@ def _plain_open(argv: list[str]) -> SimpleNamespace | None:
         workshop=False,
         user="",
         facilitator=None,
+        leader=False,
     )
 
 

@@ -95,23 +95,34 @@ def reset_follow(path: Path) -> None:
 class Follow:
     """Set as `app.follow`; the app calls `current_changed`, `toggle` and `poll`.
 
-    The facilitator (the session whose user name equals `facilitator`) writes;
-    everyone else reads and jumps along while they are following.
+    The facilitator's sessions (`leader`: the server saw the facilitator's code or
+    key) write; everyone else reads and jumps along while they are following. The
+    facilitator's console (`tui.workshop.console`) writes the same file.
     """
 
-    def __init__(self, app: WijkkompasApp, path: Path, user: str, facilitator: str | None) -> None:
+    def __init__(
+        self,
+        app: WijkkompasApp,
+        path: Path,
+        user: str,
+        *,
+        leader: bool = False,
+        facilitator: str | None = None,
+    ) -> None:
         self.app = app
         self.path = path
         self.user = user
+        self.leader = leader
         self.facilitator = facilitator or ""
         self.state = FollowState()
+        self.started_run = ""  # the run this session switched on (the console may start others)
         self.following = False
         self._seen_run = ""
         self._stamp: tuple[int, int, int] | None = None
 
     @property
     def is_facilitator(self) -> bool:
-        return bool(self.facilitator) and self.user.casefold() == self.facilitator.casefold()
+        return self.leader
 
     # --- called by the app ---------------------------------------------------------
 
@@ -127,15 +138,13 @@ class Follow:
                 self.app.notify(t("follow.room_off"), timeout=4)
             else:
                 k = self._navigator_current()
-                self._write(
-                    FollowState(True, self.user, k.number if k else None, secrets.token_hex(4))
-                )
+                self.started_run = secrets.token_hex(4)
+                self._write(FollowState(True, self.user, k.number if k else None, self.started_run))
                 self.app.notify(t("follow.room_on"), timeout=5)
         elif not self.state.active:
-            if self.facilitator:
-                self.app.notify(t("follow.not_on", who=self.facilitator), timeout=4)
-            else:
-                self.app.notify(t("follow.no_facilitator"), timeout=4)
+            self.app.notify(
+                t("follow.not_on", who=self.facilitator or t("follow.the_facilitator")), timeout=4
+            )
         elif self.following:
             self.leave()
         else:
@@ -174,8 +183,12 @@ class Follow:
         self._retitle()
 
     def close(self) -> None:
-        """The facilitator's session ends: end the run so nobody keeps following a ghost."""
-        if self.is_facilitator and self.state.active:
+        """The facilitator's session ends: end its run so nobody keeps following a ghost.
+
+        A run started from the console is the console's to end.
+        """
+        self._refresh()
+        if self.is_facilitator and self.state.active and self.state.run == self.started_run:
             try:
                 self._write(FollowState(False, self.user, self.state.number, self.state.run))
             except OSError:

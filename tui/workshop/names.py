@@ -30,3 +30,19 @@ def clean_name(name: str) -> str:
     """A participant name as shown and recorded: printable, one line, not too long."""
     kept = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "CZ" or ch == " ")
     return " ".join(kept.split())[:MAX_NAME]
+
+
+def numbered(name: str, n: int) -> str:
+    """`anna` → `anna (2)`, shortened so the whole still fits MAX_NAME."""
+    suffix = f" ({n})"
+    return name[: MAX_NAME - len(suffix)].rstrip() + suffix
+
+
+def unique_name(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or the first `wanted (n)` that is not in `taken` (casefolded names)."""
+    if wanted.casefold() not in taken:
+        return wanted
+    n = 2
+    while numbered(wanted, n).casefold() in taken:
+        n += 1
+    return numbered(wanted, n)

@@ -19,13 +19,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
+
+from compass.text import one_line
 
 from .follow import FollowState, follow_path, read_follow, write_follow
+from .names import unique_name
+from .trust import Role
 
 ZYGOTE_START_TIMEOUT = 120.0  # importing Textual and painting once, on a slow laptop
 MSG_IDLE = "Je sessie is gesloten na {t} zonder toetsaanslag. Log gerust opnieuw in.\r\n"
 MSG_STOP = "De workshop is gestopt. Bedankt voor je bijdrage!\r\n"
+MSG_NAME_FACILITATOR = "De naam '{wanted}' hoort bij de facilitator. Je doet mee als '{name}'."
+MSG_NAME_TAKEN = "De naam '{wanted}' is al in gebruik in de zaal. Je doet mee als '{name}'."
 
 
 @dataclass(kw_only=True)
@@ -39,12 +45,14 @@ class RoomConfig:
     no_mouse: bool = False
     warm: bool = True
     env: dict[str, str] = field(default_factory=dict)
+    on_event: Callable[[str], None] | None = None  # the console's log; default: print a line
 
 
 class Session(Protocol):
     """What the room needs of a session, whatever carries it."""
 
     user: str
+    leader: bool  # proved to be the facilitator (code or marked key), never by name
     pid: int | None
     last_input: float
 
@@ -96,9 +104,15 @@ def _duration(seconds: int) -> str:
 class ZygoteClient:
     """Start the fork server and ask it for sessions; it tells us when they end."""
 
-    def __init__(self, cfg: RoomConfig, on_exit: Callable[[int, int], None]) -> None:
+    def __init__(
+        self,
+        cfg: RoomConfig,
+        on_exit: Callable[[int, int], None],
+        log: Callable[[str], None] | None = None,
+    ) -> None:
         self.cfg = cfg
         self.on_exit = on_exit
+        self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
         self.sock: socket.socket | None = None
         self._ready: asyncio.Future[dict] | None = None
@@ -133,8 +147,12 @@ class ZygoteClient:
             pass_fds=[theirs.fileno()],
             env=self.cfg.env,
             stdin=subprocess.DEVNULL,
+            # With a console on this terminal, the zygote's complaints go to its log instead
+            stderr=subprocess.PIPE if self.cfg.on_event is not None else None,
             start_new_session=True,
         )
+        if self.proc.stderr is not None:
+            self._read_complaints(self.proc.stderr)
         theirs.close()
         ours.setblocking(False)
         self.sock = ours
@@ -174,21 +192,51 @@ class ZygoteClient:
         elif op == "exited":
             self.on_exit(int(msg["pid"]), int(msg.get("status", 0)))
 
+    def _complain(self, line: str) -> None:
+        if self.log is not None:
+            self.log(line)
+        else:
+            print(f"wijkkompas: {line}", file=sys.stderr, flush=True)
+
+    def _read_complaints(self, pipe: IO[bytes]) -> None:
+        """The zygote's stderr, line by line, into the log (a traceback stays readable there)."""
+        loop = asyncio.get_running_loop()
+        fd = pipe.fileno()
+        os.set_blocking(fd, False)
+        pending = b""
+
+        def readable() -> None:
+            nonlocal pending
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if not data:
+                loop.remove_reader(fd)
+                pipe.close()
+                return
+            *lines, pending = (pending + data).split(b"\n")
+            for line in lines:
+                if line.strip():
+                    self._complain("sessieserver: " + line.decode("utf-8", "replace"))
+
+        loop.add_reader(fd, readable)
+
     def alive(self) -> bool:
         return self.sock is not None and self.proc is not None and self.proc.poll() is None
 
-    async def spawn(self, slave_fd: int, user: str, term: str) -> int:
+    async def spawn(
+        self, slave_fd: int, user: str, term: str, *, leader: bool = False, notice: str = ""
+    ) -> int:
         if (
             not self.alive()
         ):  # it died (out of memory, killed by hand): the next participant brings it back
             async with self._restarting:
                 if not self.alive():
                     self._forget()
-                    print(
-                        "wijkkompas: de sessieserver was gestopt; opnieuw gestart.",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    self._complain("de sessieserver was gestopt; opnieuw gestart.")
                     try:
                         await self.start()
                     except (TimeoutError, RuntimeError) as exc:
@@ -198,11 +246,19 @@ class ZygoteClient:
         rid = self._next_id
         fut: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
         self._waiting[rid] = fut
-        await self._send({"op": "spawn", "id": rid, "user": user, "term": term}, [slave_fd])
-        msg = await asyncio.wait_for(fut, 30)
-        if msg.get("op") != "spawned":
-            raise OSError(msg.get("message", "sessie starten mislukt"))
-        return int(msg["pid"])
+        msg = {
+            "op": "spawn",
+            "id": rid,
+            "user": user,
+            "term": term,
+            "leader": leader,
+            "notice": notice,
+        }
+        await self._send(msg, [slave_fd])
+        answer = await asyncio.wait_for(fut, 30)
+        if answer.get("op") != "spawned":
+            raise OSError(answer.get("message", "sessie starten mislukt"))
+        return int(answer["pid"])
 
     async def _send(self, msg: dict, fds: list[int] | None = None) -> None:
         assert self.sock is not None
@@ -258,8 +314,38 @@ class Room:
         self.cfg = cfg
         self.sessions: set[Session] = set()
         self.by_pid: dict[int, Session] = {}
-        self.zygote = ZygoteClient(cfg, self._child_exited)
+        self.zygote = ZygoteClient(cfg, self._child_exited, self.log)
         self.closing = False
+        self.follow_from_console = False  # the console started the current follow run
+
+    def log(self, message: str) -> None:
+        """One line for the facilitator's console (participant text made visible, one line)."""
+        line = one_line(message)
+        if self.cfg.on_event is not None:
+            self.cfg.on_event(line)
+        else:
+            print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+
+    def claim_name(self, wanted: str, role: Role) -> tuple[str, str]:
+        """The name the room gives a newcomer, and a notice when it is not the one they asked.
+
+        A participant never gets the facilitator's name (`--facilitator`) or a name
+        someone in the room already has: they get `anna (2)`. The facilitator may be
+        in the room more than once (laptop and beamer) under their own name.
+        """
+        fac = self.cfg.facilitator or ""
+        if role is Role.FACILITATOR:
+            name = fac or wanted or "facilitator"
+            return unique_name(name, {s.user.casefold() for s in self.sessions if not s.leader}), ""
+        wanted = wanted or "deelnemer"
+        taken = {s.user.casefold() for s in self.sessions}
+        if fac:
+            taken.add(fac.casefold())
+        name = unique_name(wanted, taken)
+        if name == wanted:
+            return name, ""
+        template = MSG_NAME_FACILITATOR if wanted.casefold() == fac.casefold() else MSG_NAME_TAKEN
+        return name, template.format(wanted=wanted, name=name)
 
     def _child_exited(self, pid: int, status: int) -> None:
         session = self.by_pid.pop(pid, None)
@@ -267,14 +353,15 @@ class Room:
             session.child_exited(status)
 
     def left(self, session: Session) -> None:
+        if session in self.sessions:
+            self.log(f"weg: {session.user}")
         self.sessions.discard(session)
         if session.pid is not None:
             self.by_pid.pop(session.pid, None)
-        fac = (self.cfg.facilitator or "").casefold()
         if (
-            fac
-            and session.user.casefold() == fac
-            and not any(s.user.casefold() == fac for s in self.sessions)
+            session.leader
+            and not self.follow_from_console
+            and not any(s.leader for s in self.sessions)
         ):
             path = follow_path(self.cfg.state)
             st = read_follow(path)

@@ -1,9 +1,9 @@
 """`wijkkompas serve STATE --ssh|--web [HOST:]PORT`: the navigator for a workshop room.
 
 This module checks the command line, prepares what the servers need (state
-file, pack, host key, passcode) and tells the facilitator, in Dutch, how people
-connect. The SSH server lives in `sshserver.py` (with `zygote.py` for the
-sessions), the web server is textual-serve running `python -m tui open --workshop`.
+file, pack, host key, codes, keys) and tells the facilitator, in Dutch, how
+people connect. The SSH server lives in `ssh.py` (with `zygote.py` for the
+sessions), the web server in `web.py` (textual-serve behind a login page).
 """
 
 from __future__ import annotations
@@ -13,18 +13,20 @@ import asyncio
 import errno
 import ipaddress
 import os
-import secrets
 import shlex
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compass.problems import InvalidInput, UsageError
 
-PASSCODE_ALPHABET = (
-    "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed from a beamer
-)
-PASSCODE_LENGTH = 8
+from .follow import follow_path, reset_follow
+
+if TYPE_CHECKING:
+    from .console import FacilitatorConsole
+    from .trust import Codes, KeyRing
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -52,11 +54,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def make_passcode() -> str:
-    code = "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
-    return f"{code[:4]}-{code[4:]}"
 
 
 def host_key_path() -> Path:
@@ -119,47 +116,74 @@ def serve(args: argparse.Namespace) -> int:
 # --- SSH ------------------------------------------------------------------------------
 
 
+def room_codes(args: argparse.Namespace) -> Codes | None:
+    """--passcode: the room code (or WIJKKOMPAS_PASSCODE) and a fresh facilitator code."""
+    from .trust import Codes
+
+    if not args.passcode:
+        return None
+    return Codes.fresh(os.environ.get("WIJKKOMPAS_PASSCODE", "").strip() or None)
+
+
+def _key_ring(args: argparse.Namespace) -> KeyRing | None:
+    import asyncssh
+
+    from .trust import load_keys
+
+    for option, path in (
+        ("--authorized-keys", args.authorized_keys),
+        ("--facilitator-key", args.facilitator_key),
+    ):
+        if path and not Path(path).is_file():
+            raise InvalidInput(f"{path}: bestand met publieke sleutels ({option}) niet gevonden")
+    if not (args.authorized_keys or args.facilitator_key):
+        return None
+    try:
+        return load_keys(args.authorized_keys, args.facilitator_key)
+    except (OSError, ValueError, UnicodeDecodeError, asyncssh.KeyImportError) as exc:
+        where = args.authorized_keys or args.facilitator_key
+        raise InvalidInput(f"{where}: geen geldig authorized_keys-bestand ({exc})") from None
+
+
 def _serve_ssh(args: argparse.Namespace) -> int:
     host, port = parse_address(args.ssh, "--ssh")
+    if args.open_room:
+        raise UsageError("--open-room hoort bij --web; over SSH logt iedereen in")
     if not args.passcode and not args.authorized_keys:
         raise UsageError(
             "--ssh heeft een manier van inloggen nodig: --passcode (een code voor de zaal) en/of "
             "--authorized-keys BESTAND (publieke sleutels)"
         )
-    if args.authorized_keys and not Path(args.authorized_keys).is_file():
-        raise InvalidInput(f"{args.authorized_keys}: bestand met publieke sleutels niet gevonden")
+    keys = _key_ring(args)
     state = _check_state(args)
-    passcode = None
-    if args.passcode:
-        passcode = os.environ.get("WIJKKOMPAS_PASSCODE", "").strip() or make_passcode()
+    codes = room_codes(args)
     import asyncssh
 
     from .room import child_env
     from .ssh import SshConfig, run_ssh
 
-    if args.authorized_keys:
-        try:
-            asyncssh.read_authorized_keys(args.authorized_keys)
-        except (OSError, ValueError, asyncssh.KeyImportError) as exc:
-            raise InvalidInput(
-                f"{args.authorized_keys}: geen geldig authorized_keys-bestand ({exc})"
-            ) from None
     key_path = host_key_path()
     try:
         key = load_host_key(key_path)
     except (OSError, asyncssh.KeyImportError) as exc:
         raise InvalidInput(f"{key_path}: serversleutel niet te lezen of te maken ({exc})") from None
+    on_terminal = sys.stdin.isatty() and sys.stdout.isatty()  # the console needs keys and a screen
+    console = _console(args, state, codes) if on_terminal and not args.quiet else None
 
     def listening(actual_port: int) -> None:
-        _ssh_banner(args, state, host, actual_port, passcode, key.get_fingerprint("sha256"))
+        lines = ssh_banner(args, state, host, actual_port, codes, key.get_fingerprint("sha256"))
+        if console is None:
+            print("\n".join(lines), flush=True)
+        else:
+            console.connect_lines = lines
 
     cfg = SshConfig(
         state=state,
         host=host,
         port=port,
         host_key=key,
-        passcode=passcode,
-        authorized_keys=args.authorized_keys,
+        codes=codes,
+        keys=keys,
         facilitator=args.facilitator,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout,
@@ -168,6 +192,8 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         no_mouse=getattr(args, "no_mouse", False),
         on_listening=listening,
         env=child_env(),
+        on_event=None if console is None else console.event,
+        console=None if console is None else console.run,
     )
     try:
         code = asyncio.run(run_ssh(cfg))
@@ -189,14 +215,32 @@ def _serve_ssh(args: argparse.Namespace) -> int:
     return code
 
 
-def _ssh_banner(
+def _console(args: argparse.Namespace, state: Path, codes: Codes | None) -> FacilitatorConsole:
+    from .console import FacilitatorConsole
+
+    return FacilitatorConsole(
+        state, codes, facilitator=args.facilitator, pack=getattr(args, "pack", None)
+    )
+
+
+def code_lines(codes: Codes | None) -> list[str]:
+    """The two codes, and who each is for (the facilitator's code only on this console)."""
+    if codes is None:
+        return []
+    return [
+        f"Code voor de zaal:        {codes.room}",
+        f"Code voor de facilitator: {codes.facilitator}   (alleen voor jou: niet op de beamer)",
+    ]
+
+
+def ssh_banner(
     args: argparse.Namespace,
     state: Path,
     host: str,
     port: int,
-    passcode: str | None,
+    codes: Codes | None,
     fingerprint: str,
-) -> None:
+) -> list[str]:
     shown = host if not host.startswith(("0.0.0.0", "::")) and host != "" else socket.gethostname()
     shown = f"[{shown}]" if ":" in shown else shown
     lines = [
@@ -204,29 +248,25 @@ def _ssh_banner(
         "",
         "Deelnemers verbinden met (NAAM = hun eigen naam, die bij hun wijzigingen komt te staan):",
         f"    ssh -p {port} NAAM@{shown}",
+        *code_lines(codes),
     ]
-    if passcode:
-        lines.append(f"Code om in te loggen:   {passcode}")
     if args.authorized_keys:
         lines.append(f"Inloggen met een sleutel uit {args.authorized_keys}")
+    if args.facilitator_key:
+        lines.append(f"Facilitatorsleutel uit {args.facilitator_key}")
     lines.append(f"Vingerafdruk van de server (ed25519): {fingerprint}")
     lines.append("    (ssh vraagt de eerste keer of deze klopt: vergelijk en antwoord yes)")
-    if args.facilitator:
-        lines.append(
-            f"Volgmodus: {args.facilitator} drukt f om de zaal te laten meekijken, nog eens f om "
-            "te "
-            ""
-            ""
-            ""
-            ""
-            "stoppen."
-        )
+    who = args.facilitator or "de facilitator"
+    lines.append(
+        f"Volgmodus: {who} logt in met de facilitatorcode of een facilitatorsleutel en drukt f "
+        "om de zaal te laten meekijken, nog eens f om te stoppen."
+    )
     lines.append("")
     if is_loopback(host):
         lines.append(
             "Nu alleen bereikbaar vanaf deze computer. Voor de hele zaal (op hetzelfde netwerk):"
         )
-        extra = " --passcode" if passcode else ""
+        extra = " --passcode" if codes else ""
         extra += (
             f" --authorized-keys {shlex.quote(args.authorized_keys)}"
             if args.authorized_keys
@@ -238,30 +278,40 @@ def _ssh_banner(
             f"Open voor het netwerk op {host}:{port}: ieder die de code kent, kan meedoen."
         )
     lines.append(f"Hoogstens {args.max_sessions} deelnemers tegelijk; stoppen met Ctrl-C.")
-    print("\n".join(lines), flush=True)
+    return lines
 
 
 # --- web ------------------------------------------------------------------------------
 
 
-WEB_WARNING = (
-    "LET OP: de webversie heeft zelf geen inlogcode of wachtwoord. Op {host}:{port} kan iedereen "
-    "die\n"
-    "deze computer kan bereiken de navigator openen en het projectbestand wijzigen. Zet hem achter "
-    "een\n"
-    "reverse proxy met authenticatie (zie docs/workshop.md), of gebruik --ssh met --passcode."
+OPEN_ROOM_REFUSED = (
+    "--web op {host}:{port} is bereikbaar voor anderen dan deze computer. Zonder code kan dan "
+    "iedereen\n"
+    "op het netwerk het projectbestand wijzigen. Voeg --passcode toe (deelnemers typen de code "
+    "in de\n"
+    "browser), of zeg met --open-room dat de zaal bewust open is."
+)
+OPEN_ROOM_WARNING = (
+    "LET OP: open zaal (--open-room). Iedereen die {host}:{port} kan bereiken, kan de navigator\n"
+    "openen en het projectbestand wijzigen, zonder code."
 )
 
 
 def _serve_web(args: argparse.Namespace) -> int:
     host, port = parse_address(args.web, "--web")
-    if args.passcode or args.authorized_keys:
+    if args.authorized_keys or args.facilitator_key:
         raise UsageError(
-            "--passcode en --authorized-keys horen bij --ssh; de webversie zet je achter een proxy "
-            "met authenticatie"
+            "--authorized-keys en --facilitator-key horen bij --ssh; in de browser logt men in "
+            "met --passcode"
         )
+    if args.passcode and args.open_room:
+        raise UsageError("kies --passcode of --open-room, niet allebei")
+    if not args.passcode and not args.open_room and not is_loopback(host):
+        raise UsageError(OPEN_ROOM_REFUSED.format(host=host, port=port))
     state = _check_state(args)
+    codes = room_codes(args)
     from .room import child_env
+    from .web import WebGate, make_server, print_log
 
     cmd = [sys.executable, "-m", "tui", "open", str(state), "--workshop"]
     if getattr(args, "pack", None):
@@ -270,33 +320,45 @@ def _serve_web(args: argparse.Namespace) -> int:
         cmd += ["--lang", args.lang]
     if args.facilitator:
         cmd += ["--facilitator", args.facilitator]
-    command = shlex.join(cmd)
     env = child_env()  # textual-serve hands its own environment to every session
     os.environ.clear()
     os.environ.update(env)
-
-    from textual_serve.server import Server
-
-    class _WebServer(Server):
-        """The page's own links follow the address the browser used (or the proxy's), not the bind
-        address.
-
-        textual-serve builds them from the bind host, so with 0.0.0.0 a browser
-        elsewhere in the room would be sent to ws://0.0.0.0/... and never connect.
-        """
-
-        async def handle_index(self, request):
-            proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
-            self.public_url = f"{proto}://{request.headers.get('X-Forwarded-Host', request.host)}"
-            return await super().handle_index(request)
-
+    gate = (
+        None
+        if codes is None
+        else WebGate(
+            codes,
+            project=_project_name(state, getattr(args, "pack", None)),
+            facilitator=args.facilitator,
+            log=print_log,
+        )
+    )
     print(f"Wijkkompas-workshop in de browser: {state.name} ({state.parent})")
     shown = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
     print(f"Open  http://{f'[{shown}]' if ':' in shown else shown}:{port}/  in een browser.")
+    for line in code_lines(codes):
+        print(line)
+    if codes is not None:
+        print("Wie de facilitatorcode gebruikt, krijgt de volgmodus (f): de zaal kijkt mee.")
     if is_loopback(host):
         print("Alleen bereikbaar vanaf deze computer.")
-    else:
-        print(WEB_WARNING.format(host=host, port=port), file=sys.stderr)
+    elif codes is None:
+        print(OPEN_ROOM_WARNING.format(host=host, port=port), file=sys.stderr)
     print("Stoppen met Ctrl-C.", flush=True)
-    _WebServer(command, host=host, port=port, title="Wijkkompas").serve()
+    follow_file = follow_path(state)
+    reset_follow(follow_file)
+    try:
+        make_server(cmd, host=host, port=port, gate=gate).serve()
+    finally:
+        reset_follow(follow_file)
     return 0
+
+
+def _project_name(state: Path, pack: str | None) -> str:
+    try:
+        from compass.pack import load_pack
+        from compass.state import load_state
+
+        return load_state(state, load_pack(pack)).project.name or state.name
+    except Exception:  # only a caption on the login page
+        return state.name

@@ -27,11 +27,13 @@ from textual.widgets.option_list import Option
 from compass.model import Knooppunt, ProcessPack, role_choices
 from compass.problems import InvalidInput
 from compass.state import StateStore
+from compass.text import visible
 
 from ..app import WijkkompasApp
 from ..i18n import t
 from .follow import Follow, follow_path
-from .names import MAX_NAME, clean_name
+from .names import MAX_NAME, clean_name, unique_name
+from .presence import presence_dir, remove_presence, write_presence
 
 
 class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
@@ -39,9 +41,17 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
 
     BINDINGS = [Binding("escape", "skip", show=False)]
 
-    def __init__(self, name: str, ask_name: bool, roles: dict[str, str], project: str = "") -> None:
+    def __init__(
+        self,
+        name: str,
+        ask_name: bool,
+        roles: dict[str, str],
+        project: str = "",
+        notice: str = "",
+    ) -> None:
         super().__init__()
         self.project = project
+        self.notice = notice
         self.participant = name
         self.ask_name = ask_name
         self.roles = roles
@@ -54,6 +64,8 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
             if self.project:
                 title.append(f"\n{self.project}", style="not bold")
             yield Static(title, classes="dialog-title")
+            if self.notice:
+                yield Static(Text(visible(self.notice)), id="notice")
             if self.ask_name:
                 yield Static(t("welcome.name"))
                 yield Input(placeholder=t("welcome.name_example"), id="name", max_length=MAX_NAME)
@@ -97,16 +109,39 @@ class WorkshopApp(WijkkompasApp):
         *,
         user: str,
         facilitator: str | None = None,
+        leader: bool = False,
+        notice: str = "",
         store: StateStore | None = None,
     ) -> None:
         super().__init__(pack, state_path, user=user or "", create_if_missing=False)
         self._preloaded = store
         self.user = user  # no fallback to $USER: on a server that is the server's account
+        self.facilitator = facilitator or ""
+        self.notice = notice
         self.role: str | None = None
-        self.follow: Follow = Follow(self, follow_path(state_path), self.user, facilitator)
+        # `leader` comes from the server, which saw the facilitator's code or key; a name never
+        # makes anyone the facilitator.
+        self.follow: Follow = Follow(
+            self, follow_path(state_path), self.user, leader=leader, facilitator=facilitator
+        )
         self.roles = role_choices(
             pack.stakeholders
         )  # the parties the state store accepts as perspectives
+        self.presence = presence_dir(state_path)
+        self._place: int | None = None
+
+    def tell_presence(self) -> None:
+        """Name, role and knooppunt for the facilitator's console; never a reason to fail."""
+        try:
+            write_presence(self.presence, self.user, self.role, self._place)
+        except OSError:
+            pass
+
+    def on_current_changed(self, k: Knooppunt) -> None:
+        super().on_current_changed(k)
+        if k.number != self._place:
+            self._place = k.number
+            self.tell_presence()
 
     def open_state(self, path: Path) -> None:
         """Use the store the zygote parsed before forking (fresh to the second); else load as
@@ -146,18 +181,29 @@ class WorkshopApp(WijkkompasApp):
             self._show_navigator()
             return
         welcome = WelcomeDialog(
-            self.user, ask_name=not self.user, roles=self.roles, project=super().project_line()
+            self.user,
+            ask_name=not self.user,
+            roles=self.roles,
+            project=super().project_line(),
+            notice=self.notice,
         )
         self.push_screen(welcome, self._welcome_done)
 
     def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
         name, role = result or (self.user, None)
         name = name or self.user or "deelnemer"  # never the server's own account
+        if not self.follow.is_facilitator and self.facilitator:
+            # typed in an open web room: the facilitator's name stays the facilitator's
+            renamed = unique_name(name, {self.facilitator.casefold()})
+            if renamed != name:
+                self.notify(t("welcome.name_facilitator", name=name, new=renamed), timeout=8)
+                name = renamed
         if name != self.user or (self.store is not None and self.store.user != name):
             self.user = self.follow.user = name
             if self.store is not None:
                 self.store.user = name
         self.role = role
+        self.tell_presence()
         self._show_navigator()  # its title shows the name and role
 
     def project_line(self) -> str:
@@ -172,6 +218,7 @@ class WorkshopApp(WijkkompasApp):
         super()._save_perspective(k, choice)
         if choice is not None and self.role is None:
             self.role = choice[0]
+            self.tell_presence()
             self._retitle()
 
     async def on_event(self, event: events.Event) -> None:
@@ -193,21 +240,32 @@ def run_session(
     *,
     user: str,
     facilitator: str | None = None,
+    leader: bool = False,
+    notice: str = "",
     mouse: bool = True,
     store: StateStore | None = None,
 ) -> int:
     """Run one participant's session in this process until they quit or hang up."""
-    app = WorkshopApp(pack, state_path, user=clean_name(user), facilitator=facilitator, store=store)
+    app = WorkshopApp(
+        pack,
+        state_path,
+        user=clean_name(user),
+        facilitator=facilitator,
+        leader=leader,
+        notice=notice,
+        store=store,
+    )
     try:
         app.run(mouse=mouse)
     finally:
         app.follow.close()
+        remove_presence(app.presence)
     return app.return_code or 0
 
 
 def open_workshop(args: argparse.Namespace) -> int:
-    """`python -m tui open STATE --workshop [--user NAAM] [--facilitator NAAM]` (the web
-    sessions)."""
+    """`python -m tui open STATE --workshop [--user NAAM] [--facilitator NAAM] [--leader]` (the
+    web sessions; the web server passes `--leader` only after the facilitator's code)."""
     from compass.pack import load_pack
 
     from ..i18n import set_language
@@ -222,5 +280,6 @@ def open_workshop(args: argparse.Namespace) -> int:
         state,
         user=args.user or "",
         facilitator=args.facilitator,
+        leader=getattr(args, "leader", False),
         mouse=not getattr(args, "no_mouse", False),
     )

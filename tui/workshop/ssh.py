@@ -16,13 +16,13 @@ from __future__ import annotations
 import asyncio
 import codecs
 import fcntl
-import hmac
 import os
 import signal
 import struct
+import sys
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +31,12 @@ import asyncssh
 from .follow import follow_path, reset_follow
 from .names import clean_name, safe_term
 from .room import MSG_STOP, Room, RoomConfig
+from .throttle import LoginThrottle
+from .trust import Codes, KeyRing, Role
 
 READ_CHUNK = 65536
 MAX_COLS, MAX_ROWS = 500, 200
 INPUT_HIGH_WATER = 256 * 1024  # pause the SSH channel when this much input waits for the pty
-AUTH_FAIL_DELAY = 1.0  # seconds; slows down guessing the passcode
 END_FALLBACK_SECONDS = (
     6.0  # after asking a navigator to stop: longer than the zygote's SIGTERM→SIGKILL grace
 )
@@ -55,17 +56,23 @@ class SshConfig(RoomConfig):
     host: str
     port: int
     host_key: asyncssh.SSHKey
-    passcode: str | None = None
-    authorized_keys: str | None = None
+    codes: Codes | None = None  # --passcode: the room code and the facilitator's code
+    keys: KeyRing | None = None  # --authorized-keys / --facilitator-key
     on_listening: Callable[[int], None] | None = None
+    # the facilitator's console: runs beside the server until it returns or `stop` is set
+    console: Callable[[Room, asyncio.Event], Awaitable[None]] | None = None
 
 
 class PtySession(asyncssh.SSHServerSession):
     """One participant: an SSH channel on one side, a pty with a navigator on the other."""
 
-    def __init__(self, room: Room, user: str) -> None:
+    def __init__(self, room: Room, wanted: str, role: Role, address: str = "") -> None:
         self.room = room
-        self.user = user
+        self.wanted = wanted  # the login name; the room decides the name (`Room.claim_name`)
+        self.user = wanted
+        self.role = role
+        self.leader = role is Role.FACILITATOR
+        self.address = address
         self.chan: Any = None
         self.term: str | None = None
         self.size = (80, 24)
@@ -120,13 +127,26 @@ class PtySession(asyncssh.SSHServerSession):
         if len(room.sessions) >= room.cfg.max_sessions:
             self.finish(MSG_FULL.format(n=room.cfg.max_sessions), status=1)
             return
+        self.user, notice = room.claim_name(self.wanted, self.role)
         room.sessions.add(self)
+        room.log(
+            f"binnen: {self.user}"
+            + (" (facilitator)" if self.leader else "")
+            + (f", vroeg om '{self.wanted}'" if notice else "")
+            + (f" vanaf {self.address}" if self.address else "")
+        )
         master, slave = os.openpty()
         self.master = master
         try:
             self._set_size(*self.size)
             os.set_blocking(master, False)
-            self.pid = await room.zygote.spawn(slave, self.user, self.term or "xterm-256color")
+            self.pid = await room.zygote.spawn(
+                slave,
+                self.user,
+                self.term or "xterm-256color",
+                leader=self.leader,
+                notice=notice,
+            )
         except (TimeoutError, OSError) as exc:
             self.finish(f"De sessie kon niet starten: {exc}\r\n", status=1)
             return
@@ -282,36 +302,73 @@ class PtySession(asyncssh.SSHServerSession):
 
 
 class WorkshopServer(asyncssh.SSHServer):
-    """Authentication and what a connection may open: sessions, nothing else."""
+    """Authentication and what a connection may open: sessions, nothing else.
 
-    def __init__(self, room: Room, cfg: SshConfig) -> None:
+    The role comes from what the client proved (the facilitator's code or a marked
+    key), remembered per connection; the login name is only a wish for a name.
+    """
+
+    def __init__(self, room: Room, cfg: SshConfig, throttle: LoginThrottle) -> None:
         self.room = room
         self.cfg = cfg
+        self.throttle = throttle
         self.conn: asyncssh.SSHServerConnection | None = None
+        self.role = Role.PARTICIPANT
+        self.address = ""
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
+        peer = conn.get_extra_info("peername") or ("",)
+        self.address = str(peer[0])
 
     def begin_auth(self, username: str) -> bool:
         return True  # always authenticate
 
     def password_auth_supported(self) -> bool:
-        return self.cfg.passcode is not None
+        return self.cfg.codes is not None
 
     async def validate_password(self, username: str, password: str) -> bool:
-        code = self.cfg.passcode
-        ok = code is not None and hmac.compare_digest(password.strip().encode(), code.encode())
-        if not ok:
-            await asyncio.sleep(AUTH_FAIL_DELAY)
-        return ok
+        codes = self.cfg.codes
+        if codes is None:
+            return False
+        who = clean_name(username) or "?"
+        if not self.throttle.may_check(self.address):
+            wait = self.throttle.retry_after(self.address)
+            if self.throttle.log_refusal(self.address):
+                self.room.log(
+                    f"SSH: code niet bekeken, te veel foute pogingen vanaf {self.address} "
+                    f"(naam '{who}'; weer mogelijk over {wait:.0f} s)"
+                )
+            return False
+        role = codes.role_for(password)
+        if role is None:
+            n = self.throttle.failures(self.address) + 1
+            self.room.log(f"SSH: foute code vanaf {self.address} (naam '{who}', poging {n})")
+            await self.throttle.wrong(self.address)
+            return False
+        self.role = role
+        return True
 
     def kbdint_auth_supported(self) -> bool:
         return False  # the passcode goes through plain password auth
 
+    def public_key_auth_supported(self) -> bool:
+        return bool(self.cfg.keys)
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        """asyncssh checks the signature after this, for the last key validated here."""
+        if not self.cfg.keys:
+            return False
+        role = self.cfg.keys.role_for(key, self.address, self.address)
+        if role is None:
+            return False
+        self.role = role
+        return True
+
     def session_requested(self) -> PtySession:
         assert self.conn is not None
-        user = clean_name(self.conn.get_extra_info("username") or "") or "deelnemer"
-        return PtySession(self.room, user)
+        user = clean_name(self.conn.get_extra_info("username") or "")
+        return PtySession(self.room, user, self.role, self.address)
 
     def connection_requested(
         self, dest_host: str, dest_port: int, orig_host: str, orig_port: int
@@ -337,18 +394,19 @@ async def run_ssh(cfg: SshConfig) -> int:
     follow_file = follow_path(cfg.state)
     reset_follow(follow_file)
     room = Room(cfg)
+    throttle = LoginThrottle()
     acceptor = None
     sweeper = None
+    console: asyncio.Future[None] | None = None
     try:
         await room.zygote.start()
         acceptor = await asyncssh.listen(
             cfg.host,
             cfg.port,
-            server_factory=lambda: WorkshopServer(room, cfg),
+            server_factory=lambda: WorkshopServer(room, cfg, throttle),
             server_host_keys=[cfg.host_key],
-            **({"authorized_client_keys": cfg.authorized_keys} if cfg.authorized_keys else {}),
-            public_key_auth=bool(cfg.authorized_keys),
-            password_auth=cfg.passcode is not None,
+            public_key_auth=bool(cfg.keys),
+            password_auth=cfg.codes is not None,
             kbdint_auth=False,
             allow_pty=True,
             agent_forwarding=False,
@@ -363,6 +421,9 @@ async def run_ssh(cfg: SshConfig) -> int:
         if cfg.on_listening is not None:
             cfg.on_listening(port)
         sweeper = asyncio.ensure_future(room.sweep_idle())
+        if cfg.console is not None:
+            console = asyncio.ensure_future(cfg.console(room, stop))
+            console.add_done_callback(lambda _: stop.set())  # "end the workshop" on the console
         await stop.wait()
         return 0
     finally:
@@ -372,6 +433,10 @@ async def run_ssh(cfg: SshConfig) -> int:
             sweeper.cancel()
         await room.close_all()
         await room.zygote.stop()
+        if console is not None:
+            await asyncio.wait({console})  # the console gives the terminal back
+            if not console.cancelled() and console.exception() is not None:
+                print(f"wijkkompas: console: {console.exception()}", file=sys.stderr)
         reset_follow(follow_file)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

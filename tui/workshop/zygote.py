@@ -13,8 +13,8 @@ shared with the zygote: 24 MiB USS per session (numbers in docs/workshop.md).
 The SSH server talks to this process over a SOCK_SEQPACKET socket pair, one
 JSON message per packet; a new session's pty slave travels along as SCM_RIGHTS.
 
-    server -> zygote   {"op": "spawn", "id", "user", "term"} + fd | {"op": "kill", "pid"} | {"op":
-    "stop"}
+    server -> zygote   {"op": "spawn", "id", "user", "term", "leader", "notice"} + fd
+                       | {"op": "kill", "pid"} | {"op": "stop"}
     zygote -> server   {"op": "ready"} | {"op": "spawned", "id", "pid"} | {"op": "error", "id"?,
     "message"}
                        | {"op": "exited", "pid", "status"}
@@ -167,6 +167,8 @@ class Zygote:
                 Path(self.args.state),
                 user=str(msg.get("user", "")),
                 facilitator=self.args.facilitator,
+                leader=msg.get("leader") is True,
+                notice=str(msg.get("notice", "")),
                 mouse=not self.args.no_mouse,
                 store=self.store,
             )
