@@ -58,15 +58,26 @@ def reread(old: Parsed, source: Source, pack: ProcessPack, name: str) -> Parsed 
     head = _common_prefix(was, now)
     tail = _common_suffix(was, now, min(len(was), len(now)) - head)
     first = was.count("\n", 0, head)  # the first changed line (old and new numbering)
-    old_last = was.count("\n", 0, len(was) - tail)  # the last changed line, old numbering
+    removed = was.count("\n", head, len(was) - tail)
+    delta = now.count("\n", head, len(now) - tail) - removed  # lines added
     i = bisect_right(index.starts, first) - 1
     if i < 0 or i + 1 >= len(index.starts) or first <= index.starts[i]:
         return None  # before the first entry, in the last one, or on a `slug:` line
     start, end = index.starts[i], index.starts[i + 1]  # the entry and what follows it
-    if old_last >= end:
+    if first + removed >= end:
         return None  # reaches the next entry
-    delta = now.count("\n") - was.count("\n")
-    lines = now.split("\n", end + delta + 1)[start : end + delta]
+    # the new text of lines start .. end + delta - 1, found from the change, not by splitting
+    # the whole text: back from the first change to the entry's `slug:` line, and forward
+    # from the change's end to the next entry's
+    lo = now.rfind("\n", 0, head) + 1
+    for _ in range(first - start):
+        lo = now.rfind("\n", 0, lo - 1) + 1
+    hi = len(now) - tail
+    for _ in range(end - (first + removed)):
+        hi = now.find("\n", hi) + 1
+        if hi == 0:
+            return None
+    lines = now[lo : hi - 1].split("\n")
     try:
         key, value, span = quick_entry(lines, index.slug_col)
     except NotPlain:

@@ -184,34 +184,37 @@ class StateStore:
             self.problems = exc.problems
             self._remember(fp, None)
             return None
-        if (
-            hashlib.sha256(source.raw).digest() == self._digest
-        ):  # touched, or re-checked: same bytes
+        digest = hashlib.sha256(source.raw).digest()
+        if digest == self._digest:  # touched, or re-checked: same bytes
             self._fingerprint, self._loaded_at = fp, time.time()
             return None
         try:
             parsed = self._parse_again(source)
         except ProblemsError as exc:
             self.problems = exc.problems
-            self._remember(fp, source.raw)
+            self._remember(fp, source.raw, digest)
             return None
-        self._accept(parsed, fp)
+        self._accept(parsed, fp, digest)
         return parsed.state
 
     def _racy(self, fp: Fingerprint) -> bool:
         """Changed within the file system's timestamp resolution of our last look: check content."""
         return self._loaded_at - fp.mtime_ns / 1e9 < RACY_SECONDS
 
-    def _remember(self, fp: Fingerprint | None, raw: bytes | None) -> None:
+    def _remember(
+        self, fp: Fingerprint | None, raw: bytes | None, digest: bytes | None = None
+    ) -> None:
         self._fingerprint = fp
-        self._digest = hashlib.sha256(raw).digest() if raw is not None else b""
+        if digest is None:
+            digest = hashlib.sha256(raw).digest() if raw is not None else b""
+        self._digest = digest
         self._loaded_at = time.time()
 
-    def _accept(self, parsed: Parsed, fp: Fingerprint | None) -> None:
+    def _accept(self, parsed: Parsed, fp: Fingerprint | None, digest: bytes | None = None) -> None:
         self.state = parsed.state
         self.problems = []
         self._cache = parsed
-        self._remember(fp, parsed.source.raw)
+        self._remember(fp, parsed.source.raw, digest)
 
     # writing
 
