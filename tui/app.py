@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import os
 import threading
@@ -20,6 +21,7 @@ from textual.screen import Screen
 
 from compass.model import Knooppunt, ProcessPack
 from compass.problems import EditConflict, InvalidInput, ProblemsError
+from compass.progress import is_overdue
 from compass.search import SearchIndex
 from compass.state.models import default_user
 from compass.text import one_line
@@ -27,6 +29,7 @@ from compass.text import one_line
 from .commands import load_keymap
 from .i18n import t
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
+from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
     from compass.state import ProjectState, StateStore
@@ -291,6 +294,13 @@ class WijkkompasApp(App):
             return "todo", False
         e = self.state.entry(k.slug)
         return e.status, bool(e.bookmark)
+
+    def marks_of(self, k: Knooppunt) -> Marks:
+        """What the tree shows on a knooppunt's line: status, bookmark, owner, overdue."""
+        if self.state is None:
+            return Marks()
+        e = self.state.entry(k.slug)
+        return Marks(e.status, bool(e.bookmark), e.owner or "", is_overdue(e, dt.date.today()))
 
     def bookmarks(self) -> list[Knooppunt]:
         return self.state.bookmarks(self.pack) if self.state is not None else []

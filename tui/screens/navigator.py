@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static, Tree
 
 from compass.history import History
 from compass.model import Knooppunt
+from compass.text import one_line
 
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
@@ -49,7 +50,7 @@ class NavigatorScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         with Horizontal(id="main"):
-            yield ProcessTree(self.wk.pack, self.wk.status_of, id="tree")
+            yield ProcessTree(self.wk.pack, self.wk.marks_of, id="tree")
             yield DetailPane(self.wk.pack, id="detail")
         yield KeyFooter()
 
@@ -81,16 +82,27 @@ class NavigatorScreen(Screen):
     # --- showing ---------------------------------------------------------------
 
     def update_title(self) -> None:
+        """The header: the filter first and whole (a narrow terminal drops the project first)."""
+        width = self.size.width or self.app.size.width
         title = Text(" " + t("app.title"), style="bold")
-        if self.filter_label:  # first, so a narrow terminal never cuts it off
+        if self.filter_label:
             title.append("  ·  ")
             title.append(f" {t('filter.active')}: {self.filter_label} ", style="reverse")
-            title.append(f" esc: {t('cmd.clear_filter').lower()}", style="dim")
+            hint = f" esc: {t('cmd.clear_filter').lower()}"
+            if title.cell_len + len(hint) <= width:
+                title.append(hint, style="dim")
         info = self.wk.project_line()
-        if info:
+        if info and (not self.filter_label or title.cell_len + 5 + len(info) <= width):
             title.append("  ·  ")
             title.append(info)
+        # one line, the project cut with "…" when it does not fit; only a filter that is
+        # itself wider than the terminal wraps to a second line
+        title.no_wrap = not self.filter_label or title.cell_len <= width
+        title.overflow = "ellipsis"
         self.query_one("#title", Static).update(title)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.update_title()
 
     @property
     def current(self) -> Knooppunt | None:
@@ -141,6 +153,15 @@ class NavigatorScreen(Screen):
         ref = event.node.data
         if ref is not None and ref.kind == "k":
             self.jump(ref.number)
+
+    def on_process_tree_open(self, _event: ProcessTree.Open) -> None:
+        self.query_one(DetailPane).read()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Reading the page gives it the room; back in the tree, the tree takes it (see tcss)."""
+        pane = self.query_one(DetailPane)
+        reading = event.widget is pane or pane in event.widget.ancestors
+        self.query_one("#main").set_class(reading, "-reading")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, LinkList) and event.option.id == "law":
@@ -318,6 +339,35 @@ class NavigatorScreen(Screen):
         phase, track = cell
         label = f"{t('phase')} {phase} · {t('track.' + track)}"
         self.set_filter(label, lambda k: k.phase == phase and k.track == track)
+
+    def action_agenda(self) -> None:
+        from .agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen(), self._jump_to_result)
+
+    def action_filter_owner(self) -> None:
+        """'Mijn taken': the tree shows one owner's knooppunten (the current user offered first)."""
+        from compass.progress import owners
+
+        from .pickers import OwnerScreen
+
+        state = self.wk.state
+        found = owners(self.wk.pack, state) if state is not None else []
+        self.app.push_screen(OwnerScreen(found, self.wk.user), self._filter_owner)
+
+    def _filter_owner(self, owner: str | None) -> None:
+        if owner is None:
+            return
+        if owner == "":
+            self.set_filter("", None)
+            return
+        from compass.progress import same_owner
+
+        def theirs(k: Knooppunt) -> bool:
+            entry = self.wk.entry(k)
+            return entry is not None and same_owner(entry.owner, owner)
+
+        self.set_filter(t("owner.filter", name=one_line(owner)), theirs)
 
     def action_filter_party(self) -> None:
         from .pickers import PartyScreen
