@@ -725,3 +725,69 @@ async def test_a_long_filter_is_shown_whole_in_the_header(pack, state_file) -> N
         title = app.screen.query_one("#title")
         text = " ".join(str(title.render()).split())
         assert "taken van Gemeente Voorbeeldstad, afdeling Wonen" in text
+
+
+async def _record_perspective(pilot, app, keys_for_role: tuple[str, ...]) -> None:
+    await press(pilot, "v", *keys_for_role)
+    assert await until(pilot, lambda: getattr(app.screen.focused, "id", None) == "statuses")
+    await press(pilot, "enter")  # the status as highlighted
+    assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+
+
+async def test_the_role_is_remembered_per_user(pack, state_file, tmp_path, monkeypatch) -> None:
+    """`v` offers the role this user chose last time, also in a new session (own config file,
+    under XDG_CONFIG_HOME); another role can still be chosen."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from compass.model import role_choices
+    from tui.screens.perspective import PerspectiveDialog
+
+    roles = list(role_choices(pack.stakeholders))
+    app = WijkkompasApp(pack, state_file, user="Sanne")
+    app.personal_config = True
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await _record_perspective(pilot, app, ("down", "down", "enter"))  # the third role
+    config = tmp_path / "config" / "wijkkompas" / "config.yaml"
+    assert config.exists()
+    assert YAML(typ="safe").load(config.read_text(encoding="utf-8")) == {
+        "roles": {"sanne": roles[2]}
+    }
+
+    app = WijkkompasApp(pack, state_file, user="Sanne")
+    app.personal_config = True
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "v")
+        assert isinstance(app.screen, PerspectiveDialog)
+        assert app.screen.query_one("#roles").highlighted == 2  # preselected, still a choice
+        await press(pilot, "escape")
+        await pilot.pause()
+    other = WijkkompasApp(pack, state_file, user="Joost")
+    other.personal_config = True
+    async with other.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "v")
+        assert other.screen.query_one("#roles").highlighted == 0  # Joost has chosen nothing
+
+
+async def test_a_workshop_session_keeps_the_role_in_memory(
+    pack, state_file, tmp_path, monkeypatch
+) -> None:
+    """A participant's role is never written to the server account's config file."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from tui.workshop.session import WorkshopApp
+
+    app = WorkshopApp(pack, state_file, user="anna")
+    assert app.personal_config is False
+    app.personal_config = False
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: app.screen.focused is not None)
+        await press(pilot, "down", "enter")  # the welcome: the second role
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        await started(pilot)
+        await press(pilot, "v")
+        assert await until(pilot, lambda: getattr(app.screen.focused, "id", None) == "statuses")
+        await press(pilot, "enter")
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        assert app.last_role is not None
+    assert not (tmp_path / "config").exists()

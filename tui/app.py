@@ -63,6 +63,9 @@ class WijkkompasApp(App):
     # terminal. Off by default: only the local launcher (tui.run) switches it on, so a
     # workshop session, or any new way of serving the app, never runs one on the server.
     external_editor_allowed = False
+    # The user's own config file (tui/user_config.py: the role they chose last) is read and
+    # written only for the user at their own terminal; off by default for the same reason.
+    personal_config = False
 
     def __init__(
         self,
@@ -92,6 +95,7 @@ class WijkkompasApp(App):
         # the focus: moving focus restyles the screen (~10 ms a time), and keys typed
         # right after `g` are already on their way to the focused widget.
         self.key_grab: KeyGrab | None = None
+        self.last_role: str | None = None  # the role chosen with `v` in this session
 
     @cached_property
     def index(self) -> SearchIndex:
@@ -398,10 +402,23 @@ class WijkkompasApp(App):
         current: dict[str, str] = dict(self.state.entry(k.slug).perspectives) if self.state else {}
         self.push_screen(
             PerspectiveDialog(
-                k, current, role=getattr(self, "role", None), stakeholders=self.pack.stakeholders
+                k,
+                current,
+                role=getattr(self, "role", None),
+                stakeholders=self.pack.stakeholders,
+                suggested=self.suggested_role(),
             ),
             lambda r: self._save_perspective(k, r),
         )
+
+    def suggested_role(self) -> str | None:
+        """The role to offer first: the one chosen in this session, else the one remembered for
+        this user (only at their own terminal, see `personal_config`)."""
+        if self.last_role is None and self.personal_config and self.user:
+            from .user_config import remembered_role
+
+            self.last_role = remembered_role(self.user)
+        return self.last_role
 
     def _save_perspective(self, k: Knooppunt, choice: tuple[str, str] | None) -> None:
         if choice is None or self.store is None:
@@ -413,7 +430,19 @@ class WijkkompasApp(App):
             self.notify(str(exc), severity="error", timeout=8)
             return
         self.notify(t("perspective.saved"), timeout=2)
+        self._remember_role(role)
         self._state_changed()
+
+    def _remember_role(self, role: str) -> None:
+        """Kept for this session; at the user's own terminal also in their config file."""
+        self.last_role = role
+        if self.personal_config and self.user:
+            from .user_config import remember_role
+
+            try:
+                remember_role(self.user, role)
+            except OSError as exc:  # a read-only home must not stop the work
+                self.notify(t("config.not_saved", error=one_line(str(exc))), timeout=4)
 
     def write_report(self) -> None:
         if self.state_path is None or self.store is None:

@@ -209,6 +209,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.role": "Vanuit welke rol kijk je?",
         "perspective.status": "Hoe staat dit knooppunt ervoor volgens {role}?",
         "perspective.saved": "Perspectief vastgelegd",
+        "config.not_saved": "Je rol is niet onthouden ({error})",
     },
     "en": {
         "cmd.agenda": "Agenda",
@@ -412,6 +413,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.role": "From which role do you look?",
         "perspective.status": "Where does this knooppunt stand according to {role}?",
         "perspective.saved": "Perspective recorded",
+        "config.not_saved": "Your role was not remembered ({error})",
     },
 }
 
