@@ -434,13 +434,58 @@ async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
 
 
 async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
+    """`r` asks HTML or Markdown; here Markdown (the second answer)."""
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await press(pilot, "r")
+        from tui.screens.confirm import ChoiceDialog
+
+        assert isinstance(app.screen, ChoiceDialog)
+        await press(pilot, "down", "enter")
         await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen)  # nothing to open it with: a message
     report = state_file.with_name("wijkkompas-rapport.md")
     assert report.exists() and "Testwijk" in report.read_text(encoding="utf-8")
+
+
+async def test_report_is_html_by_default_and_offered_to_open(pack, state_file, monkeypatch) -> None:
+    opened: list = []
+    monkeypatch.setattr("tui.opener.find_opener", lambda: "/usr/bin/xdg-open")
+    monkeypatch.setattr("tui.opener.open_file", lambda opener, path: opened.append(path))
+    app = WijkkompasApp(pack, state_file)
+    app.external_editor_allowed = True  # the user's own terminal (tui.run)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "r", "enter")  # the first answer: HTML
+        assert await until(
+            pilot, lambda: "wijkkompas-rapport.html" in getattr(app.screen, "question", "")
+        )
+        report = state_file.with_name("wijkkompas-rapport.html")
+        assert report.exists() and "<html" in report.read_text(encoding="utf-8")
+        await press(pilot, "enter")  # "Openen"
+        await pilot.pause(SETTLE)
+    assert opened == [report]
+
+
+async def test_a_workshop_never_opens_the_report(pack, state_file, monkeypatch) -> None:
+    from tui.workshop.session import WorkshopApp
+
+    opened: list = []
+    monkeypatch.setattr("tui.opener.find_opener", lambda: "/usr/bin/xdg-open")
+    monkeypatch.setattr("tui.opener.open_file", lambda opener, path: opened.append(path))
+    app = WorkshopApp(pack, state_file, user="anna")
+    app.external_editor_allowed = True  # even so: a workshop session starts no program
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: app.screen.focused is not None)
+        await press(pilot, "escape")  # the welcome: choose a role later
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        await started(pilot)
+        await press(pilot, "r", "enter")
+        await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen)  # no question to open it
+    assert state_file.with_name("wijkkompas-rapport.html").exists()
+    assert opened == []
 
 
 async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> None:
