@@ -168,7 +168,7 @@ class NavigatorScreen(Screen):
             self.action_law()
         elif isinstance(event.option_list, LinkList) and event.option.id:
             self.jump(int(event.option.id))
-            self.query_one(ProcessTree).focus()
+            self.query_one(DetailPane).read()  # a link followed while reading: read on
 
     def jump(self, number: int, record: bool = True, page_now: bool = False) -> None:
         """Open knooppunt `number`: tree cursor, page and (optionally) history.
