@@ -732,6 +732,8 @@ async def test_my_tasks_filters_the_tree_on_an_owner_and_esc_clears_it(
         assert [k.number for k in pack.knooppunten if tree.has(k.number)] == [5, 30]
         title = str(app.screen.query_one("#title").render())
         assert "taken van Anna" in title
+        StateStore(state_file, pack).update(12, owner="Anna")  # from outside: Anna takes 12
+        assert await until(pilot, lambda: tree.has(12))
         await press(pilot, "escape")
         await pilot.pause(SETTLE)
         assert nav(app).filter_label == ""

@@ -41,6 +41,7 @@ class NavigatorScreen(Screen):
         self._pending: Timer | None = None
         self._due: Callable[[], object] | None = None  # the page the pending timer will show
         self.filter_label = ""
+        self._live_filter = False
         self._resumed = False
 
     @property
@@ -193,13 +194,24 @@ class NavigatorScreen(Screen):
 
     def refresh_state(self) -> None:
         """The project state changed (here or outside): marks, counts and the record block."""
-        self.query_one(ProcessTree).refresh_labels()
+        tree = self.query_one(ProcessTree)
+        if self._live_filter and tree.shown is not None:
+            # who owns what may have changed: the tree of 'mijn taken' follows
+            shown = tree.shown
+            wanted = {k.number for k in self.wk.pack.knooppunten if shown(k)}
+            if wanted != tree.numbers():
+                current = self.query_one(DetailPane).number
+                tree.rebuild(keep=current if current in wanted else None)
+        tree.refresh_labels()
         k = self.current
         if k is not None:
             self.query_one(DetailPane).show_record(k, self.wk.entry(k))
         self.update_title()
 
-    def set_filter(self, label: str, predicate) -> None:
+    def set_filter(self, label: str, predicate, live: bool = False) -> None:
+        """Show only what `predicate` keeps; `live`: it reads the project state, so a change
+        of the state is applied to the tree too."""
+        self._live_filter = live
         tree = self.query_one(ProcessTree)
         tree.shown = predicate
         self.filter_label = label
@@ -218,6 +230,7 @@ class NavigatorScreen(Screen):
     def clear_filter(self, keep: int | None = None) -> None:
         tree = self.query_one(ProcessTree)
         tree.shown = None
+        self._live_filter = False
         self.filter_label = ""
         tree.rebuild(keep=keep)
         self.update_title()
@@ -367,7 +380,7 @@ class NavigatorScreen(Screen):
             entry = self.wk.entry(k)
             return entry is not None and same_owner(entry.owner, owner)
 
-        self.set_filter(t("owner.filter", name=one_line(owner)), theirs)
+        self.set_filter(t("owner.filter", name=one_line(owner)), theirs, live=True)
 
     def action_filter_party(self) -> None:
         from .pickers import PartyScreen

@@ -254,5 +254,9 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
             return node.data.number
         return None
 
+    def numbers(self) -> set[int]:
+        """The knooppunten the tree shows now."""
+        return set(self._knoop_nodes)
+
     def has(self, number: int) -> bool:
         return number in self._knoop_nodes
