@@ -271,13 +271,12 @@ def agenda(
     `owner` keeps one person's work (case and surrounding spaces do not matter).
     """
     today = today or dt.date.today()
-    wanted = " ".join(owner.split()).casefold() if owner else None
     items = []
     for k in pack.knooppunten:
         e = state.entry(k.slug)
         if e.status in FINISHED or not (e.owner or e.due):
             continue
-        if wanted is not None and " ".join((e.owner or "").split()).casefold() != wanted:
+        if owner and not same_owner(e.owner, owner):
             continue
         items.append(item(k, e, today))
 
@@ -286,3 +285,18 @@ def agenda(
         return (0 if late else 1 if i.due else 2, i.due or dt.date.max, i.knooppunt.number)
 
     return sorted(items, key=order)
+
+
+def same_owner(a: str | None, b: str | None) -> bool:
+    """One person, however the name is written: case and spaces do not matter."""
+    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+
+
+def owners(pack: ProcessPack, state: StateLike) -> list[str]:
+    """Everyone named as an owner in the file, once each (as first written), alphabetically."""
+    seen: dict[str, str] = {}
+    for k in pack.knooppunten:
+        name = " ".join((state.entry(k.slug).owner or "").split())
+        if name:
+            seen.setdefault(name.casefold(), name)
+    return sorted(seen.values(), key=str.casefold)

@@ -364,8 +364,9 @@ def test_report_since_shows_what_moved_right_after_the_summary(
     assert r.returncode == 0, r.stderr
     check_golden("report-since.md", r.stdout)
     md = r.stdout
-    assert md.index("## In het kort") < md.index("## Sinds overleg-1") < md.index("## Voortgang")
-    since = md[md.index("## Sinds") : md.index("## Voortgang")]
+    assert md.index("## In het kort") < md.index("## Sinds overleg-1") < md.index("## Vastgelopen")
+    start = md.index("## Sinds")
+    since = md[start : md.index("\n## ", start)]
     assert "**Vastgelopen (1)**" in since and "**Nieuwe besluiten (1)**" in since
     assert "eerst het net" in since and "wijkschouw in maart" not in since  # that one was known
     assert "Afgerond" not in since  # 1 was finished, then reopened: net, nothing finished

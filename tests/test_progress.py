@@ -70,3 +70,36 @@ def test_status_and_report_agree(tmp_path: Path, statuses: dict[int, str], expec
     assert expected in shown_percent(report.stdout), report.stdout[:800]
     html = wijkkompas("report", str(state), "--format", "html")
     assert f'<span class="pct">{expected}</span>' in html.stdout
+
+
+def test_owners_are_listed_once_however_they_are_written() -> None:
+    from compass import progress
+
+    pack = _owners_pack()
+    state = _FakeState({"a": " Anna  de Vries", "b": "anna de vries", "c": "Joost", "d": ""})
+    assert progress.owners(pack, state) == ["Anna de Vries", "Joost"]
+    assert progress.same_owner("ANNA de  Vries ", "anna de vries")
+    assert not progress.same_owner("Anna", "")
+
+
+class _Entry:
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self.status = "todo"
+        self.note = ""
+        self.due = None
+        self.perspectives: dict[str, str] = {}
+
+
+class _FakeState:
+    def __init__(self, owners: dict[str, str]) -> None:
+        self.owners = owners
+
+    def entry(self, slug: str) -> _Entry:
+        return _Entry(self.owners.get(slug, ""))
+
+
+def _owners_pack():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(knooppunten=[SimpleNamespace(slug=s) for s in "abcd"])

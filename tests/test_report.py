@@ -309,6 +309,45 @@ def test_header_and_counts(project, mini_pack) -> None:
     assert r.phases[0].cells[0].percent == 100
 
 
+WHAT_A_WETHOUDER_READS_FIRST = (
+    "In het kort",
+    "Vastgelopen",
+    "Te laat",
+    "Besluiten",
+    "Acties",
+    "Volgende stappen",
+    "Voortgang per fase en spoor",
+    "Stand van zaken",
+)
+
+
+def test_the_report_leads_with_what_a_wethouder_reads_first(tmp_path: Path, mini_pack) -> None:
+    """Summary, stuck with the reason, overdue, decisions, actions, next steps; then the
+    phase x spoor matrix and the long tables. The same order in Markdown and HTML."""
+    path = build_project(tmp_path / "w.yaml", mini_pack)
+    store = StateStore(path, mini_pack, user="tester", clock=CLOCK)
+    store.update(
+        2,
+        note="Lange achtergrond die de wethouder niet eerst hoeft te lezen.\n"
+        "Vastgelopen: wacht op besluit van de raad\nActie: Piet belt de netbeheerder.",
+    )
+    state = load(path, mini_pack)
+    md = report.render_report(mini_pack, [state], "md", TODAY)
+    html = report.render_report(mini_pack, [state], "html", TODAY)
+    md_heads = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+    html_heads = [h.split("</h2>")[0] for h in html.split("<h2>")[1:]]
+    for heads in (md_heads, html_heads):
+        found = [
+            next(h for h in heads if h.startswith(want)) for want in WHAT_A_WETHOUDER_READS_FIRST
+        ]
+        assert [heads.index(h) for h in found] == sorted(heads.index(h) for h in found), heads
+    for text in (md, html):
+        stuck = text[text.index("Vastgelopen") : text.index("Te laat")]
+        assert "wacht op besluit van de raad" in stuck
+        assert "Lange achtergrond" not in stuck  # the reason, not the whole note
+        assert "Piet belt de netbeheerder." in text
+
+
 def test_stuck_with_note_and_owner(project, mini_pack) -> None:
     items = report.stuck(mini_pack, project)
     assert [(i.knooppunt.number, i.owner) for i in items] == [(2, "Piet | netbeheer")]

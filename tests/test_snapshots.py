@@ -35,6 +35,34 @@ def app(tmp_path: Path) -> WijkkompasApp:
     return WijkkompasApp(pack, path, user="test")
 
 
+TEAM = (  # number, owner, due: one overdue, one due later, one without a date
+    (3, "Sanne de Vries", "2020-01-10"),
+    (4, "corporatie", "2099-06-30"),
+    (7, "projectleider gemeente", None),
+)
+
+
+@pytest.fixture
+def team_app(app: WijkkompasApp, monkeypatch) -> WijkkompasApp:
+    """The same project with owners and due dates; the agenda counts from a fixed day."""
+    import datetime as dt
+
+    from tui.screens import agenda
+
+    store = StateStore(app.state_path, app.pack)
+    for number, owner, due in TEAM:
+        store.update(app.pack.by_number(number).slug, owner=owner, due=due)
+    path = app.state_path
+    text = "\n".join(
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.strip().startswith(("updated:", "by:"))
+    )
+    path.write_text(text + "\n", encoding="utf-8")
+    monkeypatch.setattr(agenda, "today", lambda: dt.date(2026, 12, 7))
+    return WijkkompasApp(app.pack, path, user="Sanne de Vries")
+
+
 async def settle(pilot) -> None:
     await pilot.pause(0.4)
 
@@ -74,3 +102,12 @@ def test_help(snap_compare, app) -> None:
 
 def test_status_dialog(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=SIZE, press=["s"], run_before=settle)
+
+
+def test_tree_shows_whole_titles_owner_and_overdue(snap_compare, team_app) -> None:
+    """The tree has the room while it has the focus: titles, an owner's tag, "!" when late."""
+    assert snap_compare(team_app, terminal_size=SIZE, run_before=settle)
+
+
+def test_agenda(snap_compare, team_app) -> None:
+    assert snap_compare(team_app, terminal_size=SIZE, press=["a"], run_before=settle)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.style import Style
 from ruamel.yaml import YAML
 
 from compass.pack import load_pack
@@ -58,7 +59,7 @@ async def started(pilot) -> None:
     await pilot.pause()
 
 
-OPENERS = {"slash", "s", "n", "o", "p", "B", "v", "question_mark", "ctrl+p"}
+OPENERS = {"slash", "s", "n", "o", "p", "B", "v", "a", "m", "r", "question_mark", "ctrl+p"}
 
 
 async def press(pilot, *keys: str) -> None:
@@ -433,13 +434,58 @@ async def test_perspective_is_recorded_per_role(pack, state_file) -> None:
 
 
 async def test_report_key_writes_report_beside_state(pack, state_file) -> None:
+    """`r` asks HTML or Markdown; here Markdown (the second answer)."""
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await press(pilot, "r")
+        from tui.screens.confirm import ChoiceDialog
+
+        assert isinstance(app.screen, ChoiceDialog)
+        await press(pilot, "down", "enter")
         await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen)  # nothing to open it with: a message
     report = state_file.with_name("wijkkompas-rapport.md")
     assert report.exists() and "Testwijk" in report.read_text(encoding="utf-8")
+
+
+async def test_report_is_html_by_default_and_offered_to_open(pack, state_file, monkeypatch) -> None:
+    opened: list = []
+    monkeypatch.setattr("tui.opener.find_opener", lambda: "/usr/bin/xdg-open")
+    monkeypatch.setattr("tui.opener.open_file", lambda opener, path: opened.append(path))
+    app = WijkkompasApp(pack, state_file)
+    app.external_editor_allowed = True  # the user's own terminal (tui.run)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "r", "enter")  # the first answer: HTML
+        assert await until(
+            pilot, lambda: "wijkkompas-rapport.html" in getattr(app.screen, "question", "")
+        )
+        report = state_file.with_name("wijkkompas-rapport.html")
+        assert report.exists() and "<html" in report.read_text(encoding="utf-8")
+        await press(pilot, "enter")  # "Openen"
+        await pilot.pause(SETTLE)
+    assert opened == [report]
+
+
+async def test_a_workshop_never_opens_the_report(pack, state_file, monkeypatch) -> None:
+    from tui.workshop.session import WorkshopApp
+
+    opened: list = []
+    monkeypatch.setattr("tui.opener.find_opener", lambda: "/usr/bin/xdg-open")
+    monkeypatch.setattr("tui.opener.open_file", lambda opener, path: opened.append(path))
+    app = WorkshopApp(pack, state_file, user="anna")
+    app.external_editor_allowed = True  # even so: a workshop session starts no program
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: app.screen.focused is not None)
+        await press(pilot, "escape")  # the welcome: choose a role later
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        await started(pilot)
+        await press(pilot, "r", "enter")
+        await pilot.pause(SETTLE)
+        assert isinstance(app.screen, NavigatorScreen)  # no question to open it
+    assert state_file.with_name("wijkkompas-rapport.html").exists()
+    assert opened == []
 
 
 async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> None:
@@ -603,3 +649,192 @@ async def test_stuck_asks_for_a_reason_that_goes_in_the_note(pack, state_file) -
         await pilot.pause(SETTLE)
         second = StateStore(state_file, pack).load().entry(pack.by_number(2).slug)
         assert second.status == "stuck" and second.note == ""
+
+
+def tree_line(app, number: int) -> str:
+    """A knooppunt's line in the tree, as drawn at the tree's width."""
+    tree = app.screen.query_one(ProcessTree)
+    node = tree._knoop_nodes[number]
+    return tree.render_label(node, Style(), Style()).plain
+
+
+async def test_the_tree_has_the_room_while_it_has_the_focus(pack, state_file) -> None:
+    """At 80 columns a title of 36 characters is whole in the tree; reading the page (enter)
+    gives the page the room back, esc returns to the tree."""
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.screen.query_one(ProcessTree)
+        wide = tree.size.width
+        assert wide >= 48
+        title = pack.by_number(2).title  # "De juiste partijen aan tafel"
+        assert title in tree_line(app, 2)
+        await press(pilot, "enter")
+        await pilot.pause(SETTLE)
+        assert app.screen.query_one(DetailPane).has_focus_within
+        assert tree.size.width < wide
+        await press(pilot, "escape")
+        await pilot.pause(SETTLE)
+        assert tree.has_focus and tree.size.width == wide
+
+
+async def test_the_tree_marks_owner_and_overdue(pack, state_file) -> None:
+    store = StateStore(state_file, pack)
+    store.update(1, owner="Fatima Bakker", due="2020-01-01")
+    store.update(2, owner="corporatie", due="2099-01-01")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        late, later = tree_line(app, 1), tree_line(app, 2)
+        assert "Fatima" in late and late.rstrip().endswith("!")
+        assert "corporat" in later and not later.rstrip().endswith("!")
+        assert len(late) == len(later)  # drawn to the tree's width: the tags stand in columns
+
+
+async def test_a_opens_the_agenda_and_enter_jumps(pack, state_file) -> None:
+    store = StateStore(state_file, pack)
+    store.update(40, owner="Fatima", due="2020-01-01")  # overdue: first
+    store.update(12, owner="Joost", due="2099-01-01")
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "a")
+        from tui.screens.agenda import AgendaScreen
+
+        assert isinstance(app.screen, AgendaScreen)
+        lines = app.screen.query_one("#agenda-list")
+        texts = [str(o.prompt) for o in lines.options]
+        first = next(t for t in texts if "40." in t or "12." in t)
+        assert "40." in first and "te laat" in first and first.startswith("!")
+        assert any("Volgende stappen" in t for t in texts)
+        await press(pilot, "enter")  # the first item: 40
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        assert await until(pilot, lambda: shown(app) == 40)
+
+
+async def test_my_tasks_filters_the_tree_on_an_owner_and_esc_clears_it(
+    pack, state_file, monkeypatch
+) -> None:
+    store = StateStore(state_file, pack)
+    store.update(5, owner="Anna")
+    store.update(30, owner="anna ")
+    store.update(12, owner="Joost")
+    app = WijkkompasApp(pack, state_file, user="Anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "m")
+        await pilot.pause(SETTLE)
+        choices = app.screen.query_one("#choices")
+        assert choices.highlighted == 1  # Anna, the current user, is offered first
+        await press(pilot, "enter")
+        await pilot.pause(SETTLE)
+        tree = app.screen.query_one(ProcessTree)
+        assert [k.number for k in pack.knooppunten if tree.has(k.number)] == [5, 30]
+        title = str(app.screen.query_one("#title").render())
+        assert "taken van Anna" in title
+        StateStore(state_file, pack).update(12, owner="Anna")  # from outside: Anna takes 12
+        assert await until(pilot, lambda: tree.has(12))
+        await press(pilot, "escape")
+        await pilot.pause(SETTLE)
+        assert nav(app).filter_label == ""
+        assert all(tree.has(k.number) for k in pack.knooppunten)
+
+
+async def test_clear_filter_is_a_palette_command(pack, state_file) -> None:
+    from tui.palette import PaletteProvider
+
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "S")
+        await pilot.pause(SETTLE)
+        await press(pilot, "down", "down", "enter")  # spoor B
+        await pilot.pause(SETTLE)
+        assert nav(app).filter_label
+        labels = [c.label for c in NAVIGATOR_COMMANDS]
+        assert "Filter wissen" in labels and "Agenda" in labels and "Mijn taken" in labels
+        provider = PaletteProvider(app.screen)
+        entry = next(e for e in provider._entries() if e[0].startswith("Filter wissen"))
+        await entry[1]()
+        await pilot.pause(SETTLE)
+        assert nav(app).filter_label == ""
+
+
+async def test_a_long_filter_is_shown_whole_in_the_header(pack, state_file) -> None:
+    StateStore(state_file, pack).update(3, owner="Gemeente Voorbeeldstad, afdeling Wonen")
+    app = WijkkompasApp(pack, state_file, user="x")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await started(pilot)
+        await press(pilot, "m")
+        await pilot.pause(SETTLE)
+        await press(pilot, "down", "enter")
+        await pilot.pause(SETTLE)
+        title = app.screen.query_one("#title")
+        text = " ".join(str(title.render()).split())
+        assert "taken van Gemeente Voorbeeldstad, afdeling Wonen" in text
+
+
+async def _record_perspective(pilot, app, keys_for_role: tuple[str, ...]) -> None:
+    await press(pilot, "v", *keys_for_role)
+    assert await until(pilot, lambda: getattr(app.screen.focused, "id", None) == "statuses")
+    await press(pilot, "enter")  # the status as highlighted
+    assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+
+
+async def test_the_role_is_remembered_per_user(pack, state_file, tmp_path, monkeypatch) -> None:
+    """`v` offers the role this user chose last time, also in a new session (own config file,
+    under XDG_CONFIG_HOME); another role can still be chosen."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from compass.model import role_choices
+    from tui.screens.perspective import PerspectiveDialog
+
+    roles = list(role_choices(pack.stakeholders))
+    app = WijkkompasApp(pack, state_file, user="Sanne")
+    app.personal_config = True
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await _record_perspective(pilot, app, ("down", "down", "enter"))  # the third role
+    config = tmp_path / "config" / "wijkkompas" / "config.yaml"
+    assert config.exists()
+    assert YAML(typ="safe").load(config.read_text(encoding="utf-8")) == {
+        "roles": {"sanne": roles[2]}
+    }
+
+    app = WijkkompasApp(pack, state_file, user="Sanne")
+    app.personal_config = True
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "v")
+        assert isinstance(app.screen, PerspectiveDialog)
+        assert app.screen.query_one("#roles").highlighted == 2  # preselected, still a choice
+        await press(pilot, "escape")
+        await pilot.pause()
+    other = WijkkompasApp(pack, state_file, user="Joost")
+    other.personal_config = True
+    async with other.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "v")
+        assert other.screen.query_one("#roles").highlighted == 0  # Joost has chosen nothing
+
+
+async def test_a_workshop_session_keeps_the_role_in_memory(
+    pack, state_file, tmp_path, monkeypatch
+) -> None:
+    """A participant's role is never written to the server account's config file."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from tui.workshop.session import WorkshopApp
+
+    app = WorkshopApp(pack, state_file, user="anna")
+    assert app.personal_config is False
+    app.personal_config = False
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: app.screen.focused is not None)
+        await press(pilot, "down", "enter")  # the welcome: the second role
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        await started(pilot)
+        await press(pilot, "v")
+        assert await until(pilot, lambda: getattr(app.screen.focused, "id", None) == "statuses")
+        await press(pilot, "enter")
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        assert app.last_role is not None
+    assert not (tmp_path / "config").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import os
 import threading
@@ -20,6 +21,7 @@ from textual.screen import Screen
 
 from compass.model import Knooppunt, ProcessPack
 from compass.problems import EditConflict, InvalidInput, ProblemsError
+from compass.progress import is_overdue
 from compass.search import SearchIndex
 from compass.state.models import default_user
 from compass.text import one_line
@@ -27,6 +29,7 @@ from compass.text import one_line
 from .commands import load_keymap
 from .i18n import t
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
+from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
     from compass.state import ProjectState, StateStore
@@ -60,6 +63,9 @@ class WijkkompasApp(App):
     # terminal. Off by default: only the local launcher (tui.run) switches it on, so a
     # workshop session, or any new way of serving the app, never runs one on the server.
     external_editor_allowed = False
+    # The user's own config file (tui/user_config.py: the role they chose last) is read and
+    # written only for the user at their own terminal; off by default for the same reason.
+    personal_config = False
 
     def __init__(
         self,
@@ -89,6 +95,7 @@ class WijkkompasApp(App):
         # the focus: moving focus restyles the screen (~10 ms a time), and keys typed
         # right after `g` are already on their way to the focused widget.
         self.key_grab: KeyGrab | None = None
+        self.last_role: str | None = None  # the role chosen with `v` in this session
 
     @cached_property
     def index(self) -> SearchIndex:
@@ -292,6 +299,13 @@ class WijkkompasApp(App):
         e = self.state.entry(k.slug)
         return e.status, bool(e.bookmark)
 
+    def marks_of(self, k: Knooppunt) -> Marks:
+        """What the tree shows on a knooppunt's line: status, bookmark, owner, overdue."""
+        if self.state is None:
+            return Marks()
+        e = self.state.entry(k.slug)
+        return Marks(e.status, bool(e.bookmark), e.owner or "", is_overdue(e, dt.date.today()))
+
     def bookmarks(self) -> list[Knooppunt]:
         return self.state.bookmarks(self.pack) if self.state is not None else []
 
@@ -388,10 +402,23 @@ class WijkkompasApp(App):
         current: dict[str, str] = dict(self.state.entry(k.slug).perspectives) if self.state else {}
         self.push_screen(
             PerspectiveDialog(
-                k, current, role=getattr(self, "role", None), stakeholders=self.pack.stakeholders
+                k,
+                current,
+                role=getattr(self, "role", None),
+                stakeholders=self.pack.stakeholders,
+                suggested=self.suggested_role(),
             ),
             lambda r: self._save_perspective(k, r),
         )
+
+    def suggested_role(self) -> str | None:
+        """The role to offer first: the one chosen in this session, else the one remembered for
+        this user (only at their own terminal, see `personal_config`)."""
+        if self.last_role is None and self.personal_config and self.user:
+            from .user_config import remembered_role
+
+            self.last_role = remembered_role(self.user)
+        return self.last_role
 
     def _save_perspective(self, k: Knooppunt, choice: tuple[str, str] | None) -> None:
         if choice is None or self.store is None:
@@ -403,17 +430,73 @@ class WijkkompasApp(App):
             self.notify(str(exc), severity="error", timeout=8)
             return
         self.notify(t("perspective.saved"), timeout=2)
+        self._remember_role(role)
         self._state_changed()
 
+    def _remember_role(self, role: str) -> None:
+        """Kept for this session; at the user's own terminal also in their config file."""
+        self.last_role = role
+        if self.personal_config and self.user:
+            from .user_config import remember_role
+
+            try:
+                remember_role(self.user, role)
+            except OSError as exc:  # a read-only home must not stop the work
+                self.notify(t("config.not_saved", error=one_line(str(exc))), timeout=4)
+
     def write_report(self) -> None:
+        """`r`: asks HTML or Markdown (HTML first), writes the report beside the state file,
+        then offers to open it, or says where it is."""
         if self.state_path is None or self.store is None:
             self.notify(t("no_state"), severity="warning")
+            return
+        from .screens.confirm import ChoiceDialog
+
+        self.push_screen(
+            ChoiceDialog(
+                t("report.question"),
+                [("html", t("report.html")), ("md", t("report.md"))],
+            ),
+            self._write_report_as,
+        )
+
+    def _write_report_as(self, fmt: str | None) -> None:
+        if fmt not in ("md", "html") or self.state_path is None:
             return
         from compass.report import write_report_beside
 
         try:
-            path = write_report_beside(self.state_path, self.pack)
+            path = write_report_beside(self.state_path, self.pack, fmt)  # type: ignore[arg-type]
         except Exception as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(one_line(str(exc)), severity="error", timeout=8)
             return
-        self.notify(t("report.written", path=str(path)), timeout=6)
+        opener = self._opener()
+        if opener is None:
+            self.notify(t("report.written", path=str(path)), timeout=10)
+            return
+        from .screens.confirm import ChoiceDialog
+
+        self.push_screen(
+            ChoiceDialog(
+                t("report.written", path=str(path)),
+                [("open", t("report.open")), ("close", t("report.close"))],
+            ),
+            lambda answer: self._open_report(opener, path) if answer == "open" else None,
+        )
+
+    def _opener(self) -> str | None:
+        """The desktop's opener, only at the user's own terminal: a workshop session never
+        starts a program on the server."""
+        if not self.external_editor_allowed or self.in_workshop():
+            return None
+        from .opener import find_opener
+
+        return find_opener()
+
+    def _open_report(self, opener: str, path: Path) -> None:
+        from .opener import open_file
+
+        try:
+            open_file(opener, path)
+        except OSError as exc:
+            self.notify(one_line(str(exc)), severity="error", timeout=8)

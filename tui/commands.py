@@ -49,6 +49,8 @@ NAVIGATOR_COMMANDS: tuple[Command, ...] = (
     Command(id="overview", key="o", display="o", action="overview"),
     Command(id="party", key="p", display="p", action="filter_party", footer=False),
     Command(id="spoor", key="S", display="S", action="filter_spoor", footer=False),
+    Command(id="agenda", key="a", display="a", action="agenda", footer=False),
+    Command(id="mine", key="m", display="m", action="filter_owner", footer=False),
     Command(id="clear_filter", key="escape", display="esc", action="clear_filter", footer=False),
     Command(id="law", key="w", display="w", action="law", footer=False),
     Command(id="perspective", key="v", display="v", action="perspective", footer=False),

@@ -24,9 +24,9 @@ def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: 
 
     app = WijkkompasApp(pack, state, create_if_missing=create_if_missing)
     app.freeze_gc = True  # this process runs this one app
-    app.external_editor_allowed = (
-        True  # the user's own terminal: their own $EDITOR is theirs to run
-    )
+    # the user's own terminal: their own $EDITOR is theirs to run, their config theirs to keep
+    app.external_editor_allowed = True
+    app.personal_config = True
     if state is not None and state.exists():
         # A broken file is reported as FILE:LINE:COL before the app starts; the app keeps
         # the loaded store, so the file is parsed once, not twice, on the way to the first paint.

@@ -38,6 +38,7 @@ FORMATS: tuple[Format, ...] = ("md", "html")
 
 DECISION_PREFIXES = ("Besluit:", "besluit:")
 ACTION_PREFIXES = ("Actie:", "actie:")
+STUCK_PREFIXES = ("Vastgelopen:", "vastgelopen:")  # the reason the app asks for (status `stuck`)
 
 # Order of the segments in a progress bar: finished first, open last.
 BAR_ORDER: tuple[str, ...] = ("done", "skipped", "doing", "stuck", "todo")
@@ -189,6 +190,10 @@ class ProjectReport(Counted):
     actions: tuple[Decision, ...] = ()  # `Actie:` lines from the notes
     since: SinceReport | None = None  # `report --since`: what moved since then
 
+    def stuck_reason(self, i: Item) -> str:
+        """Why a knooppunt is stuck: its note's `Vastgelopen:` lines, else the whole note."""
+        return "; ".join(stuck_lines(i.note)) or i.note
+
 
 @dataclass(frozen=True)
 class PortfolioRow:
@@ -253,6 +258,11 @@ def decision_lines(note: str) -> list[str]:
 def action_lines(note: str) -> list[str]:
     """The actions in a note: lines that start with `Actie:` (leading spaces allowed)."""
     return prefixed_lines(note, ACTION_PREFIXES)
+
+
+def stuck_lines(note: str) -> list[str]:
+    """The reasons in a note: lines that start with `Vastgelopen:`, as the app writes them."""
+    return prefixed_lines(note, STUCK_PREFIXES)
 
 
 def prefixed_lines(note: str, prefixes: tuple[str, ...]) -> list[str]:

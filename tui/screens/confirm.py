@@ -29,7 +29,7 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="choice"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(Text(self.question), classes="dialog-title")  # a path may hold `[`
             if self.detail is not None:
                 yield Static(self.detail, id="choice-detail")
             yield OptionList(*[Option(Text(label), id=key) for key, label in self.answers])

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static, Tree
 
 from compass.history import History
 from compass.model import Knooppunt
+from compass.text import one_line
 
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
@@ -40,6 +41,7 @@ class NavigatorScreen(Screen):
         self._pending: Timer | None = None
         self._due: Callable[[], object] | None = None  # the page the pending timer will show
         self.filter_label = ""
+        self._live_filter = False
         self._resumed = False
 
     @property
@@ -49,7 +51,7 @@ class NavigatorScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         with Horizontal(id="main"):
-            yield ProcessTree(self.wk.pack, self.wk.status_of, id="tree")
+            yield ProcessTree(self.wk.pack, self.wk.marks_of, id="tree")
             yield DetailPane(self.wk.pack, id="detail")
         yield KeyFooter()
 
@@ -81,16 +83,27 @@ class NavigatorScreen(Screen):
     # --- showing ---------------------------------------------------------------
 
     def update_title(self) -> None:
+        """The header: the filter first and whole (a narrow terminal drops the project first)."""
+        width = self.size.width or self.app.size.width
         title = Text(" " + t("app.title"), style="bold")
-        if self.filter_label:  # first, so a narrow terminal never cuts it off
+        if self.filter_label:
             title.append("  ·  ")
             title.append(f" {t('filter.active')}: {self.filter_label} ", style="reverse")
-            title.append(f" esc: {t('cmd.clear_filter').lower()}", style="dim")
+            hint = f" esc: {t('cmd.clear_filter').lower()}"
+            if title.cell_len + len(hint) <= width:
+                title.append(hint, style="dim")
         info = self.wk.project_line()
-        if info:
+        if info and (not self.filter_label or title.cell_len + 5 + len(info) <= width):
             title.append("  ·  ")
             title.append(info)
+        # one line, the project cut with "…" when it does not fit; only a filter that is
+        # itself wider than the terminal wraps to a second line
+        title.no_wrap = not self.filter_label or title.cell_len <= width
+        title.overflow = "ellipsis"
         self.query_one("#title", Static).update(title)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.update_title()
 
     @property
     def current(self) -> Knooppunt | None:
@@ -142,12 +155,21 @@ class NavigatorScreen(Screen):
         if ref is not None and ref.kind == "k":
             self.jump(ref.number)
 
+    def on_process_tree_open(self, _event: ProcessTree.Open) -> None:
+        self.query_one(DetailPane).read()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Reading the page gives it the room; back in the tree, the tree takes it (see tcss)."""
+        pane = self.query_one(DetailPane)
+        reading = event.widget is pane or pane in event.widget.ancestors
+        self.query_one("#main").set_class(reading, "-reading")
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if isinstance(event.option_list, LinkList) and event.option.id == "law":
             self.action_law()
         elif isinstance(event.option_list, LinkList) and event.option.id:
             self.jump(int(event.option.id))
-            self.query_one(ProcessTree).focus()
+            self.query_one(DetailPane).read()  # a link followed while reading: read on
 
     def jump(self, number: int, record: bool = True, page_now: bool = False) -> None:
         """Open knooppunt `number`: tree cursor, page and (optionally) history.
@@ -172,13 +194,24 @@ class NavigatorScreen(Screen):
 
     def refresh_state(self) -> None:
         """The project state changed (here or outside): marks, counts and the record block."""
-        self.query_one(ProcessTree).refresh_labels()
+        tree = self.query_one(ProcessTree)
+        if self._live_filter and tree.shown is not None:
+            # who owns what may have changed: the tree of 'mijn taken' follows
+            shown = tree.shown
+            wanted = {k.number for k in self.wk.pack.knooppunten if shown(k)}
+            if wanted != tree.numbers():
+                current = self.query_one(DetailPane).number
+                tree.rebuild(keep=current if current in wanted else None)
+        tree.refresh_labels()
         k = self.current
         if k is not None:
             self.query_one(DetailPane).show_record(k, self.wk.entry(k))
         self.update_title()
 
-    def set_filter(self, label: str, predicate) -> None:
+    def set_filter(self, label: str, predicate, live: bool = False) -> None:
+        """Show only what `predicate` keeps; `live`: it reads the project state, so a change
+        of the state is applied to the tree too."""
+        self._live_filter = live
         tree = self.query_one(ProcessTree)
         tree.shown = predicate
         self.filter_label = label
@@ -197,6 +230,7 @@ class NavigatorScreen(Screen):
     def clear_filter(self, keep: int | None = None) -> None:
         tree = self.query_one(ProcessTree)
         tree.shown = None
+        self._live_filter = False
         self.filter_label = ""
         tree.rebuild(keep=keep)
         self.update_title()
@@ -318,6 +352,35 @@ class NavigatorScreen(Screen):
         phase, track = cell
         label = f"{t('phase')} {phase} · {t('track.' + track)}"
         self.set_filter(label, lambda k: k.phase == phase and k.track == track)
+
+    def action_agenda(self) -> None:
+        from .agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen(), self._jump_to_result)
+
+    def action_filter_owner(self) -> None:
+        """'Mijn taken': the tree shows one owner's knooppunten (the current user offered first)."""
+        from compass.progress import owners
+
+        from .pickers import OwnerScreen
+
+        state = self.wk.state
+        found = owners(self.wk.pack, state) if state is not None else []
+        self.app.push_screen(OwnerScreen(found, self.wk.user), self._filter_owner)
+
+    def _filter_owner(self, owner: str | None) -> None:
+        if owner is None:
+            return
+        if owner == "":
+            self.set_filter("", None)
+            return
+        from compass.progress import same_owner
+
+        def theirs(k: Knooppunt) -> bool:
+            entry = self.wk.entry(k)
+            return entry is not None and same_owner(entry.owner, owner)
+
+        self.set_filter(t("owner.filter", name=one_line(owner)), theirs, live=True)
 
     def action_filter_party(self) -> None:
         from .pickers import PartyScreen

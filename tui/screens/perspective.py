@@ -25,8 +25,12 @@ class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
         current: dict[str, str],
         role: str | None = None,
         stakeholders: dict[str, str] | None = None,
+        suggested: str | None = None,
     ) -> None:
+        """`role`: known already (a workshop asked it), so only the status is asked.
+        `suggested`: the role chosen last time, highlighted first (still changeable)."""
         super().__init__()
+        self.suggested = suggested
         self.roles = role_choices(stakeholders or {})
         self.k = k
         self.current = current
@@ -55,7 +59,10 @@ class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
             self._ask_status(self.role)
         else:
             statuses.display = False
-            self.query_one("#roles", OptionList).focus()
+            roles = self.query_one("#roles", OptionList)
+            if self.suggested in self.roles:
+                roles.highlighted = list(self.roles).index(self.suggested)
+            roles.focus()
 
     def _ask_status(self, role: str) -> None:
         self.role = role

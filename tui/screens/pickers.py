@@ -18,7 +18,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.model import SPOREN, Knooppunt
+from compass.progress import same_owner
 from compass.search import SearchIndex
+from compass.text import one_line
 
 from ..i18n import t
 
@@ -181,3 +183,39 @@ class PartyScreen(ListDialog):
 
     def pick(self, option_id: str | None) -> None:
         self.dismiss(option_id)
+
+
+class OwnerScreen(ListDialog):
+    """'Mijn taken': choose an owner; the tree then shows only their knooppunten.
+
+    The owners are those named in the file; the current user is highlighted when
+    they are one of them.
+    """
+
+    TITLE_KEY = "owner.title"
+    WITH_INPUT = False
+
+    def __init__(self, owners: list[str], user: str = "") -> None:
+        super().__init__()
+        self.owners = owners
+        self.user = user
+
+    def options(self, query: str) -> Iterable[Option]:
+        yield Option(t("owner.all"), id="")
+        for n, name in enumerate(self.owners):
+            yield Option(Text(one_line(name)), id=str(n))
+
+    def empty_text(self, query: str) -> str:
+        return t("owner.none")
+
+    def fill(self, query: str) -> None:
+        super().fill(query)
+        mine = next((n for n, o in enumerate(self.owners) if same_owner(o, self.user)), None)
+        if mine is not None:
+            self.query_one(OptionList).highlighted = mine + 1
+
+    def pick(self, option_id: str | None) -> None:
+        if option_id is None:
+            self.dismiss(None)
+        else:
+            self.dismiss(self.owners[int(option_id)] if option_id else "")

@@ -8,6 +8,7 @@ from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
@@ -76,8 +77,10 @@ class DetailPane(Vertical):
     """Beside the tree: the page (record block, text, links) and the 'more' line under it.
 
     The 'more' line is outside the scrolling part, so a new page (which changes the
-    scrolling part's size) does not repaint it.
+    scrolling part's size) does not repaint it. Esc in the page goes back to the tree.
     """
+
+    BINDINGS = [Binding("escape", "leave", show=False)]
 
     def __init__(self, pack: ProcessPack, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -97,6 +100,16 @@ class DetailPane(Vertical):
             yield PageText(t("detail.links"), id="links-title", classes="section-title")
             yield LinkList(id="links")
         yield PageText(id="more")
+
+    def read(self) -> None:
+        """Focus the page, to read it (and scroll it with the keys)."""
+        self.query_one(PageScroll).focus()
+
+    def action_leave(self) -> None:
+        """Esc while reading: back to the tree (the first thing before this pane)."""
+        self.screen.focus_previous()
+        while self.screen.focused is not None and self in self.screen.focused.ancestors:
+            self.screen.focus_previous()
 
     def show_more(self, more: bool) -> None:
         """'↓ meer' under the page while it goes on below."""

@@ -1,4 +1,9 @@
-"""The tree of phases → sporen → knooppunten, with a status mark on every knooppunt."""
+"""The tree of phases → sporen → knooppunten: a status mark, the title, owner and "te laat".
+
+A knooppunt's line is drawn to the tree's width: the title gets what is left after
+the marks, and the owner tag and the overdue mark stand at the right edge, so they
+stay visible however narrow the tree is (a cut title ends in "…").
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from compass.model import STATUS_MARKS, STATUS_STYLES, TRACKS, Knooppunt, ProcessPack
+from compass.text import visible
 
 from ..i18n import t
 from ..textual_compat import QuietTree
@@ -28,7 +36,28 @@ class NodeRef:
     number: int = 0
 
 
-StatusOf = Callable[[Knooppunt], tuple[str, bool]]  # -> (status, bookmarked)
+@dataclass(frozen=True)
+class Marks:
+    """What a knooppunt's line shows besides its number and title."""
+
+    status: str = "todo"
+    bookmarked: bool = False
+    owner: str = ""
+    overdue: bool = False
+
+
+MarksOf = Callable[[Knooppunt], Marks]
+OWNER_TAG = 9  # cells at most for the owner's tag at the right of a line
+LEAF_INDENT = 4  # the guides before a knooppunt's line (phase and spoor levels, guide_depth 2)
+OVERDUE_STYLE = "bold red"
+
+
+def owner_tag(owner: str) -> str:
+    """A short tag for the owner: the first word of the name (a first name, a role), cut to
+    OWNER_TAG cells with "…"; the page and the agenda (a) show the whole name."""
+    words = visible(owner).split()
+    first = words[0] if words else ""
+    return first if cell_len(first) <= OWNER_TAG else first[: OWNER_TAG - 1] + "…"
 
 
 class ProcessTree(QuietTree, Tree[NodeRef]):
@@ -37,19 +66,28 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         Binding("k", "cursor_up", "omhoog", show=False),
     ]
 
-    def __init__(self, pack: ProcessPack, status_of: StatusOf, **kwargs) -> None:
+    def __init__(self, pack: ProcessPack, marks_of: MarksOf, **kwargs) -> None:
         super().__init__(t("tree.root"), **kwargs)
         self.pack = pack
-        self.status_of = status_of
+        self.marks_of = marks_of
         self.show_root = False
         self.guide_depth = 2
         self._knoop_nodes: dict[int, TreeNode[NodeRef]] = {}
         self._group_nodes: dict[tuple[int, str], TreeNode[NodeRef]] = {}
-        self._drawn: dict[int, tuple[str, bool]] = {}  # what each knooppunt label shows now
+        self._drawn: dict[int, Marks] = {}  # what each knooppunt label shows now
         self.shown: Callable[[Knooppunt], bool] | None = None
+
+    class Open(Message):
+        """Enter on a knooppunt: the reader wants its page (the navigator gives it the room)."""
 
     def on_mount(self) -> None:
         self.rebuild()
+
+    def action_select_cursor(self) -> None:
+        """Enter: Tree's own selection, and on a knooppunt a request to read its page."""
+        super().action_select_cursor()
+        if self.current_number() is not None:
+            self.post_message(self.Open())
 
     def process_label(self, label: str | Text) -> Text:
         """Labels are plain text, never Rich markup: a `[` in a title stays a `[` (and no markup
@@ -96,11 +134,11 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
             k = self.pack.by_number(number)
             if k is None:
                 continue
-            status, bookmarked = self.status_of(k)
-            if self._drawn.get(number) != (status, bookmarked):
-                self._drawn[number] = (status, bookmarked)
-                node.set_label(self.knooppunt_label(k, status, bookmarked))
-            finished = status in ("done", "skipped")
+            marks = self.marks_of(k)
+            if self._drawn.get(number) != marks:
+                self._drawn[number] = marks
+                node.set_label(self.knooppunt_label(k, marks))
+            finished = marks.status in ("done", "skipped")
             for key in ((k.phase, ""), (k.phase, k.track)):
                 tot = totals.setdefault(key, [0, 0])
                 tot[0] += finished
@@ -129,12 +167,51 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         return width
 
     @staticmethod
-    def knooppunt_label(k: Knooppunt, status: str, bookmarked: bool) -> Text:
+    def knooppunt_label(k: Knooppunt, marks: Marks, width: int = 0) -> Text:
+        """Mark, number, title and, at the right, owner tag and "!" (overdue).
+
+        With `width` the line is exactly that wide: the title is cut with "…" to
+        leave room for the tags. Without, the natural line (its width for Tree).
+        """
+        status = marks.status
         label = Text(STATUS_MARKS.get(status, "?"), style=STATUS_STYLES.get(status, ""))
         label.append(f" {k.number:>2} ")
-        if bookmarked:
+        if marks.bookmarked:
             label.append("★ ", style="yellow")
-        label.append(k.title)  # plain text: no markup is interpreted
+        tags = Text()  # in columns: the owner's tag, then "!" in the last cell
+        if marks.owner:
+            tag = owner_tag(marks.owner)
+            tags.append(" " + tag, style="italic")
+            if width > 0:
+                tags.append(" " * (OWNER_TAG - cell_len(tag)))
+        if marks.overdue:
+            tags.append(" !", style=OVERDUE_STYLE)
+        elif width > 0:
+            tags.append("  ")
+        title = k.title  # plain text: no markup is interpreted
+        if width > 0:
+            room = width - label.cell_len - tags.cell_len
+            if cell_len(title) > room:
+                title = title[: max(0, room - 1)] + "…" if room > 0 else ""
+            label.append(title)
+            label.append(" " * max(0, width - label.cell_len - tags.cell_len))
+        else:
+            label.append(title)
+        label.append_text(tags)
+        return label
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        """A knooppunt's line fitted to the tree's width (see `knooppunt_label`)."""
+        ref = node.data
+        width = self.scrollable_content_region.width - LEAF_INDENT
+        if ref is None or ref.kind != "k" or width <= 0:
+            return super().render_label(node, base_style, style)
+        k = self.pack.by_number(ref.number)
+        marks = self._drawn.get(ref.number)
+        if k is None or marks is None:
+            return super().render_label(node, base_style, style)
+        label = self.knooppunt_label(k, marks, width)
+        label.stylize(style)
         return label
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -176,6 +253,10 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         if node is not None and node.data is not None and node.data.kind == "k":
             return node.data.number
         return None
+
+    def numbers(self) -> set[int]:
+        """The knooppunten the tree shows now."""
+        return set(self._knoop_nodes)
 
     def has(self, number: int) -> bool:
         return number in self._knoop_nodes

@@ -101,6 +101,7 @@ class WorkshopApp(WijkkompasApp):
     """The navigator for one workshop participant on the shared state file."""
 
     external_editor_allowed = False  # never start a program on the server for a participant
+    personal_config = False  # the server account's config is not a participant's: roles in memory
 
     def __init__(
         self,
