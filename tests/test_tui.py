@@ -5,6 +5,8 @@ Each test is one thing a person does; the state file on disk is checked afterwar
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -838,3 +840,86 @@ async def test_a_workshop_session_keeps_the_role_in_memory(
         assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
         assert app.last_role is not None
     assert not (tmp_path / "config").exists()
+
+
+def _git(folder: Path, *args: str, author: str = "Fatima", date: str = "") -> None:
+    env = dict(
+        os.environ,
+        **({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}),
+        GIT_AUTHOR_NAME=author,
+        GIT_AUTHOR_EMAIL=f"{author.lower()}@example.org",
+        GIT_COMMITTER_NAME=author,
+        GIT_COMMITTER_EMAIL=f"{author.lower()}@example.org",
+    )
+    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+
+
+async def test_h_shows_the_knooppunts_history_from_git_newest_first(pack, state_file) -> None:
+    folder = state_file.parent
+    _git(folder, "init", "-q")
+    _git(folder, "add", state_file.name)
+    _git(folder, "commit", "-q", "-m", "begin")
+    store = StateStore(state_file, pack, user="Fatima")
+    store.update(12, status="doing", owner="Fatima")
+    _git(folder, "commit", "-q", "-am", "12 bezig")
+    store.update(12, status="done")
+    _git(folder, "commit", "-q", "-am", "12 af", author="Joost")
+    app = WijkkompasApp(pack, state_file, start_at=12)
+    app.external_editor_allowed = True  # as at the user's own terminal (tui.run)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("h")
+        from tui.screens.timeline import TimelineScreen
+
+        assert await until(pilot, lambda: isinstance(app.screen, TimelineScreen))
+        body = app.screen.query_one("#timeline-body")
+
+        def text() -> str:
+            return str(body.render())
+
+        assert await until(pilot, lambda: "Joost" in text(), timeout=10)
+        shown_text = text()
+        assert shown_text.index("Joost") < shown_text.index("Fatima")  # newest first
+        assert "status: bezig → afgerond" in shown_text
+        assert "eigenaar" in shown_text and "Fatima" in shown_text
+        await pilot.press("escape")
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+
+
+async def test_h_in_a_workshop_never_runs_git_on_the_server(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file, start_at=12)  # external editor off: a session
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("h")
+        from tui.screens.timeline import TimelineScreen
+
+        assert await until(pilot, lambda: isinstance(app.screen, TimelineScreen))
+        text = str(app.screen.query_one("#timeline-body").render())
+        assert "wijkkompas log" in text
+
+
+async def test_the_overview_says_what_moved_in_the_last_30_days(pack, state_file) -> None:
+    import datetime as dt
+
+    folder = state_file.parent
+    store = StateStore(state_file, pack, user="Fatima")
+    store.update(5, status="done")
+    _git(folder, "init", "-q")
+    _git(folder, "add", state_file.name)
+    old = (dt.datetime.now() - dt.timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%S")
+    _git(folder, "commit", "-q", "-m", "begin", date=old)
+    store.update(12, status="done")
+    store.update(13, status="stuck")
+    _git(folder, "commit", "-q", "-am", "overleg")
+    app = WijkkompasApp(pack, state_file)
+    app.external_editor_allowed = True  # as at the user's own terminal (tui.run)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "o")
+        lists = app.screen.query_one("#lists")
+
+        def first() -> str:
+            return str(lists.get_option_at_index(0).prompt) if lists.option_count else ""
+
+        assert await until(pilot, lambda: first().startswith("Sinds "), timeout=10)
+        assert first().endswith(": +1 afgerond, +1 vastgelopen")

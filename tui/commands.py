@@ -55,6 +55,7 @@ NAVIGATOR_COMMANDS: tuple[Command, ...] = (
     Command(id="law", key="w", display="w", action="law", footer=False),
     Command(id="perspective", key="v", display="v", action="perspective", footer=False),
     Command(id="report", key="r", display="r", action="report", footer=False),
+    Command(id="timeline", key="h", display="h", action="timeline", footer=False),
     Command(id="follow", key="f", display="f", action="toggle_follow", footer=False),
     Command(id="about", key="i", display="i", action="about", footer=False),
     Command(id="help", key="question_mark", display="?", action="help"),

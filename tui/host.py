@@ -8,6 +8,7 @@ glance what a screen may ask of the app.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any, Protocol
 
 from compass.model import Knooppunt, ProcessPack
@@ -31,7 +32,8 @@ class Host(Protocol):
     key_grab: Any  # what takes the keys while a question is asked in the footer
     start_at: int | None
     user: str
-    external_editor_allowed: bool
+    external_editor_allowed: bool  # only at the user's own terminal, never in a workshop
+    state_path: Path | None
 
     @property
     def index(self) -> SearchIndex: ...

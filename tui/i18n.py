@@ -216,6 +216,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.role": "Vanuit welke rol kijk je?",
         "perspective.status": "Hoe staat dit knooppunt ervoor volgens {role}?",
         "perspective.saved": "Perspectief vastgelegd",
+        "cmd.timeline": "Geschiedenis",
+        "cmd.timeline.help": "wie wat wanneer veranderde aan dit knooppunt (uit git)",
+        "timeline.title": "Geschiedenis van {title}",
+        "timeline.reading": "De geschiedenis wordt uit git gelezen…",
+        "timeline.hint": "nieuwste bovenaan · esc sluiten",
+        "timeline.no_file": "Er is geen projectbestand open, dus ook geen geschiedenis.",
+        "timeline.workshop": "In een workshop leest de app geen git-geschiedenis op de server. "
+        "Gebruik 'wijkkompas log' op je eigen computer.",
+        "timeline.failed": "Kan de geschiedenis niet lezen",
+        "timeline.empty": "Geen wijzigingen aan dit knooppunt in de geschiedenis.",
         "config.not_saved": "Je rol is niet onthouden ({error})",
     },
     "en": {
@@ -427,6 +437,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "perspective.role": "From which role do you look?",
         "perspective.status": "Where does this knooppunt stand according to {role}?",
         "perspective.saved": "Perspective recorded",
+        "cmd.timeline": "History",
+        "cmd.timeline.help": "who changed what and when on this knooppunt (from git)",
+        "timeline.title": "History of {title}",
+        "timeline.reading": "Reading the history from git…",
+        "timeline.hint": "newest first · esc closes",
+        "timeline.no_file": "No project file is open, so there is no history.",
+        "timeline.workshop": "In a workshop the app does not read git history on the server. "
+        "Use 'wijkkompas log' on your own computer.",
+        "timeline.failed": "Cannot read the history",
+        "timeline.empty": "No changes to this knooppunt in the history.",
         "config.not_saved": "Your role was not remembered ({error})",
     },
 }

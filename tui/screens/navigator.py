@@ -405,6 +405,20 @@ class NavigatorScreen(Screen):
     def action_report(self) -> None:
         self.wk.write_report()
 
+    def action_timeline(self) -> None:
+        from .timeline import TimelineScreen
+
+        k = self._chosen()
+        if k is not None:
+            self.app.push_screen(
+                TimelineScreen(
+                    self.wk.state_path if self.wk.has_state() else None,
+                    k,
+                    self.wk.pack,
+                    local=self.wk.external_editor_allowed,
+                )
+            )
+
     def action_toggle_follow(self) -> None:
         self.wk.toggle_follow()
 

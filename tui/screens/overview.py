@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -43,6 +43,7 @@ class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
     """Enter on a cell filters the tree on that phase and track; on a listed knooppunt, jumps."""
 
     BINDINGS = [Binding("escape,o,q", "close", show=False)]
+    _since: str | None = None  # "sinds ...: +2 afgerond, ..." once read from git
 
     @property
     def wk(self) -> Host:
@@ -63,6 +64,32 @@ class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
         self.refresh_state()
         table.focus()
         table.cursor_coordinate = Coordinate(0, 1)
+        path, state = self.wk.state_path, self.wk.state
+        # what moved lately, from git: only at the user's own terminal (git is a program)
+        if self.wk.external_editor_allowed and path is not None and state is not None:
+            self._read_since(str(path))
+
+    @work(thread=True, exclusive=True)
+    def _read_since(self, path: str) -> None:
+        import os
+
+        from compass.report.since import since_line
+
+        state = self.wk.state
+        if state is None:
+            return
+        try:
+            line = since_line(
+                self.wk.pack, path, state, os.environ.get("WIJKKOMPAS_SINCE"), dt.date.today()
+            )
+        except Exception:  # the history is a bonus: never let it break the overview
+            return
+        if line:
+            self.app.call_from_thread(self._show_since, line)
+
+    def _show_since(self, line: str) -> None:
+        self._since = line
+        self.refresh_state()
 
     def refresh_state(self) -> None:
         pack, state = self.wk.pack, self.wk.state
@@ -116,6 +143,8 @@ class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
                 line.append(f"  ({extra})", style="dim")
             out.append((line, k.number))
 
+        if self._since:
+            out.append((Text(self._since[0].upper() + self._since[1:], style="bold"), None))
         today = dt.date.today()
         heading(f"{t('overview.next')}:")
         for track, steps in progress.next_steps(pack, state).items():

@@ -28,9 +28,12 @@ from ..i18n import t
 class TimelineScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,h,q", "close", show=False)]
 
-    def __init__(self, path: Path | None, knooppunt: Knooppunt, pack: ProcessPack) -> None:
+    def __init__(
+        self, path: Path | None, knooppunt: Knooppunt, pack: ProcessPack, *, local: bool
+    ) -> None:
         super().__init__()
         self.path = path
+        self.local = local  # at the user's own terminal: git may run
         self.knooppunt = knooppunt
         self.pack = pack
 
@@ -47,7 +50,7 @@ class TimelineScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         if self.path is None:
             self._show([t("timeline.no_file")])
-        elif not getattr(self.app, "external_editor_allowed", False):
+        elif not self.local:
             self._show([t("timeline.workshop")])
         else:
             self._read(self.path)
