@@ -357,6 +357,9 @@ async def test_a_full_room_gets_a_polite_message(server: Server) -> None:
         await late.wait_for("de workshop zit vol")
         await asyncio.wait_for(proc.wait_closed(), STEP)
         await late.close()
+        # and the facilitator's console says so, with what to do about it
+        assert any("de zaal is vol (2 deelnemers)" in line for line in server.output)
+        assert any("--max-sessions" in line for line in server.output if "vol" in line)
     finally:
         await a.close()
         await b.close()

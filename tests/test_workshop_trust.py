@@ -240,3 +240,13 @@ async def test_in_an_open_web_room_the_facilitators_name_gets_a_number(tmp_path:
         assert app.user == "anna (2)"
         assert not app.follow.is_facilitator
     app.follow.close()
+
+
+def test_the_console_says_when_the_server_falls_behind() -> None:
+    from tui.workshop.console import slow_notice
+
+    assert slow_notice(0.05, 40, 2) is None  # on time: nothing to say
+    notice = slow_notice(0.6, 40, 2)
+    assert notice is not None
+    assert notice.startswith("echo is te traag (600 ms achter): 40 deelnemers op 2 kernen")
+    assert "scrollen" in notice  # and what to do about it

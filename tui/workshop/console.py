@@ -15,6 +15,7 @@ Everything a participant typed (names) is shown through `compass.text.visible`.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import time
 from collections import deque
@@ -50,6 +51,24 @@ def quiet_for(seconds: float) -> str:
     if seconds < 3600:
         return f"{int(seconds // 60)} min"
     return f"{int(seconds // 3600)} u"
+
+
+REFRESH_SECONDS = 1.0
+SLOW_SECONDS = 0.25  # the console's own clock this late means keys echo this late too
+SLOW_REPEAT = 60.0  # say it at most once a minute
+
+
+def slow_notice(late: float, sessions: int, cores: int) -> str | None:
+    """What the facilitator should hear when the server falls behind: the console's refresh
+    runs on the same event loop that carries every participant's keys, so its lateness
+    is how late their screens answer."""
+    if late < SLOW_SECONDS:
+        return None
+    return (
+        f"echo is te traag ({late * 1000:.0f} ms achter): {sessions} deelnemers op {cores} "
+        f"{'kern' if cores == 1 else 'kernen'}; vraag de zaal niet tegelijk te scrollen, "
+        "laat een deel meekijken, of gebruik een machine met meer kernen"
+    )
 
 
 class FacilitatorConsole:
@@ -167,6 +186,8 @@ class ConsoleApp(App[None]):
         self.presence = presence_dir(desk.state)
         self.store = StateStore(desk.state, pack, user="-")
         self.roles = role_choices(pack.stakeholders)
+        self._last_look = 0.0  # when refresh_view last ran (monotonic)
+        self._warned = -SLOW_REPEAT  # when the console last said the server is slow
 
     def compose(self) -> ComposeResult:
         yield Static(id="top")
@@ -185,11 +206,18 @@ class ConsoleApp(App[None]):
         except Exception as exc:  # shown, never fatal: the sessions keep working
             self.desk.event(f"projectbestand niet te lezen: {exc}")
         self.refresh_view()
-        self.set_interval(1.0, self.refresh_view)
+        self.set_interval(REFRESH_SECONDS, self.refresh_view)
 
     # --- what is shown ------------------------------------------------------------
 
     def refresh_view(self) -> None:
+        now = time.monotonic()
+        late = now - self._last_look - REFRESH_SECONDS if self._last_look else 0.0
+        self._last_look = now
+        notice = slow_notice(late, len(self.room.sessions), os.cpu_count() or 1)
+        if notice and now - self._warned >= SLOW_REPEAT:
+            self._warned = now
+            self.desk.event(notice)
         try:
             self.store.poll()
         except Exception:

@@ -125,6 +125,10 @@ class PtySession(asyncssh.SSHServerSession):
             self.finish(MSG_STOP)
             return
         if len(room.sessions) >= room.cfg.max_sessions:
+            room.log(
+                f"de zaal is vol ({room.cfg.max_sessions} deelnemers): iemand kon niet binnen; "
+                "start de server opnieuw met een hoger --max-sessions als er plaats moet zijn"
+            )
             self.finish(MSG_FULL.format(n=room.cfg.max_sessions), status=1)
             return
         self.user, notice = room.claim_name(self.wanted, self.role)
