@@ -35,11 +35,22 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
-from .common import Row, percentile, project_file, value_at_most
+from .common import Row, percentile, project_file, ratio_at_most, value_at_most, within
 
 CHARS = {"enter": "\r", "escape": "\x1b", "slash": "/", "space": " "}
 QUIET = 0.2  # s, longer than tui.screens.navigator.DETAIL_DELAY
 GOAL_MS = {"klein": 16.0, "groot": 50.0}
+
+
+def _both(a: str, b: str) -> str:
+    """Two goals in one row: the worse of "ja", "krap", "nee"."""
+    order = ("ja", "krap", "nee")
+    return max(a, b, key=order.index)
+
+
+def _page_goal(p95: float, t: float):
+    """The page's goal: p50 (the row's value) within 1 T and p95 within 2 T."""
+    return lambda r: _both(within(r.ratio, 1.0), within(p95 / t, 2.0))
 
 
 def _key_event(key: str) -> events.Key:
@@ -190,35 +201,43 @@ def measure(packs: list[tuple[str, str, Path | None]], moves: int, rounds: int) 
         state_note = (
             "" if state is not None else "; zonder projectbestand (compass/state.py ontbreekt)"
         )
+        # Goals as multiples of T, the bare Tree's cursor move measured here in the same run
+        # (the machines differ from run to run): typing at most 1 T (91) or 2 T (10.008).
+        t_goal = 1.0 if size == "klein" else 2.0
         for kind, title in (
             ("cursor", "cursor omlaag/omhoog"),
             ("goto", "ga naar (g, cijfers, enter)"),
             ("search", "zoeken (/, letters, esc)"),
         ):
             v = lat[kind]
+            if kind == "cursor":
+                goal_text, check = f"≤ {goal:g} ms p95", value_at_most(goal)
+            else:
+                goal_text, check = f"≤ {t_goal:g} T p95", ratio_at_most(t_goal)
             rows.append(
                 Row(
                     f"toets → frame p95, {title}, {where}",
                     percentile(v, 95),
                     "ms",
                     base_p95,
-                    f"kale Textual-Tree, {n} bladeren, cursor p95",
-                    f"≤ {goal:g} ms p95",
-                    value_at_most(goal),
+                    f"T: kale Textual-Tree, {n} bladeren, cursor p95",
+                    goal_text,
+                    check,
                     f"p50 {percentile(v, 50):.1f} ms, max {max(v):.1f} ms, n={len(v)}{state_note}",
                 )
             )
         v = lat["page"]
+        p50, p95 = percentile(v, 50), percentile(v, 95)
         rows.append(
             Row(
                 f"toets → pagina klaar p50, ga naar (enter), {where}",
-                percentile(v, 50),
+                p50,
                 "ms",
                 base_p95,
-                f"kale Textual-Tree, {n} bladeren, cursor p95",
-                "geen doel gesteld",
-                None,
-                f"pagina volledig opgebouwd; p95 {percentile(v, 95):.0f} ms, n={len(v)}",
+                f"T: kale Textual-Tree, {n} bladeren, cursor p95",
+                "p50 ≤ 1 T en p95 ≤ 2 T" if size == "klein" else "geen doel gesteld",
+                _page_goal(p95, base_p95) if size == "klein" else None,
+                f"pagina volledig opgebouwd; p95 {p95:.0f} ms ({p95 / base_p95:.1f} T), n={len(v)}",
             )
         )
     return rows

@@ -1,29 +1,40 @@
-"""Workshop load over SSH: 25 sessions on one state file, via `bench/ssh_load.py`.
+"""Workshop load over SSH: 40 sessions on one state file, via `bench/ssh_load.py`.
 
 `measure_ssh` (written with the SSH server) starts the server on loopback and
-drives the sessions; this module only turns its dict into rows. Its figures have
-absolute goals from the brief (a room of 25 on one laptop), so the baseline
-column stays empty for them.
+drives the sessions; this module only turns its dict into rows. Times that depend
+on the machine's speed have goals in h, the minimal Textual app's start-up measured
+in the same run (the baseline column); echo, memory and bytes have absolute goals.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from .common import Row, demo_project, not_measured, value_at_most
+from .common import Row, demo_project, not_measured, ratio_at_most, value_at_most
 
-# (figure, unit, goal text, limit, key in measure_ssh's result, factor to the unit)
-# measure_ssh reports times in seconds, memory (USS) in MiB, bytes as bytes.
+# (figure, unit, goal text, limit, key in measure_ssh's result, factor to the unit, in h)
+# measure_ssh reports times in seconds, memory (USS) in MiB, bytes as bytes. Limits "in h"
+# are multiples of h, the minimal Textual app's start-up measured in the same run.
 FIGURES = (
     (
         "SSH: eerste scherm p50 (alle deelnemers tegelijk)",
         "ms",
-        "≤ 1.5 s",
-        1500.0,
+        "≤ 2 h",
+        2.0,
         "first_screen_p50",
         1000.0,
+        True,
     ),
-    # the issue sets the goal on the median; the slowest of 25 is shown, not judged
+    (
+        "SSH: navigator p50 na rolkeuze (iedereen tegelijk)",
+        "ms",
+        "≤ 3 h",
+        3.0,
+        "role_navigator_p50",
+        1000.0,
+        True,
+    ),
+    # the goal is on the median; the slowest is shown, not judged
     (
         "SSH: eerste scherm max (alle deelnemers tegelijk)",
         "ms",
@@ -31,9 +42,19 @@ FIGURES = (
         None,
         "first_screen_max",
         1000.0,
+        False,
     ),
-    ("SSH: echo p95 (leestempo)", "ms", "≤ 150 ms", 150.0, "echo_p95", 1000.0),
-    ("SSH: geheugen per sessie (USS)", "MiB", "≤ 25 MiB", 25.0, "mib_per_session", 1.0),
+    ("SSH: echo p95 (leestempo)", "ms", "≤ 100 ms", 100.0, "echo_p95", 1000.0, False),
+    (
+        "SSH: echo p95 (iedereen tegelijk scrollen)",
+        "ms",
+        "≤ 250 ms",
+        250.0,
+        "echo_busy_p95",
+        1000.0,
+        False,
+    ),
+    ("SSH: geheugen per sessie (USS)", "MiB", "≤ 20 MiB", 20.0, "mib_per_session", 1.0, False),
     (
         "SSH: bytes per cursorstap (pagina volgt)",
         "bytes",
@@ -41,12 +62,13 @@ FIGURES = (
         2048.0,
         "bytes_per_cursor_move",
         1.0,
+        False,
     ),
 )
 EXTRA = (  # reported in the notes, no goal of their own
     ("first_screen_staggered_p50", "gespreid binnenkomen p50", 1000.0, "ms"),
     ("first_screen_staggered_max", "max", 1000.0, "ms"),
-    ("echo_busy_p95", "iedereen tegelijk scrollen p95", 1000.0, "ms"),
+    ("role_navigator_max", "navigator na rolkeuze max", 1000.0, "ms"),
     ("pss_mib_per_session", "PSS", 1.0, "MiB"),
     ("bytes_per_quick_cursor_move", "toets ingedrukt", 1.0, "bytes"),
 )
@@ -60,7 +82,17 @@ def _module():
     return ssh_load if hasattr(ssh_load, "measure_ssh") else None
 
 
-def measure(sessions: int) -> list[Row]:
+def minimal_app_ms(runs: int = 3) -> float:
+    """h: the minimal Textual app's start-up (as in the start-up section), median of `runs`."""
+    from .common import bench_env, median
+    from .startup import baseline_command, run_once
+
+    env = bench_env()
+    run_once(baseline_command(), env)
+    return median([run_once(baseline_command(), env)["wall_ms"] for _ in range(runs)])
+
+
+def measure(sessions: int, h_ms: float | None = None) -> list[Row]:
     module = _module()
     title = f" ({sessions} sessies)"
     if module is None:
@@ -84,8 +116,9 @@ def measure(sessions: int) -> list[Row]:
         for key, label, factor, unit in EXTRA
         if isinstance(result.get(key), (int, float))
     )
+    h = h_ms if h_ms is not None else minimal_app_ms()
     rows = []
-    for i, (figure, unit, goal, limit, key, factor) in enumerate(FIGURES):
+    for i, (figure, unit, goal, limit, key, factor, in_h) in enumerate(FIGURES):
         value = result.get(key)
         if not isinstance(value, (int, float)):
             rows.append(
@@ -96,15 +129,20 @@ def measure(sessions: int) -> list[Row]:
                     f"measure_ssh gaf geen {key} (sleutels: {', '.join(sorted(result))})",
                 )
             )
-        else:
-            rows.append(
-                Row(
-                    figure + title,
-                    value * factor,
-                    unit,
-                    goal=goal,
-                    check=value_at_most(limit) if limit is not None else None,
-                    note=extra if i == 0 else "",
-                )
+            continue
+        check = None
+        if limit is not None:
+            check = ratio_at_most(limit) if in_h else value_at_most(limit)
+        rows.append(
+            Row(
+                figure + title,
+                value * factor,
+                unit,
+                h if in_h else None,
+                "h: minimale Textual-app, start-up" if in_h else "",
+                goal,
+                check,
+                note=extra if i == 0 else "",
             )
+        )
     return rows

@@ -1,4 +1,4 @@
-"""A room of participants over SSH, measured: `measure_ssh(state_path, sessions=25)`.
+"""A room of participants over SSH, measured: `measure_ssh(state_path, sessions=40)`.
 
 Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
 --passcode`) on loopback and reports:
@@ -7,7 +7,8 @@ Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
   in at the same moment (the worst case); from the start of the TCP connect to
   the moment the stream shows the welcome dialog, a session's first screen (handshake,
   login, fork, paint, bytes); the navigator is built once the role is chosen, which
-  the bench then does for everyone at once before measuring the rest.
+  the bench then does for everyone at once (`role_navigator_p50/max`: from Enter to
+  the navigator's footer) before measuring the rest.
   `first_screen_staggered_*`: the same with arrivals spread over 0.4 s per participant (10 s for
   25), as when a
   room types the command and the code at its own speed;
@@ -43,6 +44,7 @@ from pathlib import Path
 
 PASSCODE = "bench-code"
 MARK_READY = b"Welkom bij de workshop"
+MARK_NAVIGATOR = b"Ga naar"  # the navigator's footer: the role is chosen, the tree is there
 CONNECT_TIMEOUT = 90.0
 QUIET = 0.35  # seconds without output: the screen has settled
 ECHO_KEYS_PER_SESSION = 6
@@ -99,6 +101,7 @@ class _Participant:
         self.proc = None
         self.received = 0
         self.first_screen: float | None = None
+        self.role_to_navigator: float | None = None
         self._buf = bytearray()
         self._event = asyncio.Event()
         self._last = time.monotonic()
@@ -126,6 +129,16 @@ class _Participant:
             self._event.clear()
             await self._event.wait()
         self.first_screen = time.monotonic() - start
+
+    async def choose_role(self) -> float:
+        """Seconds from Enter in the welcome dialog until the navigator's footer arrives."""
+        mark = len(self._buf)
+        start = time.monotonic()
+        self.proc.stdin.write(b"\r")
+        while MARK_NAVIGATOR not in self._buf[mark:]:
+            self._event.clear()
+            await asyncio.wait_for(self._event.wait(), CONNECT_TIMEOUT)
+        return time.monotonic() - start
 
     async def _read(self) -> None:
         while True:
@@ -262,9 +275,11 @@ async def _join_all(people: list[_Participant], port: int, spread: float) -> lis
     await asyncio.wait_for(
         asyncio.gather(*(arrive(i, p) for i, p in enumerate(people))), CONNECT_TIMEOUT + spread
     )
-    for p in people:  # choose a role; the navigator has the keys again
-        p.proc.stdin.write(b"\r")
+    # everyone chooses a role at the same moment; the navigator has the keys again
+    roles = await asyncio.gather(*(p.choose_role() for p in people))
     await asyncio.gather(*(p.settle() for p in people))
+    for p, seconds in zip(people, roles, strict=True):
+        p.role_to_navigator = seconds
     return [p.first_screen for p in people if p.first_screen is not None]
 
 
@@ -279,7 +294,7 @@ async def _sessions_gone(server_pid: int, limit: float = 15.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
+async def measure_ssh(state_path: str | Path, sessions: int = 40) -> dict:
     """Run the room; return seconds (`*_p50`, `*_max`, `*_p95`), MiB and bytes."""
     state = Path(state_path).resolve()
     port = _free_port()
@@ -291,6 +306,10 @@ async def measure_ssh(state_path: str | Path, sessions: int = 25) -> dict:
         try:
             firsts = await _join_all(people, port, 0.0)
             result.update(first_screen_p50=statistics.median(firsts), first_screen_max=max(firsts))
+            roles = [p.role_to_navigator for p in people if p.role_to_navigator is not None]
+            result.update(
+                role_navigator_p50=statistics.median(roles), role_navigator_max=max(roles)
+            )
             result.update(_memory(server.pid))
 
             echoes = await _echoes(people, READING_PACE)
@@ -339,7 +358,7 @@ if __name__ == "__main__":  # python -m bench.ssh_load STATE [SESSIONS]
 
     print(
         json.dumps(
-            asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25)),
+            asyncio.run(measure_ssh(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 40)),
             indent=2,
         )
     )
