@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -83,11 +84,15 @@ def unlink_quietly(path: str | Path) -> None:
         pass
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(
+    path: Path, data: bytes, before_replace: Callable[[os.stat_result], None] | None = None
+) -> None:
     """Replace `path` with `data` so that a crash leaves the old or the new file, never half.
 
     Temp file in the same directory, fsync, the original's owner, group and permission
-    bits, rename, fsync the directory.
+    bits, rename, fsync the directory. `before_replace` is called with the stat of the
+    new file just before it takes the old one's place (its inode, size and mtime stay
+    the same through the rename), so others can be told about it before they see it.
     """
     try:
         st = os.stat(path)
@@ -97,6 +102,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         mode, owner = 0o666 & ~_umask(), None
     tmp = _write_temp(path, data, mode, owner)
     try:
+        if before_replace is not None:
+            before_replace(os.stat(tmp))
         os.replace(tmp, path)
     except BaseException:
         unlink_quietly(tmp)

@@ -94,21 +94,39 @@ def _plain_state(state: ProjectState) -> dict[str, Any]:
             "wijk": p.wijk,
             "started": _iso(p.started),
         },
-        "entries": [
-            [
-                e.slug,
-                e.status,
-                e.note,
-                e.owner,
-                _iso(e.due),
-                _iso(e.updated),
-                e.by,
-                e.bookmark,
-                e.perspectives,
-            ]
-            for e in state.entries.values()
-        ],
+        "entries": [plain_entry(e) for e in state.entries.values()],
     }
+
+
+def plain_entry(e: Entry) -> list[Any]:
+    """One entry as JSON-able values (also what `compass.state.journal` passes on)."""
+    return [
+        e.slug,
+        e.status,
+        e.note,
+        e.owner,
+        _iso(e.due),
+        _iso(e.updated),
+        e.by,
+        e.bookmark,
+        e.perspectives,
+    ]
+
+
+def entry_of(values: list[Any]) -> Entry:
+    """The entry `plain_entry` gave; raises ValueError/TypeError on anything else."""
+    slug, status, note, owner, due, updated, by, bookmark, perspectives = values
+    return Entry(
+        slug=slug,
+        status=status,
+        note=note,
+        owner=owner,
+        due=dt.date.fromisoformat(due) if due else None,
+        updated=dt.datetime.fromisoformat(updated) if updated else None,
+        by=by,
+        bookmark=bookmark,
+        perspectives=perspectives,
+    )
 
 
 def _state(data: dict[str, Any]) -> ProjectState:
@@ -120,18 +138,9 @@ def _state(data: dict[str, Any]) -> ProjectState:
         started=dt.date.fromisoformat(p["started"]) if p["started"] else None,
     )
     entries = {}
-    for slug, status, note, owner, due, updated, by, bookmark, perspectives in data["entries"]:
-        entries[slug] = Entry(
-            slug=slug,
-            status=status,
-            note=note,
-            owner=owner,
-            due=dt.date.fromisoformat(due) if due else None,
-            updated=dt.datetime.fromisoformat(updated) if updated else None,
-            by=by,
-            bookmark=bookmark,
-            perspectives=perspectives,
-        )
+    for values in data["entries"]:
+        e = entry_of(values)
+        entries[e.slug] = e
     return ProjectState(schema=data["schema"], project=project, entries=entries)
 
 

@@ -56,6 +56,7 @@ import difflib
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,10 @@ class StateStore:
         self._digest: bytes = b""
         self._loaded_at = 0.0
         self._cache: Parsed | None = None  # the last parse, for exactly the bytes in it
+        #: how outside changes were taken in: "journal" (passed on by the writer), "entry"
+        #: (one knooppunt read again), "whole" (the whole file read)
+        self.reloads: Counter[str] = Counter()
+        self._note: str | None = None  # where changes by others are passed on (journal)
 
     # reading
 
@@ -178,6 +183,10 @@ class StateStore:
         fp = fingerprint(self.path)
         if fp == self._fingerprint and fp is not None and not self._racy(fp):
             return None
+        if fp is not None and self.state is not None and not self.problems:
+            heard = self._hear(fp)
+            if heard is not None:
+                return heard
         try:
             source = read_source(self.path, self.name)
         except ProblemsError as exc:
@@ -196,6 +205,28 @@ class StateStore:
             return None
         self._accept(parsed, fp, digest)
         return parsed.state
+
+    def _hear(self, fp: Fingerprint) -> ProjectState | None:
+        """The state after the one change another process passed on (`compass.state.journal`),
+        when it leads from exactly our bytes to exactly the file now; else None."""
+        from . import journal
+
+        if self._note is None:
+            self._note = journal.note_file(self.real_path) or ""
+        heard = journal.hear(self._note, self._digest, fp) if self._note else None
+        if heard is None or self.state is None:
+            return None
+        entry, digest = heard
+        if self.pack.by_slug(entry.slug) is None:
+            return None
+        entries = dict(self.state.entries)
+        entries[entry.slug] = entry
+        state = ProjectState(schema=self.state.schema, project=self.state.project, entries=entries)
+        self.state = state
+        self._cache = None  # no text for these bytes: a save reads the file under the lock
+        self._fingerprint, self._digest, self._loaded_at = fp, digest, time.time()
+        self.reloads["journal"] += 1
+        return state
 
     def _racy(self, fp: Fingerprint) -> bool:
         """Changed within the file system's timestamp resolution of our last look: check content."""
@@ -249,7 +280,7 @@ class StateStore:
             check(parsed.state)
             return self._fast(parsed, k, values)
 
-        return self._transact(mutate, fast)
+        return self._transact(mutate, fast, slug=k.slug)
 
     def set_perspective(self, ref: str | int, role: str, status: str) -> ProjectState:
         """Record how one party (a stakeholder id or label) sees this knooppunt."""
@@ -261,7 +292,8 @@ class StateStore:
             )
         value = status_value(status)
         return self._transact(
-            lambda doc, state, indent: self._apply(doc, state, indent, k, {}, {rid: value})
+            lambda doc, state, indent: self._apply(doc, state, indent, k, {}, {rid: value}),
+            slug=k.slug,
         )
 
     def toggle_bookmark(self, ref: str | int) -> ProjectState:
@@ -274,6 +306,7 @@ class StateStore:
             lambda parsed: self._fast(
                 parsed, k, {"bookmark": not parsed.state.entry(k.slug).bookmark}
             ),
+            slug=k.slug,
         )
 
     def update_project(self, **fields: Any) -> ProjectState:
@@ -356,6 +389,7 @@ class StateStore:
         self,
         mutate: Callable[[CommentedMap, ProjectState, int], bool],
         fast: Callable[[Parsed], Parsed | bool | None] | None = None,
+        slug: str | None = None,
     ) -> ProjectState:
         """Locked read-modify-write; writes only when the change really changes something.
 
@@ -407,7 +441,7 @@ class StateStore:
                 self._accept(parsed, fingerprint(real))
                 return parsed.state
             if isinstance(done, Parsed):
-                return self._write(real, done)
+                return self._write(real, done, parsed.source.raw, slug)
             if parsed.doc is None:  # the quick reader's parse, the cache's or a fast save's
                 parsed = parse_document(parsed.source, self.pack, self.name)
             # from here on the document is changed in place: it is no longer the cache's
@@ -429,7 +463,7 @@ class StateStore:
                 checked = parse_text(new, self.pack, self.name)
             except ProblemsError as exc:  # a bug here must never reach the disk
                 raise InvalidInput(f"{self.name}: interne fout, niets opgeslagen: {exc}") from None
-            return self._write(real, checked)
+            return self._write(real, checked, parsed.source.raw, slug)
         finally:
             lock.release()
 
@@ -451,18 +485,36 @@ class StateStore:
         if old is not None:
             parsed = reread(old, source, self.pack, self.name)
             if parsed is not None:
+                self.reloads["entry"] += 1
                 return parsed
+        self.reloads["whole"] += 1
         return parse_text(source, self.pack, self.name)
 
-    def _write(self, real: Path, parsed: Parsed) -> ProjectState:
-        """Write a checked new version durably and make it the store's state and cache."""
+    def _write(
+        self, real: Path, parsed: Parsed, before: bytes, slug: str | None = None
+    ) -> ProjectState:
+        """Write a checked new version durably and make it the store's state and cache.
+
+        A change of one knooppunt (`slug`) is passed on to everyone who has the file
+        open (`compass.state.journal`), so they need not read the file again."""
         self._cache = None
+        digest = hashlib.sha256(parsed.source.raw).digest()
+        tell = None
+        if slug is not None:  # told before the new file is in place: nobody reads in between
+            from . import journal
+
+            entry, was = parsed.state.entry(slug), hashlib.sha256(before).digest()
+
+            def tell(st: os.stat_result) -> None:
+                fp = Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino)
+                journal.tell(real, was, digest, fp, entry)
+
         try:
-            write_atomic(real, parsed.source.raw)
+            write_atomic(real, parsed.source.raw, tell)
         except OSError as exc:
             raise InvalidInput(f"{self.name}: kan niet opslaan: {exc.strerror or exc}") from None
         self.changed = True
-        self._accept(parsed, fingerprint(real))
+        self._accept(parsed, fingerprint(real), digest)
         return parsed.state
 
     @staticmethod
