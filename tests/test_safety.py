@@ -356,3 +356,25 @@ def test_a_large_file_validates_in_linear_time(tmp_path: Path) -> None:
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.count("\n") >= 4000  # every problem, one line each
     assert took < 60  # not a benchmark: a guard against a quadratic path coming back
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1, 3000)),  # indentation, ever deeper
+        "  name: " + "[" * 5000 + "\n",  # brackets, ever deeper
+    ],
+    ids=["inspringing", "haakjes"],
+)
+def test_a_file_nested_absurdly_deep_gets_one_line_and_stays_untouched(
+    tmp_path: Path, body: str
+) -> None:
+    state = tmp_path / "diep.yaml"
+    state.write_text("schema: 1\nproject:\n" + body, encoding="utf-8")
+    before = state.read_bytes()
+    for args in (["validate", str(state)], ["set", str(state), "1", "--status", "done"]):
+        r = wijkkompas(*args)
+        assert r.returncode == 1, r.stderr
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+        assert re.match(rf"{re.escape(str(state))}:\d+:\d+: ", r.stderr)
+    assert state.read_bytes() == before

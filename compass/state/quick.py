@@ -29,6 +29,9 @@ from .index import EntrySpan, FieldSpan, LineIndex
 from .models import BadDate
 
 
+MAX_DEPTH = 8
+
+
 class NotPlain(Exception):
     """The text is not in the plain layout; use the general parser."""
 
@@ -177,9 +180,12 @@ class _Reader:
         text = "\n".join(line[indent:] for line in lines[i + 1 : last + 1])
         return (text if strip else text + "\n"), last
 
-    def mapping(self, i: int, indent: int) -> tuple[list[_Field], int]:
+    def mapping(self, i: int, indent: int, depth: int = 0) -> tuple[list[_Field], int]:
         """The fields of the block mapping with keys at column `indent` from line i, and the
-        line after it."""
+        line after it. A state file nests four deep (knooppunten, slug, perspectives, role):
+        anything much deeper is not the plain layout (and must not exhaust the stack)."""
+        if depth > MAX_DEPTH:
+            raise NotPlain
         lines = self.lines
         out: list[_Field] = []
         seen: set[Any] = set()
@@ -207,7 +213,7 @@ class _Reader:
                 nxt = self.next_content(i + 1)
                 child = len(lines[nxt]) - len(lines[nxt].lstrip(" ")) if nxt < self.n else 0
                 if child > indent:
-                    fields, i = self.mapping(nxt, child)
+                    fields, i = self.mapping(nxt, child, depth + 1)
                     value: Any = {f.key: f.value for f in fields}
                     last, kind = fields[-1].last, "other"
                 else:

@@ -162,10 +162,28 @@ def load_doc(name: str, text: str, indent: int = 2, nodes: dict[int, Any] | None
         if not any(p.line == first.line for p in problems):
             problems.append(first)
         raise ProblemsError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0))) from None
-    except (YAMLError, RecursionError, ValueError, TypeError, AttributeError) as exc:
+    except RecursionError:
+        raise ProblemsError([_too_deep(name, text)]) from None
+    except (YAMLError, ValueError, TypeError, AttributeError) as exc:
         raise ProblemsError(
             _character_problems(name, text) or [Problem(name, None, None, f"ongeldige YAML: {exc}")]
         ) from None
+
+
+def _too_deep(name: str, text: str) -> Problem:
+    """A file nested deeper than the parser's stack: where the nesting gets absurd."""
+    for n, line in enumerate(text.split("\n"), 1):
+        if len(line) - len(line.lstrip(" ")) >= 64:
+            break
+    else:
+        n = 1
+    return Problem(
+        name,
+        n,
+        1,
+        "veel te diep genest (inspringing of haakjes); een projectbestand nest hoogstens vier "
+        "niveaus",
+    )
 
 
 # What YAML cannot hold (its reader refuses these without a line and column).
