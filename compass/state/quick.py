@@ -28,7 +28,6 @@ from typing import Any
 from .index import EntrySpan, FieldSpan, LineIndex
 from .models import BadDate
 
-
 MAX_DEPTH = 8
 
 

@@ -172,14 +172,13 @@ def load_doc(name: str, text: str, indent: int = 2, nodes: dict[int, Any] | None
 
 def _too_deep(name: str, text: str) -> Problem:
     """A file nested deeper than the parser's stack: where the nesting gets absurd."""
-    for n, line in enumerate(text.split("\n"), 1):
-        if len(line) - len(line.lstrip(" ")) >= 64:
-            break
-    else:
-        n = 1
+    line = next(
+        (n for n, row in enumerate(text.split("\n"), 1) if len(row) - len(row.lstrip(" ")) >= 64),
+        1,
+    )
     return Problem(
         name,
-        n,
+        line,
         1,
         "veel te diep genest (inspringing of haakjes); een projectbestand nest hoogstens vier "
         "niveaus",
