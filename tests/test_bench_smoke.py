@@ -48,6 +48,7 @@ EXPECTED = [
     "CPU van de hele zaal voor één wijziging",
     "`wijkkompas log`",
     "`wijkkompas log`",
+    "`h`-dialoog",
 ]
 
 
