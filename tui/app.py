@@ -114,6 +114,8 @@ class WijkkompasApp(App):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        if self.freeze_gc:  # run_app starts without the cyclic GC: back on after the first frame
+            self.call_after_refresh(gc.enable)
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
         self.set_keymap(self.keymap)
         if too_small(*self.size):
