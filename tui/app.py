@@ -22,7 +22,6 @@ from textual.screen import Screen
 from compass.model import Knooppunt, ProcessPack
 from compass.problems import EditConflict, InvalidInput, ProblemsError
 from compass.progress import is_overdue
-from compass.search import SearchIndex
 from compass.state.models import default_user
 from compass.text import one_line
 
@@ -32,6 +31,7 @@ from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
+    from compass.search import SearchIndex
     from compass.state import ProjectState, StateStore
 
     from .host import FollowMode
@@ -99,6 +99,8 @@ class WijkkompasApp(App):
 
     @cached_property
     def index(self) -> SearchIndex:
+        from compass.search import SearchIndex  # not on the way to the first paint
+
         return SearchIndex(self.pack)
 
     # --- start ---------------------------------------------------------------------
