@@ -212,7 +212,10 @@ class WijkkompasApp(App):
             # one app per process (run_app); not in workshop sessions, where it would cost each
             # session its own copy
             elif self.freeze_gc:
-                self._build_index_in_background()
+                # after the next refresh: `painted` can run before the first frame (the page
+                # is often in place already), and the index thread (~30 ms of CPU for the
+                # bundled pack) would share the GIL with that frame
+                self.call_after_refresh(self._build_index_in_background)
                 self.set_timer(WARM_AFTER, self._warm_dialogs)
 
         if page is None or (isinstance(page, asyncio.Future) and page.done()):
