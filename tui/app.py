@@ -22,7 +22,6 @@ from textual.screen import Screen
 from compass.model import Knooppunt, ProcessPack
 from compass.problems import EditConflict, InvalidInput, ProblemsError
 from compass.progress import is_overdue
-from compass.search import SearchIndex
 from compass.state.models import default_user
 from compass.text import one_line
 
@@ -32,6 +31,7 @@ from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
+    from compass.search import SearchIndex
     from compass.state import ProjectState, StateStore
 
     from .host import FollowMode
@@ -99,6 +99,8 @@ class WijkkompasApp(App):
 
     @cached_property
     def index(self) -> SearchIndex:
+        from compass.search import SearchIndex  # not on the way to the first paint
+
         return SearchIndex(self.pack)
 
     # --- start ---------------------------------------------------------------------
@@ -114,6 +116,8 @@ class WijkkompasApp(App):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        if self.freeze_gc:  # run_app starts without the cyclic GC: back on after the first frame
+            self.call_after_refresh(gc.enable)
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
         self.set_keymap(self.keymap)
         if too_small(*self.size):
@@ -208,7 +212,10 @@ class WijkkompasApp(App):
             # one app per process (run_app); not in workshop sessions, where it would cost each
             # session its own copy
             elif self.freeze_gc:
-                self._build_index_in_background()
+                # after the next refresh: `painted` can run before the first frame (the page
+                # is often in place already), and the index thread (~30 ms of CPU for the
+                # bundled pack) would share the GIL with that frame
+                self.call_after_refresh(self._build_index_in_background)
                 self.set_timer(WARM_AFTER, self._warm_dialogs)
 
         if page is None or (isinstance(page, asyncio.Future) and page.done()):

@@ -9,8 +9,6 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from compass.search import fuzzy_score
-
 from .commands import NAVIGATOR_COMMANDS
 from .i18n import t
 
@@ -40,6 +38,8 @@ class PaletteProvider(Provider):
             yield DiscoveryHit(label, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        from compass.search import fuzzy_score  # loaded after the first paint, not on the way to it
+
         matcher = self.matcher(query)
         for label, run, help_text in self._entries() or ():
             score = fuzzy_score(query, label)

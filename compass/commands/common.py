@@ -11,8 +11,7 @@ from typing import Any
 from ..model import Knooppunt, ProcessPack
 from ..pack import load_pack
 from ..problems import InvalidInput
-
-DEFAULT_STATE = "wijkkompas.yaml"  # the project file a command uses when none is named
+from . import DEFAULT_STATE as DEFAULT_STATE  # defined there for the parser
 
 
 def pack_of(args: argparse.Namespace) -> ProcessPack:

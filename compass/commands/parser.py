@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from .. import __version__
 from ..problems import InvalidInput, ProblemsError, UsageError
 from ..text import one_line
-from .common import DEFAULT_STATE
+from . import DEFAULT_STATE
 
 if TYPE_CHECKING:
     import argparse

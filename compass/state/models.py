@@ -8,7 +8,6 @@ store that hands states to the app. See `compass.state` for the rules of the fil
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import re
 from dataclasses import dataclass, field
@@ -205,6 +204,8 @@ def default_user() -> str:
     user = os.environ.get("WIJKKOMPAS_USER") or os.environ.get("USER") or os.environ.get("USERNAME")
     if user:
         return "" if user.strip().lower() in SYSTEM_ACCOUNTS else user
+    import getpass  # only without $USER; not on the start path
+
     try:
         found = getpass.getuser()
     except Exception:  # pragma: no cover - no passwd entry

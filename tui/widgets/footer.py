@@ -14,10 +14,10 @@ from textual import events
 from textual.widget import Widget
 
 from ..commands import label_of
-from .goto_prompt import GotoPrompt
 
 if TYPE_CHECKING:
     from ..host import Host
+    from .goto_prompt import GotoPrompt
 
 _DIM = Style(dim=True)
 

@@ -9,14 +9,18 @@ footer line is one row. The full list of matches is what search (`/`) is for.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
 
 from compass.model import Knooppunt
-from compass.search import SearchIndex, fold
+from compass.search import fold
 
 from ..i18n import t
+
+if TYPE_CHECKING:
+    from compass.search import SearchIndex
 
 MATCHES = 12
 
