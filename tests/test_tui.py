@@ -923,3 +923,29 @@ async def test_the_overview_says_what_moved_in_the_last_30_days(pack, state_file
 
         assert await until(pilot, lambda: first().startswith("Sinds "), timeout=10)
         assert first().endswith(": +1 afgerond, +1 vastgelopen")
+
+
+def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
+    """The pane's page is rendered once per width (tui/widgets/page.py) and replayed: the
+    replay is exactly what rendering the page itself gives, at every width."""
+    from rich.console import Console
+
+    from tui.widgets import page
+
+    k = pack.knooppunten[3]
+    console = Console(width=80, color_system="truecolor", force_terminal=True)
+    shown = page.shown_page(pack, "k", k.number)
+    assert page.shown_page(pack, "k", k.number) is shown  # built once
+    for width in (26, 50):
+        options = console.options.update_width(width)
+        direct = list(console.render(page.page_renderable(pack, k), options))
+        assert list(console.render(shown, options)) == direct
+        assert list(console.render(shown, options)) == direct  # the replay
+        tall = options.update(height=sum(s.text.count("\n") for s in direct))
+        assert list(console.render(shown, tall)) == list(
+            console.render(page.page_renderable(pack, k), tall)
+        )
+    # the zygote's prerender fills every page at the options seen
+    other = page.shown_page(pack, "k", pack.knooppunten[5].number)
+    assert page.prerender(pack) >= len(pack.knooppunten)
+    assert len(other._segments) == 2

@@ -9,14 +9,16 @@ does not import rich.markdown (markdown_it, pygments).
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.text import Text
 
-from compass.model import Knooppunt, LawPage, ProcessPack
+from compass.model import TRACKS, Knooppunt, LawPage, ProcessPack
 from compass.render import law_refs, page_sections, party_names
 
-from ..i18n import t
+from ..i18n import language, t
 from .markup import render_markdown
 
 HEADING = "bold dark_orange"
@@ -103,3 +105,123 @@ def law_renderable(law: LawPage) -> Group:
 def about_renderable(pack: ProcessPack) -> Group:
     """'Over deze inhoud': what this content is, and is not."""
     return Group(Padding(Text(pack.title, style="bold"), (0, 0, 1, 0)), _body(pack.about))
+
+
+# --- each page rendered once per width ---------------------------------------------------
+#
+# Textual renders a Static's content twice per page change (once to count its height,
+# once to draw it) and each render wraps every paragraph again: with the page following
+# the cursor that was ~40% of a cursor move's CPU. A page's text depends only on the
+# pack, the language and the width, so its rendered segments are kept per width here;
+# the workshop's zygote renders every page at the width of its warm-up before it forks,
+# and every session shares them (see `prerender`).
+
+MAX_WIDTHS = 6  # option sets kept per page (a few terminal widths, the two render passes)
+MAX_PAGES = 2048  # pages kept; beyond that the cache starts over (another pack, a test run)
+
+
+def _options_key(options: ConsoleOptions) -> tuple:
+    """Everything in the options that can change how our pages render."""
+    return (
+        options.min_width,
+        options.max_width,
+        options.height,
+        options.justify,
+        options.overflow,
+        options.no_wrap,
+        options.highlight,
+        options.markup,
+        options.encoding,
+        options.ascii_only,
+        options.legacy_windows,
+        options.is_terminal,
+    )
+
+
+class RenderedOnce:
+    """A renderable that keeps what it rendered to, per console options (so, per width).
+
+    The segments it replays are exactly what the inner renderable gave for the same
+    options; only the work of wrapping is skipped.
+    """
+
+    # Console and options of the renders seen (by whether a height was given): what
+    # `prerender` renders the other pages with.
+    seen: dict[bool, tuple[Console, ConsoleOptions]] = {}
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._segments: dict[tuple, list[Segment]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        return self._rendered(console, options)
+
+    def _rendered(self, console: Console, options: ConsoleOptions) -> list[Segment]:
+        key = _options_key(options)
+        segments = self._segments.get(key)
+        if segments is None:
+            segments = list(console.render(self.renderable, options))
+            if len(self._segments) >= MAX_WIDTHS:
+                self._segments.clear()
+            self._segments[key] = segments
+            RenderedOnce.seen[options.height is None] = (console, options)
+        return segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+    def render_as_seen(self) -> None:
+        """Render at the options seen so far: the height-counting pass, then the drawing pass
+        with the height it counted (as Textual does for a Static)."""
+        counted = RenderedOnce.seen.get(True)
+        if counted is None:
+            return
+        console, options = counted
+        height = sum(segment.text.count("\n") for segment in self._rendered(console, options))
+        drawn = RenderedOnce.seen.get(False)
+        if drawn is not None:
+            console, options = drawn
+            self._rendered(console, options.update(height=height))
+
+
+_pages: dict[tuple, tuple[ProcessPack, RenderedOnce]] = {}
+
+
+def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -> RenderedOnce:
+    """The page the pane shows, built and rendered once per pack, language and width.
+
+    `kind`: "k" (knooppunt `number`), "phase" (phase `number`), "track", "law" or "about".
+    """
+    key = (id(pack), language(), kind, number, track)
+    found = _pages.get(key)
+    if found is not None and found[0] is pack:
+        return found[1]
+    if kind == "k":
+        k = pack.by_number(number)
+        page: RenderableType = page_renderable(pack, k) if k is not None else Group()
+    elif kind == "phase":
+        page = phase_renderable(pack, number)
+    elif kind == "track":
+        page = track_renderable(pack, track)
+    elif kind == "law" and pack.law is not None:
+        page = law_renderable(pack.law)
+    else:
+        page = about_renderable(pack)
+    if len(_pages) >= MAX_PAGES:
+        _pages.clear()
+    shown = _pages[key] = (pack, RenderedOnce(page))
+    return shown[1]
+
+
+def prerender(pack: ProcessPack) -> int:
+    """Render every knooppunt, phase and spoor page at the options of the renders seen so far
+    (the zygote: after its warm-up paint, so every session inherits them). Returns the count."""
+    if not RenderedOnce.seen:
+        return 0
+    pages = [shown_page(pack, "k", k.number) for k in pack.knooppunten]
+    for phase in pack.phases:
+        pages.append(shown_page(pack, "phase", phase.number))
+    pages += [shown_page(pack, "track", 0, track) for track in TRACKS]
+    for page in pages:
+        page.render_as_seen()
+    return len(pages)
