@@ -71,7 +71,11 @@ class Zygote:
         from . import session  # noqa: F401  (imports the app, its screens and Textual)
 
         if not self.args.no_warm:
+            from ..textual_compat import share_css_parses
+
+            share_css_parses()  # the CSS parsed by the warm-ups below serves every session
             self._warm()
+            self._warm_welcome()
         gc.collect()
         gc.freeze()
 
@@ -90,6 +94,33 @@ class Zygote:
             prerender(self.pack)
         except Exception:  # a warm-up is an optimisation, never a reason not to serve
             traceback.print_exc()
+
+    def _warm_welcome(self) -> None:
+        """Show the welcome dialog once, headless: its CSS and widgets (name field, role list)
+        are then parsed and registered before the fork, not in each session's first screen."""
+        from .session import WelcomeDialog, WorkshopApp
+
+        class WarmWelcome(WorkshopApp):
+            def start(self) -> None:
+                super().start()
+                self.set_interval(0.02, self._shown)
+
+            def _shown(self) -> None:
+                if isinstance(self.screen, WelcomeDialog) and self.screen.query("#roles"):
+                    self.call_after_refresh(self.exit)
+
+        # The app's signal handlers (SIGTERM, SIGHUP) are reset when its loop closes: keep ours.
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+        try:
+            # no name: the dialog asks it, so the name field is warmed too
+            app = WarmWelcome(self.pack, Path(self.args.state), user="")
+            app.run(headless=True, size=(80, 24))
+        except Exception:  # a warm-up is an optimisation, never a reason not to serve
+            traceback.print_exc()
+        finally:
+            for sig, handler in handlers.items():
+                if handler is not None:
+                    signal.signal(sig, handler)
 
     # --- serving -----------------------------------------------------------------
 
