@@ -188,9 +188,6 @@ class WorkshopApp(WijkkompasApp):
             project=super().project_line(),
             notice=self.notice,
         )
-        # Installed, so that once answered it is only suspended: removing a screen makes
-        # Textual lay out and repaint the whole navigator a second time (~8 KB per session).
-        self.install_screen(welcome, "welcome")
         self.push_screen(welcome, self._welcome_done)
 
     def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
