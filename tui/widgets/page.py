@@ -9,13 +9,15 @@ does not import rich.markdown (markdown_it, pygments).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.text import Text
 
-from compass.model import TRACKS, Knooppunt, LawPage, ProcessPack
+from compass.model import Knooppunt, LawPage, ProcessPack
 from compass.render import law_refs, page_sections, party_names
 
 from ..i18n import language, t
@@ -110,14 +112,15 @@ def about_renderable(pack: ProcessPack) -> Group:
 # --- each page rendered once per width ---------------------------------------------------
 #
 # Textual renders a Static's content twice per page change (once to count its height,
-# once to draw it) and each render wraps every paragraph again: with the page following
+# once to draw it) and each render wrapped every paragraph again: with the page following
 # the cursor that was ~40% of a cursor move's CPU. A page's text depends only on the
-# pack, the language and the width, so its rendered segments are kept per width here;
-# the workshop's zygote renders every page at the width of its warm-up before it forks,
-# and every session shares them (see `prerender`).
+# pack, the language and the options (the width), so the last few pages shown are kept
+# with their rendered segments: the drawing pass, and a page shown again, replay them.
+# Not rendered ahead in the workshop's zygote: replaying shared segments touches (and so
+# copies) their memory pages in every session, +2.4 MiB per session for little CPU.
 
-MAX_WIDTHS = 6  # option sets kept per page (a few terminal widths, the two render passes)
-MAX_PAGES = 2048  # pages kept; beyond that the cache starts over (another pack, a test run)
+MAX_OPTIONS = 4  # option sets kept per page (the two render passes, a resize)
+MAX_PAGES = 6  # pages kept: back and forth between neighbours hits, memory stays small
 
 
 def _options_key(options: ConsoleOptions) -> tuple:
@@ -145,10 +148,6 @@ class RenderedOnce:
     options; only the work of wrapping is skipped.
     """
 
-    # Console and options of the renders seen (by whether a height was given): what
-    # `prerender` renders the other pages with.
-    seen: dict[bool, tuple[Console, ConsoleOptions]] = {}
-
     def __init__(self, renderable: RenderableType) -> None:
         self.renderable = renderable
         self._segments: dict[tuple, list[Segment]] = {}
@@ -161,40 +160,27 @@ class RenderedOnce:
         segments = self._segments.get(key)
         if segments is None:
             segments = list(console.render(self.renderable, options))
-            if len(self._segments) >= MAX_WIDTHS:
+            if len(self._segments) >= MAX_OPTIONS:
                 self._segments.clear()
             self._segments[key] = segments
-            RenderedOnce.seen[options.height is None] = (console, options)
         return segments
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.renderable)
 
-    def render_as_seen(self) -> None:
-        """Render at the options seen so far: the height-counting pass, then the drawing pass
-        with the height it counted (as Textual does for a Static)."""
-        counted = RenderedOnce.seen.get(True)
-        if counted is None:
-            return
-        console, options = counted
-        height = sum(segment.text.count("\n") for segment in self._rendered(console, options))
-        drawn = RenderedOnce.seen.get(False)
-        if drawn is not None:
-            console, options = drawn
-            self._rendered(console, options.update(height=height))
 
-
-_pages: dict[tuple, tuple[ProcessPack, RenderedOnce]] = {}
+_pages: OrderedDict[tuple, tuple[ProcessPack, RenderedOnce]] = OrderedDict()
 
 
 def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -> RenderedOnce:
-    """The page the pane shows, built and rendered once per pack, language and width.
+    """The page the pane shows; the last MAX_PAGES are kept with their renders.
 
     `kind`: "k" (knooppunt `number`), "phase" (phase `number`), "track", "law" or "about".
     """
     key = (id(pack), language(), kind, number, track)
     found = _pages.get(key)
     if found is not None and found[0] is pack:
+        _pages.move_to_end(key)
         return found[1]
     if kind == "k":
         k = pack.by_number(number)
@@ -207,21 +193,8 @@ def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -
         page = law_renderable(pack.law)
     else:
         page = about_renderable(pack)
-    if len(_pages) >= MAX_PAGES:
-        _pages.clear()
-    shown = _pages[key] = (pack, RenderedOnce(page))
-    return shown[1]
-
-
-def prerender(pack: ProcessPack) -> int:
-    """Render every knooppunt, phase and spoor page at the options of the renders seen so far
-    (the zygote: after its warm-up paint, so every session inherits them). Returns the count."""
-    if not RenderedOnce.seen:
-        return 0
-    pages = [shown_page(pack, "k", k.number) for k in pack.knooppunten]
-    for phase in pack.phases:
-        pages.append(shown_page(pack, "phase", phase.number))
-    pages += [shown_page(pack, "track", 0, track) for track in TRACKS]
-    for page in pages:
-        page.render_as_seen()
-    return len(pages)
+    _pages[key] = (pack, RenderedOnce(page))
+    _pages.move_to_end(key)
+    while len(_pages) > MAX_PAGES:
+        _pages.popitem(last=False)
+    return _pages[key][1]
