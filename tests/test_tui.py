@@ -949,3 +949,16 @@ def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
     for other in pack.knooppunten[: page.MAX_PAGES + 1]:
         page.shown_page(pack, "k", other.number)
     assert len(page._pages) == page.MAX_PAGES
+    # the zygote's prerender packs every page at the options seen; unpacked, it is the render
+    page.RenderedOnce.seen.clear()
+    shown = page.shown_page(pack, "k", pack.knooppunten[7].number)
+    options = console.options.update_width(30)
+    direct = list(console.render(shown, options))
+    assert page.prerender(pack) >= len(pack.knooppunten)
+    k = pack.knooppunten[40]
+    fresh = page.RenderedOnce(page.page_renderable(pack, k), (id(pack), "nl", "k", k.number, ""))
+    assert (fresh.key, page._options_key(options)) in page._packed
+    assert list(console.render(fresh, options)) == list(
+        console.render(page.page_renderable(pack, k), options)
+    )
+    assert direct

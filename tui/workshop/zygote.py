@@ -87,6 +87,11 @@ class Zygote:
             app = WijkkompasApp(self.pack, Path(self.args.state), user="-", create_if_missing=False)
             app.exit_after_paint = True
             app.run(headless=True, size=(80, 24))
+            # Every page rendered at the width the warm-up drew its page at, packed, so a
+            # session's cursor moves only unpack them (tui/widgets/page.py, `prerender`).
+            from ..widgets.page import prerender
+
+            prerender(self.pack)
         except Exception:  # a warm-up is an optimisation, never a reason not to serve
             traceback.print_exc()
 
