@@ -100,20 +100,23 @@ class Zygote:
         are then parsed and registered before the fork, not in each session's first screen."""
         from .session import WelcomeDialog, WorkshopApp
 
-        class WarmWelcome(WorkshopApp):
-            def start(self) -> None:
-                super().start()
-                self.set_interval(0.02, self._shown)
+        # no name: the dialog asks it, so the name field is warmed too. A WorkshopApp itself,
+        # not a subclass: Textual's CSS keys depend on the app class's depth.
+        app = WorkshopApp(self.pack, Path(self.args.state), user="")
+        start = app.start
 
-            def _shown(self) -> None:
-                if isinstance(self.screen, WelcomeDialog) and self.screen.query("#roles"):
-                    self.call_after_refresh(self.exit)
+        def shown() -> None:
+            if isinstance(app.screen, WelcomeDialog) and app.screen.query("#roles"):
+                app.call_after_refresh(app.exit)
 
+        def start_then_exit() -> None:
+            start()
+            app.set_interval(0.02, shown)
+
+        app.start = start_then_exit  # type: ignore[method-assign]
         # The app's signal handlers (SIGTERM, SIGHUP) are reset when its loop closes: keep ours.
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
-            # no name: the dialog asks it, so the name field is warmed too
-            app = WarmWelcome(self.pack, Path(self.args.state), user="")
             app.run(headless=True, size=(80, 24))
         except Exception:  # a warm-up is an optimisation, never a reason not to serve
             traceback.print_exc()
