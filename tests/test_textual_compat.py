@@ -15,6 +15,7 @@ import pty
 import select
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def test_every_private_name_still_exists() -> None:
                 "_set_attributes",
                 "_link",
                 "_meta",
+                "_variables",
             ):
                 continue  # instance attributes: checked on instances below
             assert hasattr(cls, name), f"{owner}.{name} is gone"
@@ -58,6 +60,40 @@ def test_tree_overrides_match_textual() -> None:
     tree: Tree[None] = Tree("x")
     assert hasattr(tree, "_line_cache") and hasattr(tree._line_cache, "grow")
     assert hasattr(tree, "_layout_cache") and hasattr(tree._layout_cache, "clear")
+
+
+def test_css_parses_are_shared_across_stylesheets() -> None:
+    """`share_css_parses` (the workshop's zygote): the same CSS and variables give the very rule
+    sets a first parse gave; other variables parse again. In a child process: the patch is
+    process-wide."""
+    from textual.css.stylesheet import Stylesheet
+
+    params = list(inspect.signature(Stylesheet._parse_rules).parameters)
+    assert params == ["self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]
+    assert isinstance(Stylesheet(variables={"a": "red"})._variables, dict)
+    code = """
+from textual.css.stylesheet import Stylesheet
+from tui.textual_compat import share_css_parses
+share_css_parses(); share_css_parses()
+css = "Static { color: $a; }"
+def rules(variables):
+    s = Stylesheet(variables=variables)
+    s.add_source(css, read_from=("x", "X.CSS"))
+    return s.rules
+first, again, other = rules({"a": "red"}), rules({"a": "red"}), rules({"a": "blue"})
+assert first[0] is again[0], "not shared"
+assert other[0] is not first[0], "variables ignored"
+assert str(first[0].styles.color) != str(other[0].styles.color)
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert out.stdout.strip() == "ok", out.stderr
 
 
 def test_style_internals_mean_what_is_sent() -> None:

@@ -923,3 +923,42 @@ async def test_the_overview_says_what_moved_in_the_last_30_days(pack, state_file
 
         assert await until(pilot, lambda: first().startswith("Sinds "), timeout=10)
         assert first().endswith(": +1 afgerond, +1 vastgelopen")
+
+
+def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
+    """The pane's page is rendered once per width (tui/widgets/page.py) and replayed: the
+    replay is exactly what rendering the page itself gives, at every width."""
+    from rich.console import Console
+
+    from tui.widgets import page
+
+    k = pack.knooppunten[3]
+    console = Console(width=80, color_system="truecolor", force_terminal=True)
+    shown = page.shown_page(pack, "k", k.number)
+    assert page.shown_page(pack, "k", k.number) is shown  # built once
+    for width in (26, 50):
+        options = console.options.update_width(width)
+        direct = list(console.render(page.page_renderable(pack, k), options))
+        assert list(console.render(shown, options)) == direct
+        assert list(console.render(shown, options)) == direct  # the replay
+        tall = options.update(height=sum(s.text.count("\n") for s in direct))
+        assert list(console.render(shown, tall)) == list(
+            console.render(page.page_renderable(pack, k), tall)
+        )
+    # only the last few pages are kept (memory per session)
+    for other in pack.knooppunten[: page.MAX_PAGES + 1]:
+        page.shown_page(pack, "k", other.number)
+    assert len(page._pages) == page.MAX_PAGES
+    # the zygote's prerender packs every page at the options seen; unpacked, it is the render
+    page.RenderedOnce.seen.clear()
+    shown = page.shown_page(pack, "k", pack.knooppunten[7].number)
+    options = console.options.update_width(30)
+    direct = list(console.render(shown, options))
+    assert page.prerender(pack) >= len(pack.knooppunten)
+    k = pack.knooppunten[40]
+    fresh = page.RenderedOnce(page.page_renderable(pack, k), (id(pack), "nl", "k", k.number, ""))
+    assert (fresh.key, page._options_key(options)) in page._packed
+    assert list(console.render(fresh, options)) == list(
+        console.render(page.page_renderable(pack, k), options)
+    )
+    assert direct

@@ -266,7 +266,8 @@ class WijkkompasApp(App):
         return True
 
     async def on_event(self, event: events.Event) -> None:
-        """Resize: lay out at least at the minimum size, whatever the terminal says.
+        """Resize: lay out at least at the minimum size, whatever the terminal says; a resize to
+        the size the app already has is dropped.
 
         Textual cannot wrap text into a width of zero: a pane of a 3×2 terminal would end
         the app (over SSH with the traceback on the participant's screen). Below the
@@ -274,6 +275,12 @@ class WijkkompasApp(App):
         `on_resize`); a larger terminal shows everything as it was.
         """
         if isinstance(event, events.Resize):
+            if event.size == self._real_size:
+                # Nothing changed. Textual would still resize every screen (it keeps the
+                # event for its next idle moment even when the size is the same), and the
+                # driver sends the start size a second time: one more layout and full
+                # repaint of the first screen (~5 KB over SSH, and its CPU, per session).
+                return
             self._real_size = event.size
             if too_small(event.size.width, event.size.height):
                 size = Size(max(event.size.width, MIN_WIDTH), max(event.size.height, MIN_HEIGHT))

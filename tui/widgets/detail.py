@@ -22,13 +22,7 @@ from compass.progress import is_overdue, views
 
 from ..i18n import language, status_label, t
 from ..textual_compat import SizedByLayout
-from .page import (
-    about_renderable,
-    law_renderable,
-    page_renderable,
-    phase_renderable,
-    track_renderable,
-)
+from .page import shown_page
 from .strips import flat_strip
 
 
@@ -144,7 +138,7 @@ class DetailPane(Vertical):
         self._page_timer = None
         if self._page_for == k.number:
             self.show_record(k, self._entry)
-            self.query_one("#page", Static).update(page_renderable(self.pack, k))
+            self.query_one("#page", Static).update(shown_page(self.pack, "k", k.number))
             self.query_one("#links-title").display = True
             self.query_one(LinkList).display = True
             self.page_update = asyncio.get_running_loop().create_future()
@@ -174,14 +168,7 @@ class DetailPane(Vertical):
         self.number = None
         self._page_for = None
         self.query_one("#record", Static).update("")
-        if kind == "phase":
-            page = phase_renderable(self.pack, phase)
-        elif kind == "track":
-            page = track_renderable(self.pack, track)
-        elif kind == "law" and self.pack.law is not None:
-            page = law_renderable(self.pack.law)
-        else:
-            page = about_renderable(self.pack)
+        page = shown_page(self.pack, kind, phase, track)
         self.query_one("#page", Static).update(page)
         self.query_one(LinkList).clear_options()
         self.query_one("#links-title").display = False

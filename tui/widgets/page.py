@@ -9,14 +9,20 @@ does not import rich.markdown (markdown_it, pygments).
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+import marshal
+from collections import OrderedDict
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
-from compass.model import Knooppunt, LawPage, ProcessPack
+from compass.model import TRACKS, Knooppunt, LawPage, ProcessPack
 from compass.render import law_refs, page_sections, party_names
 
-from ..i18n import t
+from ..i18n import language, t
 from .markup import render_markdown
 
 HEADING = "bold dark_orange"
@@ -103,3 +109,168 @@ def law_renderable(law: LawPage) -> Group:
 def about_renderable(pack: ProcessPack) -> Group:
     """'Over deze inhoud': what this content is, and is not."""
     return Group(Padding(Text(pack.title, style="bold"), (0, 0, 1, 0)), _body(pack.about))
+
+
+# --- each page rendered once per width ---------------------------------------------------
+#
+# Textual renders a Static's content twice per page change (once to count its height,
+# once to draw it) and each render wrapped every paragraph again: with the page following
+# the cursor that was ~40% of a cursor move's CPU. A page's text depends only on the
+# pack, the language and the options (the width), so the last few pages shown are kept
+# with their rendered segments: the drawing pass, and a page shown again, replay them.
+#
+# The workshop's zygote renders every page ahead at the width of its warm-up (`prerender`)
+# and keeps each as one packed bytes object: a session that shows a page unpacks it. Kept
+# as the segments themselves they cost every session +2.4 MiB: replaying shared objects
+# writes their reference counts, which copies their memory pages into the session.
+
+MAX_OPTIONS = 4  # option sets kept per page (the two render passes, a resize)
+MAX_PAGES = 6  # pages kept: back and forth between neighbours hits, memory stays small
+
+
+def _options_key(options: ConsoleOptions) -> tuple:
+    """Everything in the options that can change how our pages render."""
+    return (
+        options.min_width,
+        options.max_width,
+        options.height,
+        options.justify,
+        options.overflow,
+        options.no_wrap,
+        options.highlight,
+        options.markup,
+        options.encoding,
+        options.ascii_only,
+        options.legacy_windows,
+        options.is_terminal,
+    )
+
+
+class RenderedOnce:
+    """A renderable that keeps what it rendered to, per console options (so, per width).
+
+    The segments it replays are exactly what the inner renderable gave for the same
+    options; only the work of wrapping is skipped.
+    """
+
+    # Console and options of the renders seen (by whether a height was given): what
+    # `prerender` renders the pages with.
+    seen: dict[bool, tuple[Console, ConsoleOptions]] = {}
+
+    def __init__(self, renderable: RenderableType, key: tuple = ()) -> None:
+        self.renderable = renderable
+        self.key = key  # the page's key in `_packed` (empty: none)
+        self._segments: dict[tuple, list[Segment]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        return self._rendered(console, options)
+
+    def _rendered(self, console: Console, options: ConsoleOptions) -> list[Segment]:
+        key = _options_key(options)
+        segments = self._segments.get(key)
+        if segments is None:
+            packed = _packed.get((self.key, key)) if self.key else None
+            if packed is not None:
+                segments = _unpack(packed)
+            else:
+                segments = list(console.render(self.renderable, options))
+                RenderedOnce.seen[options.height is None] = (console, options)
+            if len(self._segments) >= MAX_OPTIONS:
+                self._segments.clear()
+            self._segments[key] = segments
+        return segments
+
+    def render_as_seen(self) -> list[tuple[tuple, list[Segment]]]:
+        """Render at the options seen so far: the height-counting pass, then the drawing pass
+        with the height it counted (as Textual does for a Static)."""
+        counted = RenderedOnce.seen.get(True)
+        if counted is None:
+            return []
+        console, options = counted
+        first = self._rendered(console, options)
+        out = [(_options_key(options), first)]
+        drawn = RenderedOnce.seen.get(False)
+        if drawn is not None:
+            console, options = drawn
+            options = options.update(height=sum(seg.text.count("\n") for seg in first))
+            out.append((_options_key(options), self._rendered(console, options)))
+        return out
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
+def _page(pack: ProcessPack, kind: str, number: int, track: str) -> RenderableType:
+    if kind == "k":
+        k = pack.by_number(number)
+        return page_renderable(pack, k) if k is not None else Group()
+    if kind == "phase":
+        return phase_renderable(pack, number)
+    if kind == "track":
+        return track_renderable(pack, track)
+    if kind == "law" and pack.law is not None:
+        return law_renderable(pack.law)
+    return about_renderable(pack)
+
+
+_pages: OrderedDict[tuple, tuple[ProcessPack, RenderedOnce]] = OrderedDict()
+
+
+def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -> RenderedOnce:
+    """The page the pane shows; the last MAX_PAGES are kept with their renders.
+
+    `kind`: "k" (knooppunt `number`), "phase" (phase `number`), "track", "law" or "about".
+    """
+    key = (id(pack), language(), kind, number, track)
+    found = _pages.get(key)
+    if found is not None and found[0] is pack:
+        _pages.move_to_end(key)
+        return found[1]
+    page = _page(pack, kind, number, track)
+    _pages[key] = (pack, RenderedOnce(page, key))
+    _pages.move_to_end(key)
+    while len(_pages) > MAX_PAGES:
+        _pages.popitem(last=False)
+    return _pages[key][1]
+
+
+# Rendered ahead (the zygote): (page key, options key) -> the segments, packed; the styles
+# in them by number.
+_packed: dict[tuple, bytes] = {}
+_styles: list[Style | None] = []
+
+
+def _pack(segments: list[Segment]) -> bytes | None:
+    numbers = {style: n for n, style in enumerate(_styles)}
+    flat: list[tuple[str, int]] = []
+    for text, style, control in segments:
+        if control is not None:
+            return None
+        if style not in numbers:
+            numbers[style] = len(_styles)
+            _styles.append(style)
+        flat.append((text, numbers[style]))
+    return marshal.dumps(flat)
+
+
+def _unpack(packed: bytes) -> list[Segment]:
+    styles = _styles
+    return [Segment(text, styles[n]) for text, n in marshal.loads(packed)]
+
+
+def prerender(pack: ProcessPack) -> int:
+    """Render every knooppunt, phase and spoor page at the options of the renders seen so far
+    (the zygote, after its warm-up paint) and keep them packed. Returns the number of pages."""
+    if not RenderedOnce.seen:
+        return 0
+    keys = [(id(pack), language(), "k", k.number, "") for k in pack.knooppunten]
+    keys += [(id(pack), language(), "phase", phase.number, "") for phase in pack.phases]
+    keys += [(id(pack), language(), "track", 0, track) for track in TRACKS]
+    for key in keys:
+        _, _, kind, number, track = key
+        rendered = RenderedOnce(_page(pack, kind, number, track))
+        for options_key, segments in rendered.render_as_seen():
+            packed = _pack(segments)
+            if packed is not None:
+                _packed[(key, options_key)] = packed
+    return len(keys)

@@ -71,7 +71,11 @@ class Zygote:
         from . import session  # noqa: F401  (imports the app, its screens and Textual)
 
         if not self.args.no_warm:
+            from ..textual_compat import share_css_parses
+
+            share_css_parses()  # the CSS parsed by the warm-ups below serves every session
             self._warm()
+            self._warm_welcome()
         gc.collect()
         gc.freeze()
 
@@ -83,8 +87,43 @@ class Zygote:
             app = WijkkompasApp(self.pack, Path(self.args.state), user="-", create_if_missing=False)
             app.exit_after_paint = True
             app.run(headless=True, size=(80, 24))
+            # Every page rendered at the width the warm-up drew its page at, packed, so a
+            # session's cursor moves only unpack them (tui/widgets/page.py, `prerender`).
+            from ..widgets.page import prerender
+
+            prerender(self.pack)
         except Exception:  # a warm-up is an optimisation, never a reason not to serve
             traceback.print_exc()
+
+    def _warm_welcome(self) -> None:
+        """Show the welcome dialog once, headless: its CSS and widgets (name field, role list)
+        are then parsed and registered before the fork, not in each session's first screen."""
+        from .session import WelcomeDialog, WorkshopApp
+
+        # no name: the dialog asks it, so the name field is warmed too. A WorkshopApp itself,
+        # not a subclass: Textual's CSS keys depend on the app class's depth.
+        app = WorkshopApp(self.pack, Path(self.args.state), user="")
+        start = app.start
+
+        def shown() -> None:
+            if isinstance(app.screen, WelcomeDialog) and app.screen.query("#roles"):
+                app.call_after_refresh(app.exit)
+
+        def start_then_exit() -> None:
+            start()
+            app.set_interval(0.02, shown)
+
+        app.start = start_then_exit  # type: ignore[method-assign]
+        # The app's signal handlers (SIGTERM, SIGHUP) are reset when its loop closes: keep ours.
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+        try:
+            app.run(headless=True, size=(80, 24))
+        except Exception:  # a warm-up is an optimisation, never a reason not to serve
+            traceback.print_exc()
+        finally:
+            for sig, handler in handlers.items():
+                if handler is not None:
+                    signal.signal(sig, handler)
 
     # --- serving -----------------------------------------------------------------
 
