@@ -275,11 +275,13 @@ class WijkkompasApp(App):
         `on_resize`); a larger terminal shows everything as it was.
         """
         if isinstance(event, events.Resize):
-            if event.size == self._real_size:
+            if event.size == self._real_size and not too_small(*event.size):
                 # Nothing changed. Textual would still resize every screen (it keeps the
                 # event for its next idle moment even when the size is the same), and the
                 # driver sends the start size a second time: one more layout and full
                 # repaint of the first screen (~5 KB over SSH, and its CPU, per session).
+                # Too small a terminal is let through: the start may not have had a screen
+                # to put the message on the first time.
                 return
             self._real_size = event.size
             if too_small(event.size.width, event.size.height):
