@@ -962,3 +962,17 @@ def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
         console.render(page.page_renderable(pack, k), options)
     )
     assert direct
+
+
+async def test_h_outside_git_says_why_and_shows_what_the_file_records(pack, state_file) -> None:
+    StateStore(state_file, pack, user="Fatima").update(12, status="doing")
+    app = WijkkompasApp(pack, state_file, start_at=12)
+    app.external_editor_allowed = True  # as at the user's own terminal (tui.run)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("h")
+        body = app.screen.query_one("#timeline-body")
+        assert await until(pilot, lambda: "bezig" in str(body.render()), timeout=10)
+        text = str(body.render())
+        assert "git" in text.splitlines()[0]  # why there is no history
+        assert "Fatima" in text

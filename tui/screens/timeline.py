@@ -58,9 +58,10 @@ class TimelineScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True)
     def _read(self, path: Path) -> None:
         from compass.commands.changes import describe, when
-        from compass.gitlog import NoHistory, knooppunt_timeline
+        from compass.gitlog import NoHistory, file_log, knooppunt_timeline
 
         try:
+            why_not = file_log(path, self.pack).fallback  # cached: the timeline reuses it
             changes = knooppunt_timeline(path, self.knooppunt.slug, self.pack)
         except NoHistory as exc:
             lines = [one_line(str(exc))]
@@ -80,6 +81,8 @@ class TimelineScreen(ModalScreen[None]):
                 lines.extend("  " + one_line(text) for text in describe(self.pack, c))
             if not lines:
                 lines = [t("timeline.empty")]
+            if why_not:  # no git history: say why, above what the file itself records
+                lines = [one_line(why_not), "", *lines]
         self.app.call_from_thread(self._show, lines)
 
     def _show(self, lines: list[str]) -> None:
