@@ -95,3 +95,18 @@ class EditConflict(Exception):
 
 class InvalidInput(Exception):
     """Input that cannot be used (unknown knooppunt, bad value): exit 1, one line."""
+
+
+def too_deep_problem(path: str, text: str, line_offset: int = 0) -> Problem:
+    """YAML nested deeper than the parser's stack (thousands of levels of indentation or
+    brackets): one line where the nesting gets absurd, never a RecursionError."""
+    line = next(
+        (n for n, row in enumerate(text.split("\n"), 1) if len(row) - len(row.lstrip(" ")) >= 64),
+        1,
+    )
+    return Problem(
+        path,
+        line + line_offset,
+        1,
+        "veel te diep genest (inspringing of haakjes); zo diep nest een wijkkompas-bestand nooit",
+    )

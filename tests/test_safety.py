@@ -378,3 +378,16 @@ def test_a_file_nested_absurdly_deep_gets_one_line_and_stays_untouched(
         assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
         assert re.match(rf"{re.escape(str(state))}:\d+:\d+: ", r.stderr)
     assert state.read_bytes() == before
+
+
+def test_a_pack_page_nested_absurdly_deep_gets_one_line(
+    tmp_path: Path, mini_pack_dir: Path
+) -> None:
+    pack_dir = tmp_path / "pakket"
+    shutil.copytree(mini_pack_dir, pack_dir)
+    page = sorted((pack_dir / "knooppunten").rglob("*.md"))[0]
+    deep = "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1, 3000))
+    page.write_text(page.read_text(encoding="utf-8").replace("---\n", "---\nx:\n" + deep, 1))
+    r = wijkkompas("validate", "--pack", str(pack_dir))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert f"{page}:" in r.stderr and "veel te diep genest" in r.stderr

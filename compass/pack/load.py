@@ -13,7 +13,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..model import TRACKS, Knooppunt, LawPage, LawTopic, Phase, ProcessPack, TrackPage
-from ..problems import Problem, ProblemsError, yaml_error_problem, yaml_position
+from ..problems import (
+    Problem,
+    ProblemsError,
+    too_deep_problem,
+    yaml_error_problem,
+    yaml_position,
+)
 from ..text import visible
 from .heads import AboutHead, KnooppuntHead, LawHead, PackMeta, PhaseHead, TrackHead
 from .pagefile import PageFile, bullets, read_page
@@ -134,6 +140,9 @@ def _load_meta(root: Path, problems: list[Problem]) -> PackMeta | None:
         doc = y.load(text)
     except YAMLError as exc:
         problems.append(yaml_error_problem(name, exc))
+        return None
+    except RecursionError:
+        problems.append(too_deep_problem(name, text))
         return None
     if not isinstance(doc, dict):
         problems.append(Problem(name, 1, 1, "pack.yaml moet een mapping zijn"))

@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..problems import Problem, yaml_error_problem
+from ..problems import Problem, too_deep_problem, yaml_error_problem
 
 
 @dataclass
@@ -57,10 +57,14 @@ def read_page(
         if "\t" in lines[i][: len(lines[i]) - len(lines[i].lstrip())]:
             problems.append(Problem(path, i + 1, 1, "tab in inspringing; gebruik spaties"))
             return None
+    head = "\n".join(lines[1:end]) + "\n"
     try:
-        meta = _yaml().load("\n".join(lines[1:end]) + "\n")
+        meta = _yaml().load(head)
     except YAMLError as exc:
         problems.append(yaml_error_problem(path, exc, line_offset=1))
+        return None
+    except RecursionError:
+        problems.append(too_deep_problem(path, head, line_offset=1))
         return None
     if not isinstance(meta, dict):
         problems.append(

@@ -17,7 +17,7 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from ..problems import Problem, ProblemsError
+from ..problems import Problem, ProblemsError, too_deep_problem
 from .models import BadDate
 
 
@@ -163,26 +163,11 @@ def load_doc(name: str, text: str, indent: int = 2, nodes: dict[int, Any] | None
             problems.append(first)
         raise ProblemsError(sorted(problems, key=lambda p: (p.line or 0, p.col or 0))) from None
     except RecursionError:
-        raise ProblemsError([_too_deep(name, text)]) from None
+        raise ProblemsError([too_deep_problem(name, text)]) from None
     except (YAMLError, ValueError, TypeError, AttributeError) as exc:
         raise ProblemsError(
             _character_problems(name, text) or [Problem(name, None, None, f"ongeldige YAML: {exc}")]
         ) from None
-
-
-def _too_deep(name: str, text: str) -> Problem:
-    """A file nested deeper than the parser's stack: where the nesting gets absurd."""
-    line = next(
-        (n for n, row in enumerate(text.split("\n"), 1) if len(row) - len(row.lstrip(" ")) >= 64),
-        1,
-    )
-    return Problem(
-        name,
-        line,
-        1,
-        "veel te diep genest (inspringing of haakjes); een projectbestand nest hoogstens vier "
-        "niveaus",
-    )
 
 
 # What YAML cannot hold (its reader refuses these without a line and column).
