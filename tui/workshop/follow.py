@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from compass.model import Knooppunt
 
 from ..i18n import t
+from .sidefile import replace_json
 
 if TYPE_CHECKING:
     from ..app import WijkkompasApp
@@ -70,17 +70,7 @@ def write_follow(path: Path, state: FollowState) -> None:
         "number": state.number,
         "run": state.run,
     }
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_json(path, data, prefix=path.name + ".")
 
 
 def reset_follow(path: Path) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .sidefile import replace_json
 
 MAX_FILES = 500  # never read more than this many (a room is 25-40)
 
@@ -50,17 +51,7 @@ def write_presence(directory: Path, name: str, role: str | None, number: int | N
     """This process's place in the room; errors are for the caller to ignore."""
     directory.mkdir(mode=0o700, exist_ok=True)
     path = directory / f"{os.getpid()}.json"
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"name": name, "role": role or "", "number": number}, f)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_json(path, {"name": name, "role": role or "", "number": number}, prefix=".")
 
 
 def remove_presence(directory: Path) -> None:
