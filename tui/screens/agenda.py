@@ -17,13 +17,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from compass import progress
 from compass.progress import Item
 from compass.text import one_line
 
 from ..i18n import status_label, t
+from ..widgets.knooppunt_lines import number_of, refill
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -86,22 +86,7 @@ class AgendaScreen(ModalScreen[int | None]):
 
     def refresh_state(self) -> None:
         """(Re)fill the list; the project state changed, here or outside."""
-        lines = self.query_one(OptionList)
-        keep = lines.highlighted
-        lines.clear_options()
-        lines.add_options(
-            [
-                Option(
-                    text, id=None if number is None else f"{n}:{number}", disabled=number is None
-                )
-                for n, (text, number) in enumerate(self._lines())
-            ]
-        )
-        first = next((n for n, o in enumerate(lines.options) if not o.disabled), None)
-        if keep is not None and keep < lines.option_count:
-            lines.highlighted = keep
-        elif first is not None:
-            lines.highlighted = first
+        refill(self.query_one(OptionList), self._lines(), first=True)
 
     def _width(self) -> int:
         """The width of a line in the list: the dialog (80, at most 95% of the screen) less
@@ -137,7 +122,7 @@ class AgendaScreen(ModalScreen[int | None]):
     @on(OptionList.OptionSelected, "#agenda-list")
     def _jump(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.dismiss(int(event.option.id.partition(":")[2]))
+            self.dismiss(number_of(event.option.id))
 
     def action_close(self) -> None:
         self.dismiss(None)

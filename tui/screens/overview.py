@@ -13,13 +13,13 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
-from textual.widgets.option_list import Option
 
 from compass import progress
 from compass.model import SPOREN, TRACKS, Knooppunt
 from compass.progress import count_statuses, percent_done, percent_text
 
 from ..i18n import status_label, t
+from ..widgets.knooppunt_lines import number_of, refill
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -107,20 +107,7 @@ class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
                 cells.append(progress_cell(counts))
             table.add_row(*cells, key=str(phase.number))
         table.cursor_coordinate = keep
-        lists = self.query_one("#lists", OptionList)
-        keep_list = lists.highlighted
-        lists.clear_options()
-        lists.add_options(
-            [
-                # a knooppunt can be in two lists: the id is its line and its number
-                Option(
-                    text, id=None if number is None else f"{n}:{number}", disabled=number is None
-                )
-                for n, (text, number) in enumerate(self._lines())
-            ]
-        )
-        if keep_list is not None and keep_list < lists.option_count:
-            lists.highlighted = keep_list
+        refill(self.query_one("#lists", OptionList), self._lines(), first=False)
 
     def _phase_width(self) -> int:
         """The phase column gives way first on a narrow terminal, so both tracks stay whole."""
@@ -181,7 +168,7 @@ class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
     @on(OptionList.OptionSelected, "#lists")
     def _jump(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.dismiss(int(event.option.id.partition(":")[2]))
+            self.dismiss(number_of(event.option.id))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         row, col = event.coordinate.row, event.coordinate.column
