@@ -225,7 +225,7 @@ def test_mutated_files_read_the_same_or_go_to_the_general_parser(
         "schema: 1\nproject: &p\n  name: x\n",
         "schema: 1\nproject:\n  name: !!str 12\n",
         "schema: 1\nproject:\n  name: 'twee\n    regels'\n",
-        'schema: 1\nproject:\n  name: "tab\\there"\n',
+        'schema: 1\nproject:\n  name: "bel\\a"\n',
         "schema: 1\nknooppunten:\n  knooppunt-1:\n    note: >\n      gevouwen\n",
         "schema: 1\nknooppunten:\n- knooppunt-1\n",
         "schema: 1\nproject:\n  name: 010\n",
@@ -339,3 +339,20 @@ def test_one_changed_knooppunt_is_read_alone(mini_pack: ProcessPack, tmp_path: P
     # a problem in the changed entry: not read alone, so the whole read can position it
     broken = text.replace("status: doing", "status: klaar")
     assert reread(old, source_of(broken), mini_pack, "x.yaml") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"a\'\\":"',  # a name ending in a colon with both quotes: ruamel escapes the "
+        '"pad\\\\naar\\\\huis"',
+        '"regel\\neen\\tmet tab"',
+        '"\\u00e9\\x41\\U0001F600\\/"',
+        '"# geen commentaar" # wel commentaar',
+    ],
+)
+def test_double_quoted_text_with_common_escapes_stays_on_the_quick_path(
+    mini_pack: ProcessPack, value: str
+) -> None:
+    text = f"schema: 1\nproject:\n  name: {value}\n"
+    assert assert_readers_agree(text, mini_pack)

@@ -7,7 +7,7 @@ need the values, and almost every state file has the layout `wijkkompas new` and
 `set` write: block mappings, one `key: value` per line, notes as `|`/`|-` blocks.
 
 This reader accepts exactly that layout and raises `NotPlain` for anything else
-(flow collections, anchors, tags, sequences, multi-line quoted text, escapes, folded
+(flow collections, anchors, tags, sequences, multi-line quoted text, rare escapes, folded
 blocks, numbers or dates in an unusual spelling, odd indentation, duplicate keys, tabs,
 characters YAML refuses ...). The caller then takes the general parser, which also
 gives every error its position. So this reader never has to explain a problem: it
@@ -50,6 +50,26 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 # A plain value starting with one of these may mean something other than text (a number,
 # null, a merge key, YAML syntax): it goes to the general parser.
 _NOT_TEXT_START = frozenset("-?:,[]{}#&*!|>'\"%@`+.~=<0123456789 \t")
+
+
+# A double-quoted scalar on one line with the escapes ruamel writes for ordinary text
+# (a quote, a backslash, a line break, a tab, a code point); any other escape, such as a
+# line continuation, goes to the general parser.
+_ESCAPES = r'["\\/nt]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}'
+_DOUBLE = re.compile(rf'"((?:[^"\\]|\\(?:{_ESCAPES}))*)"')
+_ESCAPE = re.compile(rf"\\({_ESCAPES})")
+_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    code = m.group(1)
+    simple = _SIMPLE_ESCAPES.get(code)
+    if simple is not None:
+        return simple
+    point = int(code[1:], 16)
+    if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+        raise NotPlain  # a lone surrogate or no code point at all: ruamel's to judge
+    return chr(point)
 
 
 def _key(word: str) -> Any:
@@ -102,13 +122,13 @@ def _scalar(rest: str) -> tuple[Any, bool]:
             raise NotPlain
         return rest[1:end].replace("''", "'"), not after.strip()
     if head == '"':
-        end = rest.find('"', 1)
-        if end < 0 or "\\" in rest[:end]:
-            raise NotPlain
-        after = rest[end + 1 :]
+        m = _DOUBLE.match(rest)
+        if m is None:
+            raise NotPlain  # continues on the next line, or an escape not read here
+        after = rest[m.end() :]
         if after.strip() and not re.match(r" +#", after):
             raise NotPlain
-        return rest[1:end], not after.strip()
+        return _ESCAPE.sub(_unescape, m.group(1)), not after.strip()
     cut = rest.find(" #")
     text = (rest if cut < 0 else rest[:cut]).rstrip(" ")
     if "\t" in text:
