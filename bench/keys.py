@@ -111,6 +111,15 @@ async def _quiet(pilot, seconds: float = QUIET) -> None:
     pilot.app.screen._on_timer_update()
 
 
+async def _settled(pilot, limit: float = 10.0) -> float:
+    """Wait while the app renders its pages ahead (`tui.idle`), as it does while a user reads
+    the first page after the start; returns the seconds that took."""
+    t0 = time.perf_counter()
+    while pilot.app.idle_work.running("pages") and time.perf_counter() - t0 < limit:
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - t0
+
+
 async def _typed(pilot, keys: list[str], quiet_after: set[str]) -> list[float]:
     out = []
     for key in keys:
@@ -134,9 +143,11 @@ async def navigator_latencies(
 
     app = WijkkompasApp(pack, state, create_if_missing=False)
     app.freeze_gc = True  # as `wijkkompas` runs it (tui/run.py)
+    app.render_ahead = True
     result: dict[str, list[float]] = {"cursor": [], "goto": [], "search": [], "page": []}
     async with app.run_test(size=(80, 24)) as pilot:
         await _quiet(pilot, 0.5)
+        await _settled(pilot)
         for key in ["down"] * moves + ["up"] * moves:
             result["cursor"].append(await key_to_frame(pilot, key))
             await _quiet(pilot)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from rich.style import Style
 from ruamel.yaml import YAML
+from textual.geometry import Region
+from textual.widgets import OptionList, Static
 
 from compass.pack import load_pack
 from compass.state import StateStore, create_state
@@ -956,7 +958,10 @@ def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
     direct = list(console.render(shown, options))
     assert page.prerender(pack) >= len(pack.knooppunten)
     k = pack.knooppunten[40]
-    fresh = page.RenderedOnce(page.page_renderable(pack, k), (id(pack), "nl", "k", k.number, ""))
+    fresh = page.RenderedOnce(
+        lambda: page.page_renderable(pack, k), (id(pack), "nl", "k", k.number, "")
+    )
+    assert fresh.is_packed()
     assert (fresh.key, page._options_key(options)) in page._packed
     assert list(console.render(fresh, options)) == list(
         console.render(page.page_renderable(pack, k), options)
@@ -976,3 +981,94 @@ async def test_h_outside_git_says_why_and_shows_what_the_file_records(pack, stat
         text = str(body.render())
         assert "git" in text.splitlines()[0]  # why there is no history
         assert "Fatima" in text
+
+
+async def test_idle_work_runs_only_while_the_user_is_quiet_and_survives_a_failing_job(
+    pack,
+) -> None:
+    from tui import idle
+
+    app = WijkkompasApp(pack, None)
+    done: list[int] = []
+
+    def counting(n: int):
+        for i in range(n):
+            done.append(i)
+            yield
+
+    def failing():
+        yield
+        raise RuntimeError("kapot")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        work = app.idle_work
+        work.add("kapot", failing())
+        work.add("tellen", counting(5))
+        app._last_input = 1e12  # a key "now and for ever": nothing runs
+        await pilot.pause(3 * idle.TICK)
+        assert done == [] and work.running("kapot") and work.running("tellen")
+        app._last_input = 0.0  # quiet since long ago
+        assert await until(pilot, lambda: not work.running("tellen"))
+        assert done == [0, 1, 2, 3, 4]
+        assert not work.running("kapot")  # its error ended only that job, not the app
+        assert app.is_running
+
+
+async def test_goto_shows_a_page_rendered_ahead_in_the_frame_that_answers_enter(
+    pack, state_file
+) -> None:
+    from tui.widgets import page
+
+    app = WijkkompasApp(pack, state_file, start_at=1)
+    app.render_ahead = True  # as `wijkkompas` runs it (tui/run.py)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert await until(pilot, lambda: not app.idle_work.running("pages"), timeout=20)
+        assert page.is_rendered_ahead(pack, 77)
+        detail = app.screen.query_one(DetailPane)
+        await pilot.press("g", "7", "7")
+        await pilot.press("enter")
+        # no timer between the key and the page: it is in place when Enter is handled
+        assert detail._page_timer is None and detail._page_for == 77
+        shown = detail.query_one("#page")
+        first = shown.render_lines(Region(0, 0, shown.size.width, 1))[0].text
+        k = pack.by_number(77)
+        assert k is not None and f"Fase {k.phase}" in first
+
+
+async def test_search_leaves_the_list_alone_when_typing_on_finds_the_same(pack) -> None:
+    from tui.screens.pickers import SearchScreen
+
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.index.ensure_built()
+        await pilot.press("slash", *"netcon")
+        dialog = app.screen
+        assert isinstance(dialog, SearchScreen)
+        choices = dialog.query_one("#choices", OptionList)
+        before = [choices.get_option_at_index(i) for i in range(choices.option_count)]
+        assert before
+        await pilot.press("g")  # "netcong" finds the same knooppunten, in the same places
+        after = [choices.get_option_at_index(i) for i in range(choices.option_count)]
+        assert [o.id for o in after] == [o.id for o in before]
+        assert all(a is b for a, b in zip(after, before, strict=True))  # not rebuilt
+        await pilot.press(*"xyzq")
+        hint = dialog.query_one("#empty", Static)
+        assert choices.option_count == 0 and "Niets" in str(hint.render())
+        await pilot.press(*["backspace"] * len("netcongxyzq"))
+        assert choices.option_count == 0 and str(hint.render()) == ""
+
+
+async def test_text_fields_keep_a_steady_cursor_so_an_open_dialog_is_at_rest(pack) -> None:
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"warmte")
+        await pilot.pause(0.1)
+        first = app.export_screenshot()
+        await pilot.pause(0.6)  # longer than a blink
+        assert app.export_screenshot() == first
+        field = app.screen.query_one("#query")
+        assert field.has_focus and not field.cursor_blink

@@ -27,6 +27,7 @@ from compass.text import one_line
 
 from .commands import load_keymap
 from .i18n import t
+from .idle import IdleWork
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .widgets.process_tree import Marks
 
@@ -89,8 +90,10 @@ class WijkkompasApp(App):
         self.state: ProjectState | None = None
         self.exit_after_paint = os.environ.get("WIJKKOMPAS_EXIT_AFTER_PAINT") == "1"
         self.freeze_gc = False  # see first_paint_done
+        self.render_ahead = False  # see render_pages_ahead; set by run_app, not in workshops
         self.follow: FollowMode | None = None  # set by the workshop server
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
+        self.idle_work = IdleWork(self.set_interval, lambda: self._last_input)
         # A line that asks something (go-to in the footer) takes the keys without taking
         # the focus: moving focus restyles the screen (~10 ms a time), and keys typed
         # right after `g` are already on their way to the focused widget.
@@ -217,6 +220,8 @@ class WijkkompasApp(App):
                 # bundled pack) would share the GIL with that frame
                 self.call_after_refresh(self._build_index_in_background)
                 self.set_timer(WARM_AFTER, self._warm_dialogs)
+            if not self.exit_after_paint:
+                self.render_pages_ahead()
 
         if page is None or (isinstance(page, asyncio.Future) and page.done()):
             painted()  # the page is already in place: the next frame is the complete first paint
@@ -228,19 +233,29 @@ class WijkkompasApp(App):
 
         self.run_worker(after_page(), name="after-first-paint", exit_on_error=True)
 
+    def render_pages_ahead(self) -> None:
+        """Render every page at the pane's width while the user reads (`tui.idle`), so a jump
+        shows its page in the frame that answers the key. Only in a process that runs one
+        app: a workshop's sessions share the pages their zygote rendered before the fork."""
+        if self.render_ahead and not self.idle_work.running("pages"):
+            from .widgets.page import prerender_steps
+
+            self.idle_work.add("pages", prerender_steps(self.pack))
+
     def _warm_dialogs(self) -> None:
         """While the first page is read: load the dialogs and register their widget types.
 
         The first time a widget type is mounted Textual parses its CSS; doing that now
         makes the first `/` or `s` open as fast as every later one.
         """
-        from textual.widgets import Input, OptionList
+        from textual.widgets import OptionList
 
         from .screens import pickers, status  # noqa: F401
+        from .widgets.calm import CalmInput
 
         if not self.screen.is_attached:
             return
-        warm = [Input(classes="-warm"), OptionList(classes="-warm")]
+        warm = [CalmInput(classes="-warm"), OptionList(classes="-warm")]
         self.screen.mount_all(warm)
         self.call_after_refresh(lambda: [w.remove() for w in warm])
 

@@ -31,6 +31,7 @@ def run_app(args: argparse.Namespace, state: Path | None, *, create_if_missing: 
 
     app = WijkkompasApp(pack, state, create_if_missing=create_if_missing)
     app.freeze_gc = True  # this process runs this one app
+    app.render_ahead = True  # and renders its pages while the user reads (tui/idle.py)
     # the user's own terminal: their own $EDITOR is theirs to run, their config theirs to keep
     app.external_editor_allowed = True
     app.personal_config = True

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 from compass.problems import InvalidInput, ProblemsError
 
 from ..i18n import t
+from ..widgets.calm import CalmInput
 
 
 class CreateStateScreen(ModalScreen[bool]):
@@ -28,11 +29,11 @@ class CreateStateScreen(ModalScreen[bool]):
             yield Static(t("create.title"), classes="dialog-title")
             yield Static(t("create.intro", path=str(self.path)), markup=False)
             yield Label(t("create.name"))
-            yield Input(id="name")
+            yield CalmInput(id="name")
             yield Label(t("create.wijk"))
-            yield Input(id="wijk")
+            yield CalmInput(id="wijk")
             yield Label(t("create.gemeente"))
-            yield Input(id="gemeente")
+            yield CalmInput(id="gemeente")
             yield Static("", id="error", classes="error")
             with Horizontal():
                 yield Button(t("create.make"), variant="primary", id="make")

@@ -22,6 +22,7 @@ from ..i18n import t
 from ..palette import PaletteProvider
 from ..widgets.detail import DetailPane, LinkList
 from ..widgets.footer import KeyFooter
+from ..widgets.page import is_rendered_ahead
 from ..widgets.process_tree import NodeRef, ProcessTree
 
 if TYPE_CHECKING:
@@ -174,8 +175,9 @@ class NavigatorScreen(Screen):
     def jump(self, number: int, record: bool = True, page_now: bool = False) -> None:
         """Open knooppunt `number`: tree cursor, page and (optionally) history.
 
-        The page is built right after the frame that answers the key (JUMP_PAGE_DELAY),
-        unless `page_now` (the first paint, which must include the page).
+        A page rendered ahead (`tui.idle`) comes in the frame that answers the key; any other
+        is built right after that frame (JUMP_PAGE_DELAY), unless `page_now` (the first
+        paint, which must include the page).
         """
         tree = self.query_one(ProcessTree)
         if not tree.has(number):
@@ -190,7 +192,10 @@ class NavigatorScreen(Screen):
             self._pending = None
             self._due = None
         tree.select_knooppunt(number)
-        self.show_detail(number, page_delay=None if page_now else JUMP_PAGE_DELAY)
+        ready = is_rendered_ahead(self.wk.pack, number)
+        self.show_detail(number, page_delay=None if page_now or ready else JUMP_PAGE_DELAY)
+        if not ready:
+            self.wk.render_pages_ahead()  # e.g. after a resize: the pages at the new width
 
     def refresh_state(self) -> None:
         """The project state changed (here or outside): marks, counts and the record block."""

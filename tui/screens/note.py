@@ -21,6 +21,7 @@ from compass.model import Knooppunt
 from compass.problems import EditConflict
 
 from ..i18n import t
+from ..widgets.calm import CalmTextArea
 from .confirm import conflict_question, discard_question
 
 # Saves the text, expecting the file's note to still be `expected`; None when saved,
@@ -75,7 +76,7 @@ class NoteDialog(ModalScreen[bool]):
             title = Text(f"{t('note.title')} ")
             title.append(f"{self.k.number}. {self.k.title}")
             yield Static(title, classes="dialog-title")
-            yield TextArea(self.note, id="note-area", soft_wrap=True, show_line_numbers=False)
+            yield CalmTextArea(self.note, id="note-area", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="error", classes="error")
             yield Static(
                 t("note.hint" if self.external_editor else "note.hint_no_editor"), classes="hint"

@@ -23,6 +23,7 @@ from compass.search import SearchIndex
 from compass.text import one_line
 
 from ..i18n import t
+from ..widgets.calm import CalmInput
 
 SEARCH_LIMIT = 40
 
@@ -37,12 +38,13 @@ class ListDialog(ModalScreen[Any]):
     TITLE_KEY = ""
     PLACEHOLDER_KEY = ""
     WITH_INPUT = True
+    _hint = ""  # what the line under the list says now
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(t(self.TITLE_KEY), classes="dialog-title")
             if self.WITH_INPUT:
-                yield Input(placeholder=t(self.PLACEHOLDER_KEY), id="query")
+                yield CalmInput(placeholder=t(self.PLACEHOLDER_KEY), id="query")
             yield OptionList(id="choices")
             yield Static("", id="empty", classes="hint")
 
@@ -60,13 +62,20 @@ class ListDialog(ModalScreen[Any]):
         return t("search.none") if query else ""
 
     def fill(self, query: str) -> None:
+        """The options for `query`. When they are the ones shown already (typing on in a word
+        often finds the same), the list is left alone: nothing to repaint."""
         ol = self.query_one(OptionList)
-        ol.clear_options()
         opts = list(self.options(query))
-        ol.add_options(opts)
-        if opts:
-            ol.highlighted = 0
-        self.query_one("#empty", Static).update("" if opts else self.empty_text(query))
+        if not _same_options(opts, ol):
+            ol.clear_options()
+            ol.add_options(opts)
+            if opts:
+                ol.highlighted = 0
+        hint = "" if opts else self.empty_text(query)
+        empty = self.query_one("#empty", Static)
+        if hint != self._hint:
+            self._hint = hint
+            empty.update(hint)
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
@@ -94,6 +103,18 @@ class ListDialog(ModalScreen[Any]):
             ol.focus()
             if ol.highlighted is not None and ol.highlighted < ol.option_count - 1:
                 ol.highlighted += 1
+
+
+def _same_options(opts: list[Option], shown: OptionList) -> bool:
+    """Same ids with the same labels, in the same order, as the list shows, and the first
+    highlighted (as a fill leaves it)."""
+    if len(opts) != shown.option_count or (opts and shown.highlighted != 0):
+        return False
+    for i, new in enumerate(opts):
+        old = shown.get_option_at_index(i)
+        if new.id != old.id or str(new.prompt) != str(old.prompt):
+            return False
+    return True
 
 
 def knooppunt_option(k: Knooppunt, extra: str = "") -> Option:

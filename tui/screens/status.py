@@ -17,6 +17,7 @@ from compass.dates import parse_date
 from compass.model import STATUS_MARKS, STATUSES, Knooppunt
 
 from ..i18n import status_label, t
+from ..widgets.calm import CalmInput
 
 
 class StatusDialog(ModalScreen[dict[str, Any] | None]):
@@ -48,10 +49,10 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
             with Horizontal(id="status-fields"):
                 with Vertical():
                     yield Label(t("status.owner"))
-                    yield Input(value=self.entry.owner if self.entry else "", id="owner")
+                    yield CalmInput(value=self.entry.owner if self.entry else "", id="owner")
                 with Vertical():
                     yield Label(t("status.due"))
-                    yield Input(
+                    yield CalmInput(
                         value=self.entry.due.isoformat() if self.entry and self.entry.due else "",
                         placeholder="2027-03-31",
                         id="due",
@@ -141,7 +142,7 @@ class ReasonDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(t("stuck.question"), classes="dialog-title")
-            yield Input(placeholder=t("stuck.placeholder"), id="reason", max_length=200)
+            yield CalmInput(placeholder=t("stuck.placeholder"), id="reason", max_length=200)
             yield Static(t("stuck.hint"), classes="hint")
 
     def on_mount(self) -> None:

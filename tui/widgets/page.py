@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import marshal
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -125,6 +127,7 @@ def about_renderable(pack: ProcessPack) -> Group:
 # writes their reference counts, which copies their memory pages into the session.
 
 MAX_OPTIONS = 4  # option sets kept per page (the two render passes, a resize)
+MAX_PACKED_OPTIONS = 6  # option sets (widths) kept rendered ahead: two pane widths, a resize
 MAX_PAGES = 6  # pages kept: back and forth between neighbours hits, memory stays small
 
 
@@ -157,10 +160,22 @@ class RenderedOnce:
     # `prerender` renders the pages with.
     seen: dict[bool, tuple[Console, ConsoleOptions]] = {}
 
-    def __init__(self, renderable: RenderableType, key: tuple = ()) -> None:
-        self.renderable = renderable
+    def __init__(self, make: Callable[[], RenderableType], key: tuple = ()) -> None:
+        self._make = make  # builds the renderable: only when a render is not packed already
+        self._renderable: RenderableType | None = None
         self.key = key  # the page's key in `_packed` (empty: none)
         self._segments: dict[tuple, list[Segment]] = {}
+
+    @property
+    def renderable(self) -> RenderableType:
+        if self._renderable is None:
+            self._renderable = self._make()
+        return self._renderable
+
+    def is_packed(self) -> bool:
+        """Rendered ahead at the options of the latest render seen (so showing it only unpacks)."""
+        seen = RenderedOnce.seen.get(True)
+        return bool(self.key) and seen is not None and (self.key, _options_key(seen[1])) in _packed
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self._rendered(console, options)
@@ -226,12 +241,17 @@ def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -
     if found is not None and found[0] is pack:
         _pages.move_to_end(key)
         return found[1]
-    page = _page(pack, kind, number, track)
-    _pages[key] = (pack, RenderedOnce(page, key))
+    _pages[key] = (pack, RenderedOnce(partial(_page, pack, kind, number, track), key))
     _pages.move_to_end(key)
     while len(_pages) > MAX_PAGES:
         _pages.popitem(last=False)
     return _pages[key][1]
+
+
+def is_rendered_ahead(pack: ProcessPack, number: int) -> bool:
+    """Knooppunt `number`'s page is packed at the pane's latest options: showing it is cheap."""
+    key = (id(pack), language(), "k", number, "")
+    return RenderedOnce(partial(_page, pack, "k", number, ""), key).is_packed()
 
 
 # Rendered ahead (the zygote): (page key, options key) -> the segments, packed; the styles
@@ -258,19 +278,35 @@ def _unpack(packed: bytes) -> list[Segment]:
     return [Segment(text, styles[n]) for text, n in marshal.loads(packed)]
 
 
-def prerender(pack: ProcessPack) -> int:
-    """Render every knooppunt, phase and spoor page at the options of the renders seen so far
-    (the zygote, after its warm-up paint) and keep them packed. Returns the number of pages."""
-    if not RenderedOnce.seen:
-        return 0
+def _page_keys(pack: ProcessPack) -> list[tuple]:
     keys = [(id(pack), language(), "k", k.number, "") for k in pack.knooppunten]
     keys += [(id(pack), language(), "phase", phase.number, "") for phase in pack.phases]
     keys += [(id(pack), language(), "track", 0, track) for track in TRACKS]
-    for key in keys:
+    return keys
+
+
+def prerender_steps(pack: ProcessPack) -> Iterator[None]:
+    """Render every knooppunt, phase and spoor page at the options of the renders seen so far
+    and keep them packed, one page per step: a caller with time to spare (the app when idle)
+    takes a step at a time. Pages already packed at these options are skipped."""
+    if not RenderedOnce.seen:
+        return
+    if len({options for _, options in _packed}) > MAX_PACKED_OPTIONS:
+        _packed.clear()  # the terminal was resized often: keep only the current width's
+    for key in _page_keys(pack):
         _, _, kind, number, track = key
-        rendered = RenderedOnce(_page(pack, kind, number, track))
+        rendered = RenderedOnce(partial(_page, pack, kind, number, track), key)
+        if rendered.is_packed():
+            continue
+        rendered.key = ()  # render it here, not from what is packed
         for options_key, segments in rendered.render_as_seen():
             packed = _pack(segments)
             if packed is not None:
                 _packed[(key, options_key)] = packed
-    return len(keys)
+        yield
+
+
+def prerender(pack: ProcessPack) -> int:
+    """All of `prerender_steps` at once (the zygote, after its warm-up paint). Returns the
+    number of pages."""
+    return sum(1 for _ in prerender_steps(pack))

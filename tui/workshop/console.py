@@ -34,6 +34,7 @@ from compass.progress import divergences
 from compass.state import StateStore
 from compass.text import one_line
 
+from ..widgets.calm import CalmInput
 from .follow import FollowState, follow_path, read_follow, write_follow
 from .presence import Presence, presence_dir, read_presence, reset_presence
 from .room import Room
@@ -117,7 +118,7 @@ class NumberDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask"):
             yield Static("Naar welk knooppunt kijkt de zaal? (nummer, enter; esc: terug)")
-            yield Input(placeholder="bijvoorbeeld 12", id="number", max_length=4)
+            yield CalmInput(placeholder="bijvoorbeeld 12", id="number", max_length=4)
             yield Static("", id="why")
 
     @on(Input.Submitted, "#number")

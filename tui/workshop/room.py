@@ -101,6 +101,10 @@ def _duration(seconds: int) -> str:
 # --- the zygote, seen from the server ------------------------------------------------
 
 
+class ZygoteStopped(OSError):
+    """The zygote went away while a session was being started."""
+
+
 class ZygoteClient:
     """Start the fork server and ask it for sessions; it tells us when they end."""
 
@@ -173,7 +177,7 @@ class ZygoteClient:
             data = b""
         if not data:
             self._forget()
-            err = {"op": "error", "message": "de sessieserver is gestopt"}
+            err = {"op": "error", "message": "de sessieserver is gestopt", "stopped": True}
             if self._ready is not None and not self._ready.done():
                 self._ready.set_result(err)
             for fut in self._waiting.values():
@@ -230,9 +234,20 @@ class ZygoteClient:
     async def spawn(
         self, slave_fd: int, user: str, term: str, *, leader: bool = False, notice: str = ""
     ) -> int:
-        if (
-            not self.alive()
-        ):  # it died (out of memory, killed by hand): the next participant brings it back
+        """A new session process on `slave_fd`; returns its pid.
+
+        A zygote that died (out of memory, killed by hand) is started again for the next
+        participant, also when it is found dead only while asked: a process killed a
+        moment ago can still look alive, and that participant's spawn is retried once."""
+        try:
+            return await self._spawn(slave_fd, user, term, leader=leader, notice=notice)
+        except (ZygoteStopped, BrokenPipeError, ConnectionResetError):
+            return await self._spawn(slave_fd, user, term, leader=leader, notice=notice)
+
+    async def _spawn(
+        self, slave_fd: int, user: str, term: str, *, leader: bool = False, notice: str = ""
+    ) -> int:
+        if not self.alive():
             async with self._restarting:
                 if not self.alive():
                     self._forget()
@@ -241,7 +256,8 @@ class ZygoteClient:
                         await self.start()
                     except (TimeoutError, RuntimeError) as exc:
                         raise OSError(str(exc)) from None
-        assert self.sock is not None
+        if self.sock is None:  # found dead since (its socket closed)
+            raise ZygoteStopped("de sessieserver is gestopt")
         self._next_id += 1
         rid = self._next_id
         fut: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
@@ -256,6 +272,8 @@ class ZygoteClient:
         }
         await self._send(msg, [slave_fd])
         answer = await asyncio.wait_for(fut, 30)
+        if answer.get("stopped"):
+            raise ZygoteStopped(answer["message"])
         if answer.get("op") != "spawned":
             raise OSError(answer.get("message", "sessie starten mislukt"))
         return int(answer["pid"])

@@ -31,6 +31,7 @@ from compass.text import visible
 
 from ..app import WijkkompasApp
 from ..i18n import t
+from ..widgets.calm import CalmInput
 from .follow import Follow, follow_path
 from .names import MAX_NAME, clean_name, unique_name
 from .presence import presence_dir, remove_presence, write_presence
@@ -68,7 +69,9 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
                 yield Static(Text(visible(self.notice)), id="notice")
             if self.ask_name:
                 yield Static(t("welcome.name"))
-                yield Input(placeholder=t("welcome.name_example"), id="name", max_length=MAX_NAME)
+                yield CalmInput(
+                    placeholder=t("welcome.name_example"), id="name", max_length=MAX_NAME
+                )
             yield Static(t("welcome.role"))
             yield OptionList(
                 *[Option(label, id=role) for role, label in self.roles.items()], id="roles"
