@@ -99,7 +99,7 @@ def _plain_state(state: ProjectState) -> dict[str, Any]:
 
 
 def plain_entry(e: Entry) -> list[Any]:
-    """One entry as JSON-able values (also what `compass.state.journal` passes on)."""
+    """One entry as JSON-able values."""
     return [
         e.slug,
         e.status,

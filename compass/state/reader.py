@@ -31,6 +31,7 @@ class StateReader:
     def __init__(self, path: str | Path, pack: ProcessPack):
         self.path = Path(path)
         self.name = str(path)
+        self._file = str(self.path)  # what `poll` stats: a str spares pathlib's __fspath__
         self.pack = pack
         self.state: ProjectState | None = None
         self.problems: list[Problem] = []
@@ -94,7 +95,7 @@ class StateReader:
         Never raises for a bad outside edit: the last good state stays in `state` and
         `problems` says what is wrong, until the file is fixed.
         """
-        fp = fingerprint(self.path)
+        fp = fingerprint(self._file)
         if fp == self._fingerprint and fp is not None and not self._racy(fp):
             return None
         if fp is not None and self.state is not None and not self.problems:
@@ -122,8 +123,9 @@ class StateReader:
 
     def _hear(self, fp: Fingerprint) -> ProjectState | None:
         """The state after the one change another process passed on (`compass.state.journal`),
-        when it leads from exactly our bytes to exactly the file now; else None."""
+        when it leads from exactly our bytes to exactly the file now; else None.
 
+        Only the changed entry is new: the other entries are the same objects as before."""
         if self._note is None:
             self._note = journal.note_file(self.real_path) or ""
         heard = journal.hear(self._note, self._digest, fp) if self._note else None
@@ -134,7 +136,7 @@ class StateReader:
             return None
         entries = dict(self.state.entries)
         entries[entry.slug] = entry
-        state = ProjectState(schema=self.state.schema, project=self.state.project, entries=entries)
+        state = ProjectState(self.state.schema, self.state.project, entries)
         self.state = state
         self._cache = None  # no text for these bytes: a save reads the file under the lock
         self._fingerprint, self._digest, self._loaded_at = fp, digest, time.time()

@@ -340,23 +340,27 @@ class StateStore(StateReader):
         """Write a checked new version durably and make it the store's state and cache.
 
         A change of one knooppunt (`slug`) is passed on to everyone who has the file
-        open (`compass.state.journal`), so they need not read the file again."""
+        open (`compass.state.journal`), so they need not read the file again. The stat
+        of the new file is the one taken just before the rename (the rename keeps its
+        inode, size and mtime): a second stat afterwards would cost a system call and
+        could see an outside edit made since, as if it were ours."""
         self._cache = None
         digest = hashlib.sha256(parsed.source.raw).digest()
-        tell = None
-        if slug is not None:  # told before the new file is in place: nobody reads in between
-            entry, was = parsed.state.entry(slug), hashlib.sha256(before).digest()
+        was = hashlib.sha256(before).digest() if slug is not None else b""
+        placed: list[Fingerprint] = []
 
-            def tell(st: os.stat_result) -> None:
-                fp = Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino)
-                journal.tell(real, was, digest, fp, entry)
+        def tell(st: os.stat_result) -> None:
+            """Told before the new file is in place: nobody reads in between."""
+            placed.append(Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino))
+            if slug is not None:
+                journal.tell(real, was, digest, placed[0], parsed.state.entry(slug))
 
         try:
             write_atomic(real, parsed.source.raw, tell)
         except OSError as exc:
             raise InvalidInput(f"{self.name}: kan niet opslaan: {exc.strerror or exc}") from None
         self.changed = True
-        self._accept(parsed, fingerprint(real), digest)
+        self._accept(parsed, placed[0] if placed else fingerprint(real), digest)
         return parsed.state
 
     @staticmethod
