@@ -171,3 +171,39 @@ def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
         os.close(master)
+
+
+def test_tree_lines_drawn_with_the_style_of_the_repaint_are_textuals_own() -> None:
+    """The tree works out its style once per repaint; each line is what Tree draws itself."""
+    import asyncio
+
+    from textual.geometry import Region
+
+    from compass.pack import load_pack
+    from tui.app import WijkkompasApp
+    from tui.widgets.process_tree import ProcessTree
+
+    assert list(inspect.signature(Tree._render_line).parameters) == [
+        "self",
+        "y",
+        "x1",
+        "x2",
+        "base_style",
+    ]
+
+    async def check() -> None:
+        app = WijkkompasApp(load_pack(), None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.3)
+            tree = app.screen.query_one(ProcessTree)
+            await pilot.press("down", "down", "down")  # the cursor on a line of its own
+            await pilot.pause(0.1)
+            height = tree.size.height
+            ours = tree.render_lines(Region(0, 0, tree.size.width, height))
+            tree._styles_cache.clear()
+            tree.render_line = lambda y: Tree.render_line(tree, y)  # type: ignore[method-assign]
+            textuals = tree.render_lines(Region(0, 0, tree.size.width, height))
+            assert [list(s) for s in ours] == [list(s) for s in textuals]
+            assert tree._style_of_repaint is None  # only while a repaint is under way
+
+    asyncio.run(check())
