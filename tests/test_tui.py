@@ -1072,3 +1072,19 @@ async def test_text_fields_keep_a_steady_cursor_so_an_open_dialog_is_at_rest(pac
         assert app.export_screenshot() == first
         field = app.screen.query_one("#query")
         assert field.has_focus and not field.cursor_blink
+
+
+def test_rendering_ahead_stops_at_its_memory_budget(pack, monkeypatch) -> None:
+    from rich.console import Console
+
+    from tui.widgets import page
+
+    console = Console(width=80)
+    monkeypatch.setattr(
+        page.RenderedOnce, "seen", {True: (console, console.options.update_width(33))}
+    )
+    monkeypatch.setattr(page, "_packed", {})
+    monkeypatch.setattr(page, "MAX_PACKED_BYTES", 50_000)
+    page.prerender(pack)
+    assert 0 < len(page._packed) < len(pack.knooppunten)  # stopped early
+    assert sum(len(b) for b in page._packed.values()) < 50_000 + 30_000  # one page over at most

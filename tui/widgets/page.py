@@ -128,6 +128,8 @@ def about_renderable(pack: ProcessPack) -> Group:
 
 MAX_OPTIONS = 4  # option sets kept per page (the two render passes, a resize)
 MAX_PACKED_OPTIONS = 6  # option sets (widths) kept rendered ahead: two pane widths, a resize
+MAX_PACKED_BYTES = 8 << 20  # pages rendered ahead stop here (~400 pages; the bundled pack's
+# ~100 take ~2 MiB): a pack of 10,000 knooppunten must not cost 200 MiB in every session
 MAX_PAGES = 6  # pages kept: back and forth between neighbours hits, memory stays small
 
 
@@ -293,7 +295,10 @@ def prerender_steps(pack: ProcessPack) -> Iterator[None]:
         return
     if len({options for _, options in _packed}) > MAX_PACKED_OPTIONS:
         _packed.clear()  # the terminal was resized often: keep only the current width's
+    size = sum(len(packed) for packed in _packed.values())
     for key in _page_keys(pack):
+        if size > MAX_PACKED_BYTES:
+            return
         _, _, kind, number, track = key
         rendered = RenderedOnce(partial(_page, pack, kind, number, track), key)
         if rendered.is_packed():
@@ -303,6 +308,7 @@ def prerender_steps(pack: ProcessPack) -> Iterator[None]:
             packed = _pack(segments)
             if packed is not None:
                 _packed[(key, options_key)] = packed
+                size += len(packed)
         yield
 
 
