@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 Track = Literal["sociaal", "technisch"]
 TRACKS: tuple[Track, ...] = ("sociaal", "technisch")
@@ -22,9 +22,12 @@ TRACK_LABELS: dict[str, str] = {
 Status = Literal["todo", "doing", "done", "stuck", "skipped"]
 
 
-@dataclass(frozen=True)
-class StatusInfo:
-    """Everything that is said about one status, in one row: see STATUS_TABLE."""
+class StatusInfo(NamedTuple):
+    """Everything that is said about one status, in one row: see STATUS_TABLE.
+
+    A NamedTuple: a frozen dataclass compiles six methods at import (~0.5 ms a class, on
+    the way to every first paint).
+    """
 
     value: Status  # as written in the file
     label: str  # Dutch, in the UI, the CLI and the reports
@@ -81,6 +84,19 @@ def parse_status(text: str) -> Status | None:
         if t == info.label or t == info.label.replace(".", ""):
             return info.value
     return None
+
+
+class Dated(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def due(self) -> dt.date | None: ...
+
+
+def is_overdue(e: Dated, today: dt.date) -> bool:
+    """Past its due date and not finished. Here, not in `compass.progress`: the tree marks
+    it on the way to the first paint, which need not import the rest of that module."""
+    return e.due is not None and e.due < today and e.status not in FINISHED
 
 
 def is_number(text: str) -> bool:
@@ -220,9 +236,9 @@ class ProcessPack:
     def identity(self) -> str:
         """What a state file's validity depends on: the slugs and the party ids (see
         `compass.state.cache`)."""
-        import hashlib
+        from .digest import sha256
 
-        h = hashlib.sha256("\n".join(k.slug for k in self.knooppunten).encode())
+        h = sha256("\n".join(k.slug for k in self.knooppunten).encode())
         h.update(b"\x00" + "\n".join(self.stakeholders).encode())
         return h.hexdigest()
 

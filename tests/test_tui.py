@@ -945,6 +945,7 @@ def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
         assert list(console.render(shown, tall)) == list(
             console.render(page.page_renderable(pack, k), tall)
         )
+        assert shown._key(tall) == shown._key(options)  # the drawing pass replays the first
     # only the last few pages are kept (memory per session)
     for other in pack.knooppunten[: page.MAX_PAGES + 1]:
         page.shown_page(pack, "k", other.number)

@@ -19,9 +19,8 @@ from textual.command import Provider
 from textual.geometry import Size
 from textual.screen import Screen
 
-from compass.model import Knooppunt, ProcessPack
+from compass.model import Knooppunt, ProcessPack, is_overdue
 from compass.problems import EditConflict, InvalidInput, ProblemsError
-from compass.progress import is_overdue
 from compass.state.models import default_user
 from compass.text import one_line
 

@@ -9,11 +9,11 @@ cache hit needs neither pydantic nor ruamel: reading and checking the files
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from ..cachedir import cache_dir, write_cache_file
+from ..digest import sha256
 from ..model import ProcessPack
 from ..problems import Problem, ProblemsError
 
@@ -40,7 +40,7 @@ def _pack_files(root: Path) -> list[Path]:
 
 
 def _fingerprint(root: Path, files: list[Path]) -> str:
-    h = hashlib.sha256(f"{CACHE_VERSION}|{root}".encode())
+    h = sha256(f"{CACHE_VERSION}|{root}".encode())
     for p in files:
         try:
             st = p.stat()

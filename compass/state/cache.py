@@ -13,12 +13,12 @@ to write: a general save parses the file first (`Parsed.doc` is None here).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from ..cachedir import cache_dir, write_cache_file
+from ..digest import sha256
 from ..model import ProcessPack
 from .index import EntrySpan, FieldSpan, LineIndex
 from .models import Entry, ProjectInfo, ProjectState
@@ -30,7 +30,7 @@ def _cache_file(path: Path) -> Path | None:
     base = cache_dir()
     if base is None:
         return None
-    return base / "state" / (hashlib.sha256(str(path).encode()).hexdigest()[:32] + ".json")
+    return base / "state" / (sha256(str(path).encode()).hexdigest()[:32] + ".json")
 
 
 def lookup(
@@ -44,7 +44,7 @@ def lookup(
         data = json.loads(file.read_bytes())
         if (
             data["version"] != CACHE_VERSION
-            or data["digest"] != hashlib.sha256(raw).hexdigest()
+            or data["digest"] != sha256(raw).hexdigest()
             or data["pack"] != pack.identity
         ):
             return None
@@ -68,7 +68,7 @@ def remember(
         return
     data = {
         "version": CACHE_VERSION,
-        "digest": hashlib.sha256(raw).hexdigest(),
+        "digest": sha256(raw).hexdigest(),
         "pack": pack.identity,
         "indent": indent,
         "state": _plain_state(state),

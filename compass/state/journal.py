@@ -17,12 +17,12 @@ re-reads it under the lock.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from ..cachedir import cache_dir, write_cache_file
+from ..digest import sha256
 from .cache import entry_of, plain_entry
 from .models import Entry
 from .source import Fingerprint
@@ -35,7 +35,7 @@ def note_file(real: Path) -> str | None:
     base = cache_dir()
     if base is None:
         return None
-    return str(base / "changes" / (hashlib.sha256(str(real).encode()).hexdigest()[:32] + ".json"))
+    return str(base / "changes" / (sha256(str(real).encode()).hexdigest()[:32] + ".json"))
 
 
 def tell(real: Path, before: bytes, after: bytes, fp: Fingerprint | None, entry: Entry) -> None:

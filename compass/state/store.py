@@ -54,12 +54,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..digest import sha256
 from ..durable import lock_path, temp_prefix, unlink_quietly, writable, write_atomic
 from ..model import Knooppunt, ProcessPack, Status
 from ..problems import EditConflict, InvalidInput, ProblemsError
@@ -342,10 +342,10 @@ class StateStore(StateReader):
         A change of one knooppunt (`slug`) is passed on to everyone who has the file
         open (`compass.state.journal`), so they need not read the file again."""
         self._cache = None
-        digest = hashlib.sha256(parsed.source.raw).digest()
+        digest = sha256(parsed.source.raw).digest()
         tell = None
         if slug is not None:  # told before the new file is in place: nobody reads in between
-            entry, was = parsed.state.entry(slug), hashlib.sha256(before).digest()
+            entry, was = parsed.state.entry(slug), sha256(before).digest()
 
             def tell(st: os.stat_result) -> None:
                 fp = Fingerprint(st.st_mtime_ns, st.st_size, st.st_ino)
