@@ -24,8 +24,9 @@ def cache_dir() -> Path | None:
     return Path(base)
 
 
-def write_cache_file(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically; silently nothing when it cannot be written.
+def write_cache_file(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (str: as UTF-8) atomically; silently nothing when it cannot be
+    written.
 
     The cache holds copies of people's notes: files are 0600 in a 0700 directory, so
     other users of the machine cannot read them, whatever the umask.
@@ -36,8 +37,8 @@ def write_cache_file(path: Path, text: str) -> None:
             os.chmod(path.parent, 0o700)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except OSError:

@@ -197,3 +197,15 @@ def test_a_session_without_saves_does_not_write_the_cache_again(
     store.keep_for_next_start()
     assert len(writes) == 1
     assert StateStore(path, bundled_pack).load() == fresh(path, bundled_pack).state
+
+
+def test_a_quoted_party_in_perspectives_is_remembered_too(tmp_path, bundled_pack, parses):
+    """The cache is marshal data, which writes no str subclass (ruamel's quoted scalars)."""
+    path = project(tmp_path, bundled_pack)
+    path.write_text(path.read_text().replace("bewoners: doing", '"bewoners": doing'))
+    assert '"bewoners": doing' in path.read_text()
+    first = StateStore(path, bundled_pack).load()
+    parses.clear()
+    again = StateStore(path, bundled_pack).load()
+    assert not parses and again == first == fresh(path, bundled_pack).state
+    assert again.entry(bundled_pack.resolve(2).slug).perspectives == {"bewoners": "doing"}

@@ -17,7 +17,6 @@ re-reads it under the lock.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +49,16 @@ def tell(real: Path, before: bytes, after: bytes, fp: Fingerprint | None, entry:
         "fp": list(fp),
         "entry": plain_entry(entry),
     }
+    import json  # here, not at the top: opening a project needs no json (see compass.pack)
+
     write_cache_file(Path(file), json.dumps(note, ensure_ascii=False))
 
 
 def hear(file: str, digest: bytes, fp: Fingerprint) -> tuple[Entry, bytes] | None:
     """(the changed entry, the digest of the bytes now) when the note in `file` describes
     exactly the step from `digest` to the file that has stat `fp` now; otherwise None."""
+    import json
+
     try:
         with open(file, "rb") as f:
             note: Any = json.loads(f.read())

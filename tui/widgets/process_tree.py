@@ -98,29 +98,40 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
     # --- building --------------------------------------------------------------
 
     def rebuild(self, keep: int | None = None) -> None:
-        """(Re)build the whole tree, e.g. after a filter change."""
+        """(Re)build the whole tree, e.g. after a filter change.
+
+        Every node gets its label when it is added: a label set afterwards
+        (`set_label`) queues a refresh of that node, ~110 callbacks on the way to the
+        first paint.
+        """
         self.clear()
         self._knoop_nodes.clear()
         self._drawn.clear()
         self._group_nodes.clear()
+        shown = [k for k in self.pack.knooppunten if self.shown is None or self.shown(k)]
+        marks = {k.number: self.marks_of(k) for k in shown}
+        totals = self._totals(shown, marks)
         for phase in self.pack.phases:
-            items = [
-                k for k in self.pack.in_phase(phase.number) if self.shown is None or self.shown(k)
-            ]
+            items = [k for k in shown if k.phase == phase.number]
             if not items:
                 continue
-            pnode = self.root.add("", NodeRef("phase", phase.number), expand=False)
+            label = self._group_label(phase.number, "", totals)
+            pnode = self.root.add(label, NodeRef("phase", phase.number), expand=False)
             self._group_nodes[(phase.number, "")] = pnode
             for track in TRACKS:
                 in_track = [k for k in items if k.track == track]
                 if not in_track:
                     continue
-                tnode = pnode.add("", NodeRef("track", phase.number, track), expand=True)
+                label = self._group_label(phase.number, track, totals)
+                tnode = pnode.add(label, NodeRef("track", phase.number, track), expand=True)
                 self._group_nodes[(phase.number, track)] = tnode
                 for k in in_track:
-                    leaf = tnode.add_leaf("", NodeRef("k", k.phase, k.track, k.number))
+                    self._drawn[k.number] = marks[k.number]
+                    leaf = tnode.add_leaf(
+                        self.knooppunt_label(k, marks[k.number]),
+                        NodeRef("k", k.phase, k.track, k.number),
+                    )
                     self._knoop_nodes[k.number] = leaf
-        self.refresh_labels()
         if keep is not None and keep in self._knoop_nodes:
             self.select_knooppunt(keep)
 
@@ -130,31 +141,49 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         Only labels whose (status, bookmark) changed are redrawn: with 10,000
         knooppunten redrawing all of them took ~350 ms on every save.
         """
-        totals: dict[tuple[int, str], list[int]] = {}
+        shown: list[Knooppunt] = []
+        marks: dict[int, Marks] = {}
         for number, node in self._knoop_nodes.items():
             k = self.pack.by_number(number)
             if k is None:
                 continue
-            marks = self.marks_of(k)
-            if self._drawn.get(number) != marks:
-                self._drawn[number] = marks
-                node.set_label(self.knooppunt_label(k, marks))
-            finished = marks.status in ("done", "skipped")
+            shown.append(k)
+            marks[number] = self.marks_of(k)
+            if self._drawn.get(number) != marks[number]:
+                self._drawn[number] = marks[number]
+                node.set_label(self.knooppunt_label(k, marks[number]))
+        totals = self._totals(shown, marks)
+        for (phase_no, track), node in self._group_nodes.items():
+            node.set_label(self._group_label(phase_no, track, totals))
+
+    @staticmethod
+    def _totals(
+        shown: list[Knooppunt], marks: dict[int, Marks]
+    ) -> dict[tuple[int, str], list[int]]:
+        """(phase, "") and (phase, track) -> [finished, total] of the knooppunten shown."""
+        totals: dict[tuple[int, str], list[int]] = {}
+        for k in shown:
+            finished = marks[k.number].status in ("done", "skipped")
             for key in ((k.phase, ""), (k.phase, k.track)):
                 tot = totals.setdefault(key, [0, 0])
                 tot[0] += finished
                 tot[1] += 1
-        for (phase_no, track), node in self._group_nodes.items():
-            done, total = totals.get((phase_no, track), [0, 0])
-            if track:
-                label = Text(t(f"track.{track}"), style="italic")
-                label.append(f"  {done}/{total}", style="dim")
-            else:
-                phase = self.pack.phase(phase_no)
-                label = Text(f"{phase_no} ", style="bold")
-                label.append(f"{done}/{total} ", style="dim")
-                label.append(phase.title if phase else "", style="bold")
-            node.set_label(label)
+        return totals
+
+    def _group_label(
+        self, phase_no: int, track: str, totals: dict[tuple[int, str], list[int]]
+    ) -> Text:
+        """A phase's line (number, counts, title) or a spoor's line under it (name, counts)."""
+        done, total = totals.get((phase_no, track), [0, 0])
+        if track:
+            label = Text(t(f"track.{track}"), style="italic")
+            label.append(f"  {done}/{total}", style="dim")
+            return label
+        phase = self.pack.phase(phase_no)
+        label = Text(f"{phase_no} ", style="bold")
+        label.append(f"{done}/{total} ", style="dim")
+        label.append(phase.title if phase else "", style="bold")
+        return label
 
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """Width of a node's label without rendering it (Tree's documented override point).
