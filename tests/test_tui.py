@@ -977,3 +977,25 @@ async def test_h_outside_git_says_why_and_shows_what_the_file_records(pack, stat
         text = str(body.render())
         assert "git" in text.splitlines()[0]  # why there is no history
         assert "Fatima" in text
+
+
+async def test_a_resize_redraws_the_tree_and_the_title_at_the_new_size(pack, state_file) -> None:
+    """Resize events for the size already drawn are dropped (NavigatorScreen.on_resize,
+    QuietTree._on_resize): a real resize must still redraw, wider and back."""
+    from tests.test_english import screen_text
+
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.screen.query_one(ProcessTree)
+        shown_ks = [k for k in pack.in_phase(1) if len(k.title) > tree.size.width - 8]
+        assert shown_ks, "a title that is cut in the 80-column tree"
+        title = shown_ks[0].title
+        assert title not in screen_text(app)
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause(SETTLE)
+        assert title in screen_text(app)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause(SETTLE)
+        assert title not in screen_text(app)
+        assert app.screen.query_one("#title").size.width == SIZE[0]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.strip import Strip
 
 if TYPE_CHECKING:  # the mixins are typed as what they are mixed into
     from textual.widget import Widget
@@ -103,7 +104,9 @@ class QuietTree(_TreeBase):
     - `_on_resize`: Textual's Tree throws its lines away and asks for a new layout
       of the screen on every resize, although its cached lines are kept per width;
       at start that was a second layout and paint (~20 ms). Here: grow the line
-      cache and repaint.
+      cache, and repaint only when the lines on screen were drawn at another size
+      (right after the first layout the event says the size just drawn at: that
+      repaint drew every line again, ~2 ms of each start).
     - `_size_updated`: ScrollView compares the layout's virtual size with the
       tree's own, which never match, so every layout of the screen repainted both
       scrollbars (~1-2 KB a cursor move over SSH). Here: only when the tree's own
@@ -112,11 +115,17 @@ class QuietTree(_TreeBase):
     """
 
     _quiet_geometry: tuple[Any, ...] | None = None
+    _drawn_size: Size | None = None  # the tree's size when its lines were last drawn
 
     def _on_resize(self, event: events.Resize) -> None:
         self._line_cache.grow(event.size.height)
-        self.refresh()
+        if event.size != self._drawn_size:
+            self.refresh()
         event.prevent_default()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawn_size = self.outer_size
+        return super().render_lines(crop)
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
