@@ -26,6 +26,8 @@ from textual.widgets import Tree
 from tests.cli_helpers import SCRIPT
 from tui import textual_compat as compat
 
+ROOT = Path(__file__).parent.parent
+
 
 def test_every_private_name_still_exists() -> None:
     for owner, names in compat.uses().items():
@@ -171,3 +173,54 @@ def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
         os.close(master)
+
+
+def test_known_key_characters_are_textuals_own_answers() -> None:
+    from textual.keys import key_to_character
+
+    for key, character in compat.KEY_CHARACTERS.items():
+        assert key_to_character(key) == character, key
+    code = """
+import textual.screen
+from tui.textual_compat import known_key_characters
+known_key_characters(); known_key_characters()
+k2c = textual.screen.key_to_character
+assert k2c.known and k2c("left_square_bracket") == "[" and k2c("escape") == "\\x1b"
+assert k2c("exclamation_mark") == "!" and k2c("ctrl+a") is None  # the others: asked of Textual
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_first_paint_looks_up_no_unicode_names(tmp_path) -> None:
+    """The name table is ~0.8 MiB of resident memory once looked in (KEY_CHARACTERS, and
+    WijkkompasApp.COMMAND_PALETTE_DISPLAY for ctrl+p)."""
+    from compass.pack import load_pack
+    from compass.state import create_state
+
+    state = tmp_path / "wijkkompas.yaml"
+    create_state(state, load_pack(), name="Namen")
+    code = f"""
+import sys, unicodedata
+looked = []
+lookup = unicodedata.lookup
+def recording(name):
+    looked.append(name)
+    return lookup(name)
+unicodedata.lookup = recording
+sys.argv = ["wijkkompas", {str(state)!r}]
+from tui.launcher import main
+try:
+    main()
+except SystemExit:
+    pass
+print("looked up:", looked, file=sys.stderr)
+"""
+    env = {**os.environ, "WIJKKOMPAS_EXIT_AFTER_PAINT": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
+    )
+    assert "looked up: []" in out.stderr, out.stderr[-2000:]

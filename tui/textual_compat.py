@@ -183,6 +183,38 @@ def share_css_parses() -> None:
     Stylesheet._parse_rules = _parse_rules  # type: ignore[method-assign]
 
 
+# --- Screen's key_to_character: no Unicode name lookups for the navigator's keys ------------
+# Why: a screen asks `key_to_character` about every key bound outside the focused widget (to
+# let an Input keep the keys it types), and for a named key ("left_square_bracket") that is
+# `unicodedata.lookup`: the first few lookups touch ~0.8 MiB of the Unicode name table, in the
+# resident memory of every start. Textual's answers for these keys are fixed; the test checks
+# each against Textual's own function. Any other key still asks Textual.
+
+KEY_CHARACTERS: dict[str, str | None] = {
+    "tab": "\t",
+    "escape": "\x1b",
+    "slash": None,  # Textual's answer: there is no character named SLASH
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "question_mark": "?",
+}
+
+
+def known_key_characters() -> None:
+    """From now on, screens answer `key_to_character` for KEY_CHARACTERS without a lookup."""
+    import textual.screen
+
+    original = textual.screen.key_to_character
+    if getattr(original, "known", False):
+        return
+
+    def key_to_character(key: str) -> str | None:
+        return KEY_CHARACTERS[key] if key in KEY_CHARACTERS else original(key)
+
+    key_to_character.known = True  # type: ignore[attr-defined]
+    textual.screen.key_to_character = key_to_character  # type: ignore[assignment]
+
+
 def uses() -> dict[str, str]:
     """The private names this module relies on, by owner: the test checks each still exists."""
     return {
@@ -190,4 +222,5 @@ def uses() -> dict[str, str]:
         "textual.widget.Widget": "_size_updated",
         "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache",
         "textual.css.stylesheet.Stylesheet": "_parse_rules _variables",
+        "textual.screen": "key_to_character",
     }
