@@ -9,6 +9,7 @@ against ~0.7), so large inputs still go through hashlib.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Protocol
 
@@ -23,7 +24,8 @@ class Hash(Protocol):
 
 def _builtin() -> Callable[[bytes], Hash] | None:
     """CPython's own sha256 (`_sha2` from 3.12, `_sha256` before), or None without it."""
-    for name in ("_sha2", "_sha256"):
+    # the one this version has first: a failed import searches the whole path (~0.2 ms)
+    for name in ("_sha2", "_sha256") if sys.version_info >= (3, 12) else ("_sha256", "_sha2"):
         try:
             found: Callable[[bytes], Hash] = importlib.import_module(name).sha256
         except (ImportError, AttributeError):
