@@ -7,14 +7,13 @@ person fixing a file sees all that is wrong at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .text import one_line
 
 
-@dataclass(frozen=True)
-class Problem:
+# A NamedTuple, not a frozen dataclass: no methods compiled at import, on every start.
+class Problem(NamedTuple):
     path: str
     line: int | None
     col: int | None

@@ -28,7 +28,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from .model import FINISHED, ROLES, STATUS_LABELS, STATUSES, TRACKS, Knooppunt, ProcessPack
+from .model import (
+    FINISHED,
+    ROLES,
+    STATUS_LABELS,
+    STATUSES,
+    TRACKS,
+    Knooppunt,
+    ProcessPack,
+    is_overdue,
+)
 
 NEXT_STEPS_PER_TRACK = 3
 
@@ -144,10 +153,6 @@ class Item:
 def item(k: Knooppunt, e: EntryLike, today: dt.date | None = None) -> Item:
     late = (today - e.due).days if today is not None and e.due is not None else 0
     return Item(k, e.status, e.note or "", e.owner or "", e.due, max(late, 0))
-
-
-def is_overdue(e: EntryLike, today: dt.date) -> bool:
-    return e.due is not None and e.due < today and e.status not in FINISHED
 
 
 def stuck(pack: ProcessPack, state: StateLike) -> list[Item]:

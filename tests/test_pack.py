@@ -178,11 +178,23 @@ def test_all_problems_at_once(pack_dir: Path) -> None:
 def test_cache_is_used_and_invalidated(pack_dir: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
     first = load_pack(pack_dir)
-    assert list((tmp_path / "cache").glob("pack-*.json"))
+    assert list((tmp_path / "cache").glob("pack-*.marshal"))
     assert load_pack(pack_dir) == first  # from the cache: the same pack, tuples and dates included
     assert isinstance(load_pack(pack_dir).knooppunten[0].tips, tuple)
     edit(kp(pack_dir, 3), "Tip een bij 3.", "Een nieuwe, andere tip bij 3.")
     assert load_pack(pack_dir).resolve(3).tips[0] == "Een nieuwe, andere tip bij 3."
+
+
+def test_a_broken_cache_file_means_loading_the_pack(
+    pack_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_pack(pack_dir)
+    (cache,) = (tmp_path / "cache").glob("pack-*.marshal")
+    good = cache.read_bytes()
+    for broken in (b"", good[: len(good) // 2], b"\x00garbage", good.replace(b"title", b"titel")):
+        cache.write_bytes(broken)
+        assert load_pack(pack_dir) == first
 
 
 def test_bundled_pack_is_complete(bundled_pack) -> None:

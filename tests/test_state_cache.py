@@ -177,3 +177,35 @@ def test_the_remembered_parse_equals_a_fresh_parse(mini_pack: ProcessPack, edits
         hit = state_cache.lookup(path, parsed.source.raw, mini_pack)
         assert hit == (parsed.state, parsed.indent, parsed.index)
         assert state_cache.lookup(path, parsed.source.raw + b"\n", mini_pack) is None
+
+
+def test_a_session_without_saves_does_not_write_the_cache_again(
+    tmp_path, bundled_pack, monkeypatch
+):
+    """Opened from the cache and closed unchanged: the cache already holds it (one write less at
+    every exit)."""
+    path = project(tmp_path, bundled_pack)
+    StateStore(path, bundled_pack).load()  # remembered
+    writes: list[object] = []
+    original = state_cache.remember
+    monkeypatch.setattr(state_cache, "remember", lambda *a: writes.append(a) or original(*a))
+    store = StateStore(path, bundled_pack, user="tester", clock=lambda: NOW)
+    store.load()
+    store.keep_for_next_start()
+    assert writes == []
+    store.update(4, status="doing")
+    store.keep_for_next_start()
+    assert len(writes) == 1
+    assert StateStore(path, bundled_pack).load() == fresh(path, bundled_pack).state
+
+
+def test_a_quoted_party_in_perspectives_is_remembered_too(tmp_path, bundled_pack, parses):
+    """The cache is marshal data, which writes no str subclass (ruamel's quoted scalars)."""
+    path = project(tmp_path, bundled_pack)
+    path.write_text(path.read_text().replace("bewoners: doing", '"bewoners": doing'))
+    assert '"bewoners": doing' in path.read_text()
+    first = StateStore(path, bundled_pack).load()
+    parses.clear()
+    again = StateStore(path, bundled_pack).load()
+    assert not parses and again == first == fresh(path, bundled_pack).state
+    assert again.entry(bundled_pack.resolve(2).slug).perspectives == {"bewoners": "doing"}

@@ -26,6 +26,8 @@ from textual.widgets import Tree
 from tests.cli_helpers import SCRIPT
 from tui import textual_compat as compat
 
+ROOT = Path(__file__).parent.parent
+
 
 def test_every_private_name_still_exists() -> None:
     for owner, names in compat.uses().items():
@@ -173,37 +175,52 @@ def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
         os.close(master)
 
 
-def test_tree_lines_drawn_with_the_style_of_the_repaint_are_textuals_own() -> None:
-    """The tree works out its style once per repaint; each line is what Tree draws itself."""
-    import asyncio
+def test_known_key_characters_are_textuals_own_answers() -> None:
+    from textual.keys import key_to_character
 
-    from textual.geometry import Region
+    for key, character in compat.KEY_CHARACTERS.items():
+        assert key_to_character(key) == character, key
+    code = """
+import textual.screen
+from tui.textual_compat import known_key_characters
+known_key_characters(); known_key_characters()
+k2c = textual.screen.key_to_character
+assert k2c.known and k2c("left_square_bracket") == "[" and k2c("escape") == "\\x1b"
+assert k2c("exclamation_mark") == "!" and k2c("ctrl+a") is None  # the others: asked of Textual
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert out.stdout.strip() == "ok", out.stderr
 
+
+def test_the_first_paint_looks_up_no_unicode_names(tmp_path) -> None:
+    """The name table is ~0.8 MiB of resident memory once looked in (KEY_CHARACTERS, and
+    WijkkompasApp.COMMAND_PALETTE_DISPLAY for ctrl+p)."""
     from compass.pack import load_pack
-    from tui.app import WijkkompasApp
-    from tui.widgets.process_tree import ProcessTree
+    from compass.state import create_state
 
-    assert list(inspect.signature(Tree._render_line).parameters) == [
-        "self",
-        "y",
-        "x1",
-        "x2",
-        "base_style",
-    ]
-
-    async def check() -> None:
-        app = WijkkompasApp(load_pack(), None)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause(0.3)
-            tree = app.screen.query_one(ProcessTree)
-            await pilot.press("down", "down", "down")  # the cursor on a line of its own
-            await pilot.pause(0.1)
-            height = tree.size.height
-            ours = tree.render_lines(Region(0, 0, tree.size.width, height))
-            tree._styles_cache.clear()
-            tree.render_line = lambda y: Tree.render_line(tree, y)  # type: ignore[method-assign]
-            textuals = tree.render_lines(Region(0, 0, tree.size.width, height))
-            assert [list(s) for s in ours] == [list(s) for s in textuals]
-            assert tree._style_of_repaint is None  # only while a repaint is under way
-
-    asyncio.run(check())
+    state = tmp_path / "wijkkompas.yaml"
+    create_state(state, load_pack(), name="Namen")
+    code = f"""
+import sys, unicodedata
+looked = []
+lookup = unicodedata.lookup
+def recording(name):
+    looked.append(name)
+    return lookup(name)
+unicodedata.lookup = recording
+sys.argv = ["wijkkompas", {str(state)!r}]
+from tui.launcher import main
+try:
+    main()
+except SystemExit:
+    pass
+print("looked up:", looked, file=sys.stderr)
+"""
+    env = {**os.environ, "WIJKKOMPAS_EXIT_AFTER_PAINT": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
+    )
+    assert "looked up: []" in out.stderr, out.stderr[-2000:]

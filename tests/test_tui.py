@@ -947,6 +947,7 @@ def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
         assert list(console.render(shown, tall)) == list(
             console.render(page.page_renderable(pack, k), tall)
         )
+        assert shown._key(tall) == shown._key(options)  # the drawing pass replays the first
     # only the last few pages are kept (memory per session)
     for other in pack.knooppunten[: page.MAX_PAGES + 1]:
         page.shown_page(pack, "k", other.number)
@@ -1088,3 +1089,48 @@ def test_rendering_ahead_stops_at_its_memory_budget(pack, monkeypatch) -> None:
     page.prerender(pack)
     assert 0 < len(page._packed) < len(pack.knooppunten)  # stopped early
     assert sum(len(b) for b in page._packed.values()) < 50_000 + 30_000  # one page over at most
+
+
+async def test_a_resize_redraws_the_tree_and_the_title_at_the_new_size(pack, state_file) -> None:
+    """Resize events for the size already drawn are dropped (NavigatorScreen.on_resize,
+    QuietTree._on_resize): a real resize must still redraw, wider and back."""
+    from tests.test_english import screen_text
+
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.screen.query_one(ProcessTree)
+        shown_ks = [k for k in pack.in_phase(1) if len(k.title) > tree.size.width - 8]
+        assert shown_ks, "a title that is cut in the 80-column tree"
+        title = shown_ks[0].title
+        assert title not in screen_text(app)
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause(SETTLE)
+        assert title in screen_text(app)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause(SETTLE)
+        assert title not in screen_text(app)
+        assert app.screen.query_one("#title").size.width == SIZE[0]
+
+
+async def test_tree_lines_drawn_with_the_style_of_the_paint_are_the_same(pack) -> None:
+    """The tree works out its style once per paint (not once per line); the lines are the same."""
+    from textual.dom import DOMNode
+
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.screen.query_one(ProcessTree)
+        await pilot.press("down", "down", "down")  # the cursor on a line of its own
+        await pilot.pause(0.1)
+        whole = Region(0, 0, tree.size.width, tree.size.height)
+        ours = tree.render_lines(whole)
+        assert tree._style_now is None  # only while a paint is under way
+        tree._styles_cache.clear()
+        once = ProcessTree.__dict__["rich_style"]
+        ProcessTree.rich_style = DOMNode.rich_style  # type: ignore[assignment, method-assign]
+        try:
+            every_line = tree.render_lines(whole)
+        finally:
+            ProcessTree.rich_style = once  # type: ignore[method-assign]
+        assert [list(s) for s in ours] == [list(s) for s in every_line]

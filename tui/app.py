@@ -19,9 +19,8 @@ from textual.command import Provider
 from textual.geometry import Size
 from textual.screen import Screen
 
-from compass.model import Knooppunt, ProcessPack
+from compass.model import Knooppunt, ProcessPack, is_overdue
 from compass.problems import EditConflict, InvalidInput, ProblemsError
-from compass.progress import is_overdue
 from compass.state.models import default_user
 from compass.text import one_line
 
@@ -29,6 +28,7 @@ from .commands import load_keymap
 from .i18n import t
 from .idle import IdleWork
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
+from .textual_compat import known_key_characters
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ class WijkkompasApp(App):
     # the navigator screen declares the palette's provider
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = set()
     ENABLE_COMMAND_PALETTE = True
+    # What Textual would work out for ctrl+p, given: it finds it through a lookup in the Unicode
+    # name table, which alone touches ~0.25 MiB of that table on the way to the first paint.
+    COMMAND_PALETTE_DISPLAY = "^p"
     # Starting a program (the user's $EDITOR) is only for the user at their own
     # terminal. Off by default: only the local launcher (tui.run) switches it on, so a
     # workshop session, or any new way of serving the app, never runs one on the server.
@@ -78,6 +81,7 @@ class WijkkompasApp(App):
         create_if_missing: bool = True,
     ) -> None:
         super().__init__()
+        known_key_characters()  # no Unicode name table in memory for the first screen's keys
         # No animations anywhere: over SSH every frame of a smooth scroll is another
         # repaint (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
         self.animation_level = "none"

@@ -6,16 +6,16 @@ screen, so they can never disagree. Keys can be remapped by id in a keymap file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from textual.binding import Binding, BindingType
 
 from .i18n import t
 
 
-@dataclass(frozen=True, kw_only=True)
-class Command:
+# A NamedTuple, not a frozen dataclass: no methods compiled at import, on every start.
+class Command(NamedTuple):
     """One command: its key, how the key is shown, the action it runs. Labels live in i18n."""
 
     id: str  # stable id, used for remapping keys and for the labels `cmd.<id>`, `cmd.<id>.help`

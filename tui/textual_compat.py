@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.strip import Strip
 
 if TYPE_CHECKING:  # the mixins are typed as what they are mixed into
     from textual.widget import Widget
@@ -103,38 +104,28 @@ class QuietTree(_TreeBase):
     - `_on_resize`: Textual's Tree throws its lines away and asks for a new layout
       of the screen on every resize, although its cached lines are kept per width;
       at start that was a second layout and paint (~20 ms). Here: grow the line
-      cache and repaint.
+      cache, and repaint only when the lines on screen were drawn at another size
+      (right after the first layout the event says the size just drawn at: that
+      repaint drew every line again, ~2 ms of each start).
     - `_size_updated`: ScrollView compares the layout's virtual size with the
       tree's own, which never match, so every layout of the screen repainted both
       scrollbars (~1-2 KB a cursor move over SSH). Here: only when the tree's own
       geometry changed.
     - `_refresh_line`: repaint one line of labels, not the scrollbar beside it.
-    - `render_line`: the tree's style is worked out once per repaint, not once per line
-      (Tree asks for `rich_style`, which walks up the whole DOM, for every line: a
-      third of the CPU of repainting the tree, as after every jump).
     """
 
     _quiet_geometry: tuple[Any, ...] | None = None
-    _style_of_repaint: Style | None = None
-
-    def render_lines(self, crop: Region) -> list[Any]:
-        self._style_of_repaint = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._style_of_repaint = None
-
-    def render_line(self, y: int) -> Any:
-        style = self._style_of_repaint
-        if style is None:
-            return super().render_line(y)
-        scroll_x, scroll_y = self.scroll_offset
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+    _drawn_size: Size | None = None  # the tree's size when its lines were last drawn
 
     def _on_resize(self, event: events.Resize) -> None:
         self._line_cache.grow(event.size.height)
-        self.refresh()
+        if event.size != self._drawn_size:
+            self.refresh()
         event.prevent_default()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawn_size = self.outer_size
+        return super().render_lines(crop)
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -192,13 +183,44 @@ def share_css_parses() -> None:
     Stylesheet._parse_rules = _parse_rules  # type: ignore[method-assign]
 
 
+# --- Screen's key_to_character: no Unicode name lookups for the navigator's keys ------------
+# Why: a screen asks `key_to_character` about every key bound outside the focused widget (to
+# let an Input keep the keys it types), and for a named key ("left_square_bracket") that is
+# `unicodedata.lookup`: the first few lookups touch ~0.8 MiB of the Unicode name table, in the
+# resident memory of every start. Textual's answers for these keys are fixed; the test checks
+# each against Textual's own function. Any other key still asks Textual.
+
+KEY_CHARACTERS: dict[str, str | None] = {
+    "tab": "\t",
+    "escape": "\x1b",
+    "slash": None,  # Textual's answer: there is no character named SLASH
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "question_mark": "?",
+}
+
+
+def known_key_characters() -> None:
+    """From now on, screens answer `key_to_character` for KEY_CHARACTERS without a lookup."""
+    import textual.screen
+
+    original = textual.screen.key_to_character
+    if getattr(original, "known", False):
+        return
+
+    def key_to_character(key: str) -> str | None:
+        return KEY_CHARACTERS[key] if key in KEY_CHARACTERS else original(key)
+
+    key_to_character.known = True  # type: ignore[attr-defined]
+    textual.screen.key_to_character = key_to_character  # type: ignore[assignment]
+
+
 def uses() -> dict[str, str]:
     """The private names this module relies on, by owner: the test checks each still exists."""
     return {
         "rich.style.Style": "_color _bgcolor _attributes _set_attributes _link _meta",
         "textual.widget.Widget": "_size_updated",
-        "textual.widgets.Tree": (
-            "_on_resize _size_updated _refresh_line _line_cache _layout_cache _render_line"
-        ),
+        "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache",
         "textual.css.stylesheet.Stylesheet": "_parse_rules _variables",
+        "textual.screen": "key_to_character",
     }

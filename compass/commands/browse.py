@@ -79,7 +79,7 @@ def _record(pack: ProcessPack, k: Knooppunt, state_path: str) -> dict[str, Any]:
     """What the project recorded for `k`: status, owner, due (and whether late), note, views."""
     import datetime as dt
 
-    from ..progress import is_overdue
+    from ..model import is_overdue
     from ..state import load_state
 
     state = load_state(state_path, pack)

@@ -9,7 +9,7 @@ import io
 from typing import Any
 
 from .. import progress
-from ..model import STATUS_LABELS
+from ..model import STATUS_LABELS, is_overdue
 from ..output import write_output
 from ..problems import InvalidInput
 from ..report.model import decision_lines
@@ -119,7 +119,7 @@ def _rows(pack: Any, state: Any, table: str) -> list[list[str]]:
                 STATUS_LABELS[e.status] if e else "open",
                 (e.owner if e else "") or "",
                 e.due.isoformat() if e is not None and e.due else "",
-                "ja" if e is not None and progress.is_overdue(e, today) else "",
+                "ja" if e is not None and is_overdue(e, today) else "",
                 (e.note if e else "") or "",
             ]
         )

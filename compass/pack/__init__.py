@@ -1,23 +1,31 @@
 """Load and validate a process pack: a directory of YAML and Markdown files.
 
 All problems are collected and reported as `FILE:LINE:COL: message`. A valid pack
-is cached as JSON in the user's cache directory, keyed by the files' sizes and
+is cached in the user's cache directory, keyed by the files' sizes and
 modification times, because loading is on the start-up path of every command. A
 cache hit needs neither pydantic nor ruamel: reading and checking the files
 (`pack_load.py`) happens only when a file changed.
+
+The cache holds `ProcessPack.to_json()`'s plain data in `marshal` format, not JSON:
+~4x faster to read (~0.3 ms for the bundled pack) and no `json` import on the way
+to the first paint. marshal's format belongs to one Python version, so that is part
+of the key; the file is the user's own (0600 in a 0700 directory), and anything that
+does not read back is simply loaded from the pack again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import marshal
+import stat
+import sys
 from pathlib import Path
 
 from ..cachedir import cache_dir, write_cache_file
+from ..digest import sha256
 from ..model import ProcessPack
 from ..problems import Problem, ProblemsError
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"  # 4: marshal instead of JSON
 
 
 def bundled_pack_dir() -> Path:
@@ -35,24 +43,27 @@ def _pack_files(root: Path) -> list[Path]:
     for sub in ("fasen", "sporen", "knooppunten"):
         d = root / sub
         if d.is_dir():
-            files.extend(sorted(p for p in d.rglob("*.md") if p.is_file()))
+            files.extend(sorted(d.rglob("*.md")))  # not files (a directory x.md): see below
     return files
 
 
 def _fingerprint(root: Path, files: list[Path]) -> str:
-    h = hashlib.sha256(f"{CACHE_VERSION}|{root}".encode())
+    """The cache key: the files' sizes and times, the cache format and the Python version."""
+    version = f"{CACHE_VERSION}|{marshal.version}|{sys.version_info[:2]}"
+    h = sha256(f"{version}|{root}".encode())
     for p in files:
         try:
             st = p.stat()
         except OSError:
             continue
-        h.update(f"{p}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        if stat.S_ISREG(st.st_mode):  # one stat per file, instead of is_file() and stat()
+            h.update(f"{p}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:32]
 
 
 def _cache_path(key: str) -> Path | None:
     base = cache_dir()
-    return base / f"pack-{key}.json" if base is not None else None
+    return base / f"pack-{key}.marshal" if base is not None else None
 
 
 def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> ProcessPack:
@@ -64,12 +75,12 @@ def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> Proc
     cache = _cache_path(_fingerprint(root_path, files)) if use_cache else None
     if cache is not None and cache.is_file():
         try:
-            return ProcessPack.from_json(json.loads(cache.read_bytes()))
-        except (OSError, ValueError, KeyError, TypeError):
+            return ProcessPack.from_json(marshal.loads(cache.read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError, EOFError):
             pass
     from .load import load_uncached
 
     pack = load_uncached(root_path)
     if cache is not None:
-        write_cache_file(cache, json.dumps(pack.to_json(), ensure_ascii=False))
+        write_cache_file(cache, marshal.dumps(pack.to_json()))
     return pack

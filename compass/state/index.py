@@ -16,11 +16,13 @@ index (`compass.state.cache`) comes back without the YAML library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
+# NamedTuples, not frozen dataclasses: the index comes from the state cache on every start,
+# and a dataclass compiles six methods per class when its module is imported (~0.5 ms each).
 
 
-@dataclass(frozen=True)
-class FieldSpan:
+class FieldSpan(NamedTuple):
     """One field of an entry; lines are relative to the entry's `slug:` line.
 
     kind: "line" (key and value alone on one line, nothing after the value),
@@ -34,8 +36,7 @@ class FieldSpan:
     kind: str
 
 
-@dataclass(frozen=True)
-class EntrySpan:
+class EntrySpan(NamedTuple):
     """One knooppunt's lines: `length` lines from its `slug:` line, fields at column `col`."""
 
     col: int
@@ -49,8 +50,7 @@ class EntrySpan:
         return None
 
 
-@dataclass(frozen=True)
-class LineIndex:
+class LineIndex(NamedTuple):
     """The indexed entries in file order: `starts[i]` is the absolute line of `slugs[i]:`.
 
     Never changed in place (the store may still hold the old one): `moved` returns a

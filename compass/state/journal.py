@@ -27,12 +27,12 @@ disk stays the truth, and every save re-reads it under the lock.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
 from ..cachedir import cache_dir, write_cache_file
+from ..digest import sha256
 from ..model import STATUS_INFO
 from .models import Entry
 from .source import Fingerprint
@@ -53,7 +53,7 @@ def note_file(real: Path) -> str | None:
     base = cache_dir()
     if base is None:
         return None
-    return str(base / "changes" / (hashlib.sha256(str(real).encode()).hexdigest()[:32] + ".note"))
+    return str(base / "changes" / (sha256(str(real).encode()).hexdigest()[:32] + ".note"))
 
 
 def head(digest: bytes, fp: Fingerprint) -> bytes:

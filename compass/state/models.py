@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..model import (
     FINISHED,
@@ -47,8 +47,8 @@ class BadDate(str):
     """A scalar that looks like a date but is not one (2024-02-30); kept for the report."""
 
 
-@dataclass(frozen=True)
-class ProjectInfo:
+# A NamedTuple, not a frozen dataclass: no methods compiled at import, on every start.
+class ProjectInfo(NamedTuple):
     """Who the file is about: the project, its gemeente and wijk, and when it started."""
 
     name: str

@@ -10,12 +10,12 @@ file (`quick`, else the round-trip parser, which positions every problem).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import Counter
 from pathlib import Path
 
+from ..digest import sha256
 from ..model import ProcessPack
 from ..problems import Problem, ProblemsError
 from . import cache as state_cache
@@ -39,6 +39,7 @@ class StateReader:
         self._digest: bytes = b""
         self._loaded_at = 0.0
         self._cache: Parsed | None = None  # the last parse, for exactly the bytes in it
+        self._kept: Parsed | None = None  # the parse the state cache holds (nothing to write)
         #: how outside changes were taken in: "journal" (passed on by the writer), "entry"
         #: (one knooppunt read again), "whole" (the whole file read)
         self.reloads: Counter[str] = Counter()
@@ -65,7 +66,7 @@ class StateReader:
             source = read_source(self.path, self.name)
             hit = state_cache.lookup(self.real_path, source.raw, self.pack)
             if hit is not None:
-                parsed = Parsed(source, None, *hit)
+                parsed = self._kept = Parsed(source, None, *hit)
             else:
                 from .check import parse_text
 
@@ -81,10 +82,11 @@ class StateReader:
     def keep_for_next_start(self) -> None:
         """Remember the current clean parse (after this session's saves) so the next load skips
         parsing."""
-        if self._cache is not None and not self.problems:
+        if self._cache is not None and self._cache is not self._kept and not self.problems:
             self._keep(self._cache)
 
     def _keep(self, parsed: Parsed) -> None:
+        self._kept = parsed
         state_cache.remember(
             self.real_path, parsed.source.raw, self.pack, parsed.state, parsed.indent, parsed.index
         )
@@ -108,7 +110,7 @@ class StateReader:
             self.problems = exc.problems
             self._remember(fp, None)
             return None
-        digest = hashlib.sha256(source.raw).digest()
+        digest = sha256(source.raw).digest()
         if digest == self._digest:  # touched, or re-checked: same bytes
             self._fingerprint, self._loaded_at = fp, time.time()
             return None
@@ -152,7 +154,7 @@ class StateReader:
     ) -> None:
         self._fingerprint = fp
         if digest is None:
-            digest = hashlib.sha256(raw).digest() if raw is not None else b""
+            digest = sha256(raw).digest() if raw is not None else b""
         self._digest = digest
         self._loaded_at = time.time()
 

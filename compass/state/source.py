@@ -51,8 +51,8 @@ def fingerprint(path: Path | str) -> Fingerprint | None:
 _ENDING = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass
-class Source:
+# A NamedTuple, not a dataclass: no methods compiled at import, on every start.
+class Source(NamedTuple):
     """The file as read: text with `\\n` line ends, and how to write it back the same way.
 
     Line ends are kept as they were: LF, CRLF or CR throughout, or, in a file that

@@ -54,12 +54,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..digest import sha256
 from ..durable import lock_path, temp_prefix, unlink_quietly, writable, write_atomic
 from ..model import Knooppunt, ProcessPack, Status
 from ..problems import EditConflict, InvalidInput, ProblemsError
@@ -345,8 +345,8 @@ class StateStore(StateReader):
         inode, size and mtime): a second stat afterwards would cost a system call and
         could see an outside edit made since, as if it were ours."""
         self._cache = None
-        digest = hashlib.sha256(parsed.source.raw).digest()
-        was = hashlib.sha256(before).digest() if slug is not None else b""
+        digest = sha256(parsed.source.raw).digest()
+        was = sha256(before).digest() if slug is not None else b""
         placed: list[Fingerprint] = []
 
         def tell(st: os.stat_result) -> None:

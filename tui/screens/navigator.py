@@ -44,6 +44,7 @@ class NavigatorScreen(Screen):
         self.filter_label = ""
         self._live_filter = False
         self._resumed = False
+        self._title_shown: tuple[str, bool] | None = None  # what the title line shows now
 
     @property
     def wk(self) -> Host:
@@ -84,7 +85,11 @@ class NavigatorScreen(Screen):
     # --- showing ---------------------------------------------------------------
 
     def update_title(self) -> None:
-        """The header: the filter first and whole (a narrow terminal drops the project first)."""
+        """The header: the filter first and whole (a narrow terminal drops the project first).
+
+        Only a changed title is set: the resize events after the first layout would
+        otherwise lay out the whole screen twice more before the app is in use.
+        """
         width = self.size.width or self.app.size.width
         title = Text(" " + t("app.title"), style="bold")
         if self.filter_label:
@@ -101,10 +106,32 @@ class NavigatorScreen(Screen):
         # itself wider than the terminal wraps to a second line
         title.no_wrap = not self.filter_label or title.cell_len <= width
         title.overflow = "ellipsis"
-        self.query_one("#title", Static).update(title)
+        shown = (title.markup, title.no_wrap)
+        if shown != self._title_shown:  # an update lays out the screen again (~4 ms)
+            self._title_shown = shown
+            self.query_one("#title", Static).update(title)
 
-    def on_resize(self, _event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        """A resize to the size the screen is already laid out at changes nothing: skip Screen's
+        own handler, which lays out and repaints the whole screen again.
+
+        Runs before Screen's own handler (Textual dispatches subclass handlers first).
+        Right after the first layout two such events come (the screen's own and the
+        terminal's start size); each cost another reflow and repaint (~4 ms).
+        """
+        if event.size == self.outer_size and not self._breakpoints():
+            event.prevent_default()
         self.update_title()
+
+    def _breakpoints(self) -> bool:
+        """Breakpoint classes are set by Screen's resize handler, which must then always run."""
+        app = self.app
+        return bool(
+            self.HORIZONTAL_BREAKPOINTS
+            or self.VERTICAL_BREAKPOINTS
+            or app.HORIZONTAL_BREAKPOINTS
+            or app.VERTICAL_BREAKPOINTS
+        )
 
     @property
     def current(self) -> Knooppunt | None:

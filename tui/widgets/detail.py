@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,13 +19,25 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack
-from compass.progress import is_overdue, views
+from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack, is_overdue
 
 from ..i18n import language, status_label, t
 from ..textual_compat import SizedByLayout
 from .page import shown_page
 from .strips import flat_strip
+
+if TYPE_CHECKING:
+    from compass.progress import View
+
+
+def _views(pack: ProcessPack, perspectives: Mapping[str, str] | None) -> tuple[View, ...]:
+    """`compass.progress.views`, imported only for an entry with perspectives (most have none):
+    that module is not needed for the first paint."""
+    if not perspectives:
+        return ()
+    from compass.progress import views
+
+    return views(pack, perspectives)
 
 
 class LinkList(OptionList):
@@ -196,7 +210,7 @@ class DetailPane(Vertical):
                     line.append(f" {t('detail.overdue')}", style="bold red")
             if getattr(entry, "bookmark", False):
                 line.append(f"  ·  ★ {t('detail.bookmarked')}", style="yellow")
-            seen = views(self.pack, getattr(entry, "perspectives", None))
+            seen = _views(self.pack, getattr(entry, "perspectives", None))
             if seen:  # how each role sees it, in the pack's order of parties
                 line.append(f"\n{t('detail.perspectives')}: ", style="bold")
                 line.append(" · ".join(f"{v.label}: {status_label(v.status)}" for v in seen))

@@ -182,8 +182,15 @@ class RenderedOnce:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self._rendered(console, options)
 
+    def _key(self, options: ConsoleOptions) -> tuple:
+        """The options key; a Group renders the same at any height (Rich renders its parts
+        with the height reset), so Textual's drawing pass replays the height-counting pass."""
+        if isinstance(self.renderable, Group):
+            options = options.reset_height()
+        return _options_key(options)
+
     def _rendered(self, console: Console, options: ConsoleOptions) -> list[Segment]:
-        key = _options_key(options)
+        key = self._key(options)
         segments = self._segments.get(key)
         if segments is None:
             packed = _packed.get((self.key, key)) if self.key else None
@@ -205,12 +212,13 @@ class RenderedOnce:
             return []
         console, options = counted
         first = self._rendered(console, options)
-        out = [(_options_key(options), first)]
+        out = [(self._key(options), first)]
         drawn = RenderedOnce.seen.get(False)
         if drawn is not None:
             console, options = drawn
             options = options.update(height=sum(seg.text.count("\n") for seg in first))
-            out.append((_options_key(options), self._rendered(console, options)))
+            if self._key(options) != out[0][0]:
+                out.append((self._key(options), self._rendered(console, options)))
         return out
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:

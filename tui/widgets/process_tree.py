@@ -8,7 +8,7 @@ stay visible however narrow the tree is (a cut title ends in "…").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -27,17 +27,18 @@ from ..i18n import t
 from ..textual_compat import QuietTree
 from .strips import flat_strip
 
+# NamedTuples, not dataclasses: a frozen dataclass compiles six methods when its module is
+# imported (~0.5 ms each class on the way to the first paint); these only need their fields.
 
-@dataclass(frozen=True)
-class NodeRef:
+
+class NodeRef(NamedTuple):
     kind: str  # "phase", "track" or "k"
     phase: int
     track: str = ""
     number: int = 0
 
 
-@dataclass(frozen=True)
-class Marks:
+class Marks(NamedTuple):
     """What a knooppunt's line shows besides its number and title."""
 
     status: str = "todo"
@@ -97,29 +98,40 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
     # --- building --------------------------------------------------------------
 
     def rebuild(self, keep: int | None = None) -> None:
-        """(Re)build the whole tree, e.g. after a filter change."""
+        """(Re)build the whole tree, e.g. after a filter change.
+
+        Every node gets its label when it is added: a label set afterwards
+        (`set_label`) queues a refresh of that node, ~110 callbacks on the way to the
+        first paint.
+        """
         self.clear()
         self._knoop_nodes.clear()
         self._drawn.clear()
         self._group_nodes.clear()
+        shown = [k for k in self.pack.knooppunten if self.shown is None or self.shown(k)]
+        marks = {k.number: self.marks_of(k) for k in shown}
+        totals = self._totals(shown, marks)
         for phase in self.pack.phases:
-            items = [
-                k for k in self.pack.in_phase(phase.number) if self.shown is None or self.shown(k)
-            ]
+            items = [k for k in shown if k.phase == phase.number]
             if not items:
                 continue
-            pnode = self.root.add("", NodeRef("phase", phase.number), expand=False)
+            label = self._group_label(phase.number, "", totals)
+            pnode = self.root.add(label, NodeRef("phase", phase.number), expand=False)
             self._group_nodes[(phase.number, "")] = pnode
             for track in TRACKS:
                 in_track = [k for k in items if k.track == track]
                 if not in_track:
                     continue
-                tnode = pnode.add("", NodeRef("track", phase.number, track), expand=True)
+                label = self._group_label(phase.number, track, totals)
+                tnode = pnode.add(label, NodeRef("track", phase.number, track), expand=True)
                 self._group_nodes[(phase.number, track)] = tnode
                 for k in in_track:
-                    leaf = tnode.add_leaf("", NodeRef("k", k.phase, k.track, k.number))
+                    self._drawn[k.number] = marks[k.number]
+                    leaf = tnode.add_leaf(
+                        self.knooppunt_label(k, marks[k.number]),
+                        NodeRef("k", k.phase, k.track, k.number),
+                    )
                     self._knoop_nodes[k.number] = leaf
-        self.refresh_labels()
         if keep is not None and keep in self._knoop_nodes:
             self.select_knooppunt(keep)
 
@@ -129,31 +141,49 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
         Only labels whose (status, bookmark) changed are redrawn: with 10,000
         knooppunten redrawing all of them took ~350 ms on every save.
         """
-        totals: dict[tuple[int, str], list[int]] = {}
+        shown: list[Knooppunt] = []
+        marks: dict[int, Marks] = {}
         for number, node in self._knoop_nodes.items():
             k = self.pack.by_number(number)
             if k is None:
                 continue
-            marks = self.marks_of(k)
-            if self._drawn.get(number) != marks:
-                self._drawn[number] = marks
-                node.set_label(self.knooppunt_label(k, marks))
-            finished = marks.status in ("done", "skipped")
+            shown.append(k)
+            marks[number] = self.marks_of(k)
+            if self._drawn.get(number) != marks[number]:
+                self._drawn[number] = marks[number]
+                node.set_label(self.knooppunt_label(k, marks[number]))
+        totals = self._totals(shown, marks)
+        for (phase_no, track), node in self._group_nodes.items():
+            node.set_label(self._group_label(phase_no, track, totals))
+
+    @staticmethod
+    def _totals(
+        shown: list[Knooppunt], marks: dict[int, Marks]
+    ) -> dict[tuple[int, str], list[int]]:
+        """(phase, "") and (phase, track) -> [finished, total] of the knooppunten shown."""
+        totals: dict[tuple[int, str], list[int]] = {}
+        for k in shown:
+            finished = marks[k.number].status in ("done", "skipped")
             for key in ((k.phase, ""), (k.phase, k.track)):
                 tot = totals.setdefault(key, [0, 0])
                 tot[0] += finished
                 tot[1] += 1
-        for (phase_no, track), node in self._group_nodes.items():
-            done, total = totals.get((phase_no, track), [0, 0])
-            if track:
-                label = Text(t(f"track.{track}"), style="italic")
-                label.append(f"  {done}/{total}", style="dim")
-            else:
-                phase = self.pack.phase(phase_no)
-                label = Text(f"{phase_no} ", style="bold")
-                label.append(f"{done}/{total} ", style="dim")
-                label.append(phase.title if phase else "", style="bold")
-            node.set_label(label)
+        return totals
+
+    def _group_label(
+        self, phase_no: int, track: str, totals: dict[tuple[int, str], list[int]]
+    ) -> Text:
+        """A phase's line (number, counts, title) or a spoor's line under it (name, counts)."""
+        done, total = totals.get((phase_no, track), [0, 0])
+        if track:
+            label = Text(t(f"track.{track}"), style="italic")
+            label.append(f"  {done}/{total}", style="dim")
+            return label
+        phase = self.pack.phase(phase_no)
+        label = Text(f"{phase_no} ", style="bold")
+        label.append(f"{done}/{total} ", style="dim")
+        label.append(phase.title if phase else "", style="bold")
+        return label
 
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """Width of a node's label without rendering it (Tree's documented override point).
@@ -217,7 +247,19 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
     def render_lines(self, crop: Region) -> list[Strip]:
         """Each line in as few styled pieces as it can be sent in (the guides are one, not one per
         level)."""
-        return [flat_strip(strip, meta=True) for strip in super().render_lines(crop)]
+        self._style_now = super().rich_style
+        try:
+            return [flat_strip(strip, meta=True) for strip in super().render_lines(crop)]
+        finally:
+            self._style_now = None
+
+    _style_now: Style | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        """Tree asks for it once per line it draws, and each time it is worked out again from every
+        ancestor's styles (~0.1 ms a line): within one `render_lines` it cannot change."""
+        return self._style_now if self._style_now is not None else super().rich_style
 
     def scroll_to_line(self, line: int, animate: bool = True) -> None:
         """Bring `line` into view; when it is off screen, with the cursor half-way down.
