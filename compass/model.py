@@ -51,6 +51,8 @@ STATUSES: tuple[Status, ...] = tuple(s.value for s in STATUS_TABLE)
 STATUS_LABELS: dict[str, str] = {s.value: s.label for s in STATUS_TABLE}
 STATUS_LABELS_EN: dict[str, str] = {s.value: s.label_en for s in STATUS_TABLE}
 STATUS_MARKS: dict[str, str] = {s.value: s.mark for s in STATUS_TABLE}
+# How the app writes the reason a knooppunt is stuck into its note (reports read it back).
+STUCK_PREFIX = "Vastgelopen:"
 STATUS_STYLES: dict[str, str] = {s.value: s.style for s in STATUS_TABLE}
 STATUS_COLOURS: dict[str, str] = {s.value: s.colour for s in STATUS_TABLE}
 FINISHED: frozenset[str] = frozenset(s.value for s in STATUS_TABLE if s.finished)

@@ -1134,3 +1134,24 @@ async def test_tree_lines_drawn_with_the_style_of_the_paint_are_the_same(pack) -
         finally:
             ProcessTree.rich_style = once  # type: ignore[method-assign]
         assert [list(s) for s in ours] == [list(s) for s in every_line]
+
+
+def test_rendering_ahead_keeps_a_few_widths_however_often_the_terminal_is_resized(
+    pack, monkeypatch
+) -> None:
+    from rich.console import Console
+
+    from tui.widgets import page
+
+    console = Console(width=200)
+    monkeypatch.setattr(page, "_packed", {})
+    few = pack.knooppunten[:3]
+    monkeypatch.setattr(
+        page, "_page_keys", lambda p: [(id(p), "nl", "k", k.number, "") for k in few]
+    )
+    for width in range(20, 20 + 3 * page.MAX_PACKED_OPTIONS):  # a window dragged wider and wider
+        seen = {True: (console, console.options.update_width(width))}
+        monkeypatch.setattr(page.RenderedOnce, "seen", seen)
+        page.prerender(pack)
+        widths = {options[1] for _, options in page._packed}  # max_width in the options key
+        assert width in widths and len(widths) <= page.MAX_PACKED_OPTIONS + 1

@@ -15,6 +15,7 @@ from ..model import (
     STATUS_COLOURS,
     STATUS_LABELS,
     STATUSES,
+    STUCK_PREFIX,
     TRACK_LABELS,
     TRACKS,
     Knooppunt,
@@ -38,7 +39,7 @@ FORMATS: tuple[Format, ...] = ("md", "html")
 
 DECISION_PREFIXES = ("Besluit:", "besluit:")
 ACTION_PREFIXES = ("Actie:", "actie:")
-STUCK_PREFIXES = ("Vastgelopen:", "vastgelopen:")  # the reason the app asks for (status `stuck`)
+STUCK_PREFIXES = (STUCK_PREFIX, STUCK_PREFIX.lower())  # the reason asked for at status `stuck`
 
 # Order of the segments in a progress bar: finished first, open last.
 BAR_ORDER: tuple[str, ...] = ("done", "skipped", "doing", "stuck", "todo")

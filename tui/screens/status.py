@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from compass.dates import parse_date
-from compass.model import STATUS_MARKS, STATUSES, Knooppunt
+from compass.model import STATUS_MARKS, STATUSES, STUCK_PREFIX, Knooppunt
 
 from ..i18n import status_label, t
 from ..widgets.calm import CalmInput
@@ -129,9 +129,6 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
         from .confirm import discard_question
 
         self.app.push_screen(discard_question(), self._discard_if_asked)
-
-
-STUCK_PREFIX = "Vastgelopen:"
 
 
 class ReasonDialog(ModalScreen[str | None]):
