@@ -9,10 +9,8 @@ In-process with Textual's Pilot (`app.run_test(size=(80, 24))`). Timing one key:
 3. force the frame: `screen._on_timer_update()` does the layout and renders the
    changed regions synchronously (what `pilot.pause()` ends with); then `t1`.
 
-The detail page is Textual's Markdown widget, which parses in a thread and
-mounts its blocks in later frames; the frame above shows the tree, dialog and
-status block. How long until the page itself is there is measured separately for
-go-to's Enter ("pagina klaar": from the key until the Markdown update finished).
+How long until the page itself is there is measured separately for go-to's
+Enter ("pagina klaar": from the key until the detail page update finished).
 
 `pilot.press()` itself cannot be timed: it sleeps at least 2 × 20 ms waiting for
 the process to look idle. What is measured is the app's own work per key; a real
@@ -20,6 +18,10 @@ terminal adds up to one frame period (1/60 s) of waiting for Textual's refresh
 timer on top. Between samples the app is left idle for longer than the
 navigator's page debounce, so the deferred page render of one sample never lands
 in the next one (the debounce is how the app keeps cursor moves cheap).
+
+Before the first key the bench waits until the app has rendered its pages ahead
+(`tui/idle.py`, as it does while a user reads the first page; ~1-2 s for 91
+knooppunten, capped for 10,008): a jump then shows its page in the frame of the key.
 
 The baseline is the same cursor move in a bare Textual `Tree` with as many
 leaves, measured the same way in the same run: what Textual itself costs.
