@@ -1155,3 +1155,27 @@ def test_rendering_ahead_keeps_a_few_widths_however_often_the_terminal_is_resize
         page.prerender(pack)
         widths = {options[1] for _, options in page._packed}  # max_width in the options key
         assert width in widths and len(widths) <= page.MAX_PACKED_OPTIONS + 1
+
+
+async def test_letters_typed_in_one_burst_after_slash_land_in_the_search_field(pack) -> None:
+    """A fast typist (or a terminal that sends `/warmte` in one write): no letter is lost, and
+    none of them runs a navigator key (a, m are keys there)."""
+    from textual import events
+
+    from tui.screens.pickers import SearchScreen
+
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for key in ["slash", *"warmte"]:  # all in the queue before the first is handled
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#query").value == "warmte"
+        await pilot.press("escape")
+        for key in "g42":
+            app.post_message(events.Key(key, key))
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert shown(app) == 42

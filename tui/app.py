@@ -28,7 +28,7 @@ from .commands import load_keymap
 from .i18n import t
 from .idle import IdleWork
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
-from .textual_compat import known_key_characters
+from .textual_compat import TypeAhead, known_key_characters
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class KeyGrab(Protocol):
     def cancel(self) -> None: ...
 
 
-class WijkkompasApp(App):
+class WijkkompasApp(TypeAhead, App):
     CSS_PATH = (
         Path(__file__).parent / "wijkkompas.tcss"
     )  # absolute: subclasses live in other packages
@@ -308,6 +308,8 @@ class WijkkompasApp(App):
                 event = events.Resize(size, size)
         elif isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
+            if isinstance(event, events.Key):
+                self.arrived(event)  # see TypeAhead: a key typed ahead of a dialog reaches it
             grab = self.key_grab
             if grab is not None:
                 if isinstance(event, events.Key) and grab.key(event):

@@ -18,14 +18,17 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 if TYPE_CHECKING:  # the mixins are typed as what they are mixed into
+    from textual.app import App
     from textual.widget import Widget
     from textual.widgets import Tree
 
     _WidgetBase = Widget
     _TreeBase = Tree[Any]
+    _AppBase = App[Any]
 else:
     _WidgetBase = object
     _TreeBase = object
+    _AppBase = object
 
 # --- Rich Style internals: what a piece of a line looks like when sent ------------------
 # Why: `Style.__eq__` also compares what is not sent (a link id, a `null` flag), so
@@ -93,6 +96,50 @@ class SizedByLayout(_WidgetBase):
 
     def after_size_update(self) -> None:
         """Our own hook: a subclass reacts to its new size here (nothing by default)."""
+
+
+# --- App._on_key: letters typed ahead of a dialog reach it --------------------------------
+
+
+class TypeAhead(_AppBase):
+    """Mixin for the App: a letter typed right after the key that opened a dialog or a question
+    (`/warmte` or `g42` in one go) reaches it instead of being lost.
+
+    Why: keys typed in one burst are on their way to the widget that had the focus when
+    they arrived; the search dialog opens (or go-to starts asking) while they are, and
+    they come back up to the app unhandled, where Textual's `_on_key` drops them. Here a
+    printable key that no binding takes goes on to where typing goes now: the question
+    in the footer (`key_grab`) that was not there when the key arrived, or the text
+    field that has the focus (a printable key typed into a field never gets this far).
+
+    `arrived(event)` stamps a key with the question asked when it came in
+    (`WijkkompasApp.on_event`).
+    """
+
+    key_grab: Any = None
+
+    def arrived(self, event: events.Key) -> None:
+        event.wk_grab = self.key_grab  # type: ignore[attr-defined]
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls this before App's own `_on_key` (which checks the bindings, then
+        # drops the key): preventing the default keeps that from running a second time.
+        if not event.is_printable or not event.character:
+            return
+        if await self._check_bindings(event.key):
+            event.prevent_default()
+            return
+        typed = events.Key(event.key, event.character)
+        if self.key_grab is not None and getattr(event, "wk_grab", None) is None:
+            event.prevent_default()
+            self.key_grab.key(typed)
+            return
+        from textual.widgets import Input, TextArea
+
+        field = self.screen.focused
+        if isinstance(field, (Input, TextArea)):
+            event.prevent_default()
+            field.post_message(typed)
 
 
 # --- Tree: resize, scrollbars and single-line repaint ------------------------------------
@@ -222,5 +269,6 @@ def uses() -> dict[str, str]:
         "textual.widget.Widget": "_size_updated",
         "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache",
         "textual.css.stylesheet.Stylesheet": "_parse_rules _variables",
+        "textual.app.App": "_on_key _check_bindings",
         "textual.screen": "key_to_character",
     }
