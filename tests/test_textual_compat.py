@@ -224,3 +224,45 @@ print("looked up:", looked, file=sys.stderr)
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
     )
     assert "looked up: []" in out.stderr, out.stderr[-2000:]
+
+
+def test_the_app_ends_when_its_terminal_goes_away_without_a_hangup_signal(tmp_path: Path) -> None:
+    """No controlling terminal (as under `make run`), so closing the terminal sends no SIGHUP:
+    Textual's input thread would read end-of-file for ever at 100% CPU. The app ends."""
+    import fcntl
+    import resource
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "WIJKKOMPAS_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    proc = subprocess.Popen(
+        [str(SCRIPT), "demo", "--no-mouse"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,  # a session of its own, the pty not its controlling terminal
+    )
+    os.close(slave)
+    try:
+        assert b"Voorbeeldwijk" in read_until_quiet(master, quiet=1.5)
+        os.close(master)  # the terminal window is closed
+        master = -1
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc.wait(15)  # ends, instead of spinning
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if master >= 0:
+            os.close(master)

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import gc
 import os
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -43,6 +44,7 @@ WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets
 # key or the mouse for IDLE_GC_SECONDS; force one anyway after GC_FORCE_AFTER young
 # collections without a quiet moment, so memory stays bounded during a long burst.
 IDLE_GC_SECONDS = 1.0
+TERMINAL_CHECK_SECONDS = 1.0  # see _watch_terminal
 GC_DUE_AFTER = 10  # CPython's own threshold for a full collection
 GC_FORCE_AFTER = 200
 
@@ -125,6 +127,8 @@ class WijkkompasApp(TypeAhead, App):
     def on_mount(self) -> None:
         if self.freeze_gc:  # run_app starts without the cyclic GC: back on after the first frame
             self.call_after_refresh(gc.enable)
+        if not self.is_headless:
+            self._watch_terminal()
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
         self.set_keymap(self.keymap)
         if too_small(*self.size):
@@ -133,6 +137,33 @@ class WijkkompasApp(TypeAhead, App):
         self.start()
 
     _waiting_for_room = False
+
+    def _watch_terminal(self) -> None:
+        """End the app when its terminal goes away without a hang-up signal.
+
+        A terminal closed under a process that is not its session's leader (`make run`
+        in a window that is closed, a wrapper that keeps no controlling terminal) sends
+        no SIGHUP: reading it then returns end-of-file at once, for ever, and Textual's
+        input thread spins on that at 100% CPU. Once a second the terminal is asked for
+        its settings, which fails (EIO) once it has gone; every change is saved already.
+        """
+        try:
+            import termios
+        except ImportError:  # no terminals of this kind here
+            return
+        try:
+            fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
+            termios.tcgetattr(fd)
+        except (termios.error, OSError, ValueError):  # not a terminal (a pipe, a test)
+            return
+
+        def check() -> None:
+            try:
+                termios.tcgetattr(fd)
+            except (termios.error, OSError):  # EIO: the terminal has gone
+                self.exit()
+
+        self.set_interval(TERMINAL_CHECK_SECONDS, check)
 
     _real_size: Size | None = None
 

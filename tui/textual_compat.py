@@ -117,6 +117,7 @@ class TypeAhead(_AppBase):
     """
 
     key_grab: Any = None
+    _typed_ahead: list[events.Key] | None = None  # waiting for the frame that opens the dialog
 
     def arrived(self, event: events.Key) -> None:
         event.wk_grab = self.key_grab  # type: ignore[attr-defined]
@@ -129,17 +130,42 @@ class TypeAhead(_AppBase):
         if await self._check_bindings(event.key):
             event.prevent_default()
             return
+        event.prevent_default()
         typed = events.Key(event.key, event.character)
         if self.key_grab is not None and getattr(event, "wk_grab", None) is None:
-            event.prevent_default()
             self.key_grab.key(typed)
-            return
+        elif self._typed_ahead is None and self._type_into_field(typed):
+            pass
+        elif self._typed_ahead is None:
+            # The dialog may open in the next frame (the key that opens it is still being
+            # handled): try again then, keeping the order of what was typed.
+            self._typed_ahead = [typed]
+            self.call_after_refresh(self._flush_typed_ahead)
+        else:
+            self._typed_ahead.append(typed)
+
+    def _flush_typed_ahead(self) -> None:
+        typed, self._typed_ahead = self._typed_ahead or [], None
+        for key in typed:
+            if not self._type_into_field(key):
+                return  # no dialog came: these keys were for nothing, as before
+
+    def _type_into_field(self, key: events.Key) -> bool:
+        """Give `key` to the text field of the screen on top (focusing it if the dialog has not
+        yet); False when there is none."""
         from textual.widgets import Input, TextArea
 
-        field = self.screen.focused
-        if isinstance(field, (Input, TextArea)):
-            event.prevent_default()
-            field.post_message(typed)
+        screen = self.screen
+        field = screen.focused
+        if field is None:
+            fields = screen.query("Input, TextArea")
+            field = fields.first() if fields else None
+            if field is not None:
+                screen.set_focus(field)
+        if not isinstance(field, (Input, TextArea)):
+            return False
+        field.post_message(key)
+        return True
 
 
 # --- Tree: resize, scrollbars and single-line repaint ------------------------------------
