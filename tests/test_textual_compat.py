@@ -131,8 +131,9 @@ def read_until_quiet(fd: int, quiet: float = 0.6, limit: float = 20.0) -> bytes:
     return bytes(out)
 
 
-def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
-    """The SSH byte budget: a move in the tree (new page beside it) costs ≤ 2 KiB on the wire."""
+def demo_on_a_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`wijkkompas demo` on a real 80×24 pty, in a session of its own without a controlling
+    terminal (as under `make run`); returns the process and the pty's master side."""
     import fcntl
     import struct
     import termios
@@ -156,6 +157,12 @@ def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
         start_new_session=True,
     )
     os.close(slave)
+    return proc, master
+
+
+def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
+    """The SSH byte budget: a move in the tree (new page beside it) costs ≤ 2 KiB on the wire."""
+    proc, master = demo_on_a_pty(tmp_path)
     try:
         first = read_until_quiet(master, quiet=1.5)
         assert b"Voorbeeldwijk" in first
@@ -229,29 +236,9 @@ print("looked up:", looked, file=sys.stderr)
 def test_the_app_ends_when_its_terminal_goes_away_without_a_hangup_signal(tmp_path: Path) -> None:
     """No controlling terminal (as under `make run`), so closing the terminal sends no SIGHUP:
     Textual's input thread would read end-of-file for ever at 100% CPU. The app ends."""
-    import fcntl
     import resource
-    import struct
-    import termios
 
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "WIJKKOMPAS_CACHE_DIR": str(tmp_path / "cache"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
-    proc = subprocess.Popen(
-        [str(SCRIPT), "demo", "--no-mouse"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=tmp_path,
-        start_new_session=True,  # a session of its own, the pty not its controlling terminal
-    )
-    os.close(slave)
+    proc, master = demo_on_a_pty(tmp_path)
     try:
         assert b"Voorbeeldwijk" in read_until_quiet(master, quiet=1.5)
         os.close(master)  # the terminal window is closed

@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import gc
 import os
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from .commands import load_keymap
 from .i18n import t
 from .idle import IdleWork
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
+from .terminal_watch import watch_terminal
 from .textual_compat import TypeAhead, known_key_characters
 from .widgets.process_tree import Marks
 
@@ -44,7 +44,6 @@ WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets
 # key or the mouse for IDLE_GC_SECONDS; force one anyway after GC_FORCE_AFTER young
 # collections without a quiet moment, so memory stays bounded during a long burst.
 IDLE_GC_SECONDS = 1.0
-TERMINAL_CHECK_SECONDS = 1.0  # see _watch_terminal
 GC_DUE_AFTER = 10  # CPython's own threshold for a full collection
 GC_FORCE_AFTER = 200
 
@@ -128,7 +127,7 @@ class WijkkompasApp(TypeAhead, App):
         if self.freeze_gc:  # run_app starts without the cyclic GC: back on after the first frame
             self.call_after_refresh(gc.enable)
         if not self.is_headless:
-            self._watch_terminal()
+            watch_terminal(self.set_interval, self.exit)  # a closed window ends the app
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
         self.set_keymap(self.keymap)
         if too_small(*self.size):
@@ -137,33 +136,6 @@ class WijkkompasApp(TypeAhead, App):
         self.start()
 
     _waiting_for_room = False
-
-    def _watch_terminal(self) -> None:
-        """End the app when its terminal goes away without a hang-up signal.
-
-        A terminal closed under a process that is not its session's leader (`make run`
-        in a window that is closed, a wrapper that keeps no controlling terminal) sends
-        no SIGHUP: reading it then returns end-of-file at once, for ever, and Textual's
-        input thread spins on that at 100% CPU. Once a second the terminal is asked for
-        its settings, which fails (EIO) once it has gone; every change is saved already.
-        """
-        try:
-            import termios
-        except ImportError:  # no terminals of this kind here
-            return
-        try:
-            fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
-            termios.tcgetattr(fd)
-        except (termios.error, OSError, ValueError):  # not a terminal (a pipe, a test)
-            return
-
-        def check() -> None:
-            try:
-                termios.tcgetattr(fd)
-            except (termios.error, OSError):  # EIO: the terminal has gone
-                self.exit()
-
-        self.set_interval(TERMINAL_CHECK_SECONDS, check)
 
     _real_size: Size | None = None
 
