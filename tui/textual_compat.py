@@ -134,15 +134,13 @@ class TypeAhead(_AppBase):
         typed = events.Key(event.key, event.character)
         if self.key_grab is not None and getattr(event, "wk_grab", None) is None:
             self.key_grab.key(typed)
-        elif self._typed_ahead is None and self._type_into_field(typed):
-            pass
-        elif self._typed_ahead is None:
+        elif self._typed_ahead is not None:  # keys already waiting: this one after them
+            self._typed_ahead.append(typed)
+        elif not self._type_into_field(typed):
             # The dialog may open in the next frame (the key that opens it is still being
             # handled): try again then, keeping the order of what was typed.
             self._typed_ahead = [typed]
             self.call_after_refresh(self._flush_typed_ahead)
-        else:
-            self._typed_ahead.append(typed)
 
     def _flush_typed_ahead(self) -> None:
         typed, self._typed_ahead = self._typed_ahead or [], None

@@ -174,11 +174,6 @@ class RenderedOnce:
             self._renderable = self._make()
         return self._renderable
 
-    def is_packed(self) -> bool:
-        """Rendered ahead at the options of the latest render seen (so showing it only unpacks)."""
-        seen = RenderedOnce.seen.get(True)
-        return bool(self.key) and seen is not None and (self.key, _options_key(seen[1])) in _packed
-
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         return self._rendered(console, options)
 
@@ -258,10 +253,15 @@ def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -
     return _pages[key][1]
 
 
+def _packed_as_seen(key: tuple) -> bool:
+    """The page with `key` is rendered ahead at the options of the latest render seen."""
+    seen = RenderedOnce.seen.get(True)
+    return seen is not None and (key, _options_key(seen[1])) in _packed
+
+
 def is_rendered_ahead(pack: ProcessPack, number: int) -> bool:
     """Knooppunt `number`'s page is packed at the pane's latest options: showing it is cheap."""
-    key = (id(pack), language(), "k", number, "")
-    return RenderedOnce(partial(_page, pack, "k", number, ""), key).is_packed()
+    return _packed_as_seen((id(pack), language(), "k", number, ""))
 
 
 # Rendered ahead (the zygote): (page key, options key) -> the segments, packed; the styles
@@ -307,11 +307,10 @@ def prerender_steps(pack: ProcessPack) -> Iterator[None]:
     for key in _page_keys(pack):
         if size > MAX_PACKED_BYTES:
             return
-        _, _, kind, number, track = key
-        rendered = RenderedOnce(partial(_page, pack, kind, number, track), key)
-        if rendered.is_packed():
+        if _packed_as_seen(key):
             continue
-        rendered.key = ()  # render it here, not from what is packed
+        _, _, kind, number, track = key
+        rendered = RenderedOnce(partial(_page, pack, kind, number, track))  # rendered here
         for options_key, segments in rendered.render_as_seen():
             packed = _pack(segments)
             if packed is not None:
