@@ -27,6 +27,8 @@ from compass.text import one_line
 from .commands import load_keymap
 from .i18n import t
 from .idle import IdleWork
+from .quiet_gc import QuietGC
+from .report_command import ReportCommand
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .terminal_watch import watch_terminal
 from .textual_compat import TypeAhead, known_key_characters
@@ -40,12 +42,6 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 0.4  # outside changes show up well within a second
 WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
-# Full GC collections (see first_paint_done): run them when the user has not touched a
-# key or the mouse for IDLE_GC_SECONDS; force one anyway after GC_FORCE_AFTER young
-# collections without a quiet moment, so memory stays bounded during a long burst.
-IDLE_GC_SECONDS = 1.0
-GC_DUE_AFTER = 10  # CPython's own threshold for a full collection
-GC_FORCE_AFTER = 200
 
 
 class KeyGrab(Protocol):
@@ -53,7 +49,7 @@ class KeyGrab(Protocol):
     def cancel(self) -> None: ...
 
 
-class WijkkompasApp(TypeAhead, App):
+class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
     CSS_PATH = (
         Path(__file__).parent / "wijkkompas.tcss"
     )  # absolute: subclasses live in other packages
@@ -203,18 +199,7 @@ class WijkkompasApp(TypeAhead, App):
         then exit after the next refresh, i.e. right after the first complete paint.
         """
         if self.freeze_gc:
-            # The pack, the tree and the widgets live as long as the app: keep them out
-            # of the cyclic GC's full collections, which otherwise stall a keystroke now
-            # and then (~300 ms with 10,000 knooppunten). Only for a process that runs
-            # one app (run_app sets it), never in a test process running hundreds.
-            gc.freeze()
-            # After freeze() CPython counts almost nothing as long-lived, so its automatic
-            # full collections come every ~70,000 allocations and each walks every object
-            # made since (old detail pages are cyclic garbage): 40-90 ms in the middle of
-            # typing. Young collections stay automatic; the full ones run when idle.
-            gen0, gen1, _ = gc.get_threshold()
-            gc.set_threshold(gen0, gen1, 1 << 30)
-            self.set_interval(IDLE_GC_SECONDS / 2, self._idle_gc)
+            self.collect_when_idle()  # tui/quiet_gc.py
 
         def painted() -> None:
             if self.exit_after_paint:
@@ -320,13 +305,6 @@ class WijkkompasApp(TypeAhead, App):
                 if isinstance(event, events.MouseDown):
                     grab.cancel()  # a click elsewhere withdraws the question
         await super().on_event(event)
-
-    def _idle_gc(self) -> None:
-        due = gc.get_count()[2]
-        if due >= GC_FORCE_AFTER or (
-            due >= GC_DUE_AFTER and time.monotonic() - self._last_input >= IDLE_GC_SECONDS
-        ):
-            gc.collect()
 
     # --- the project state ---------------------------------------------------------
 
@@ -483,60 +461,3 @@ class WijkkompasApp(TypeAhead, App):
                 remember_role(self.user, role)
             except OSError as exc:  # a read-only home must not stop the work
                 self.notify(t("config.not_saved", error=one_line(str(exc))), timeout=4)
-
-    def write_report(self) -> None:
-        """`r`: asks HTML or Markdown (HTML first), writes the report beside the state file,
-        then offers to open it, or says where it is."""
-        if self.state_path is None or self.store is None:
-            self.notify(t("no_state"), severity="warning")
-            return
-        from .screens.confirm import ChoiceDialog
-
-        self.push_screen(
-            ChoiceDialog(
-                t("report.question"),
-                [("html", t("report.html")), ("md", t("report.md"))],
-            ),
-            self._write_report_as,
-        )
-
-    def _write_report_as(self, fmt: str | None) -> None:
-        if fmt not in ("md", "html") or self.state_path is None:
-            return
-        from compass.report import write_report_beside
-
-        try:
-            path = write_report_beside(self.state_path, self.pack, fmt)  # type: ignore[arg-type]
-        except Exception as exc:
-            self.notify(one_line(str(exc)), severity="error", timeout=8)
-            return
-        opener = self._opener()
-        if opener is None:
-            self.notify(t("report.written", path=str(path)), timeout=10)
-            return
-        from .screens.confirm import ChoiceDialog
-
-        self.push_screen(
-            ChoiceDialog(
-                t("report.written", path=str(path)),
-                [("open", t("report.open")), ("close", t("report.close"))],
-            ),
-            lambda answer: self._open_report(opener, path) if answer == "open" else None,
-        )
-
-    def _opener(self) -> str | None:
-        """The desktop's opener, only at the user's own terminal: a workshop session never
-        starts a program on the server."""
-        if not self.external_editor_allowed or self.in_workshop():
-            return None
-        from .opener import find_opener
-
-        return find_opener()
-
-    def _open_report(self, opener: str, path: Path) -> None:
-        from .opener import open_file
-
-        try:
-            open_file(opener, path)
-        except OSError as exc:
-            self.notify(one_line(str(exc)), severity="error", timeout=8)
