@@ -1,7 +1,9 @@
 """A room of participants over SSH, measured: `measure_ssh(state_path, sessions=40)`.
 
 Starts the real workshop server (`python -m tui serve STATE --ssh 127.0.0.1:PORT
---passcode`) on loopback and reports:
+--passcode`) on loopback, waits until it says the room is ready (a session built
+ahead for every place, `tui/workshop/spare.py`; `room_ready`, seconds from the
+start, as a facilitator would wait before giving out the address) and reports:
 
 - first screen (`first_screen_p50/max`, seconds): all `sessions` participants log
   in at the same moment (the worst case); from the start of the TCP connect to
@@ -45,6 +47,7 @@ from pathlib import Path
 PASSCODE = "bench-code"
 MARK_READY = b"Welkom bij de workshop"
 MARK_NAVIGATOR = b"Ga naar"  # the navigator's footer: the role is chosen, the tree is there
+MARK_ROOM_READY = b"Zaal klaar"  # the server: a session is built ahead for every place
 CONNECT_TIMEOUT = 90.0
 QUIET = 0.35  # seconds without output: the screen has settled
 ECHO_KEYS_PER_SESSION = 6
@@ -72,6 +75,21 @@ def _rollup(pid: int) -> dict[str, float]:
                 d[parts[0][:-1]] = int(parts[1]) / 1024
     d["Uss"] = d.get("Private_Clean", 0) + d.get("Private_Dirty", 0)
     return d
+
+
+def _sessions(zygote: int) -> list[int]:
+    """The zygote's children that are someone's session: they have a terminal (a spare, built
+    ahead for the next participant, has none)."""
+    out = []
+    for pid in _children(zygote):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                tty_nr = int(f.read().rsplit(")", 1)[1].split()[4])
+        except (OSError, ValueError, IndexError):
+            continue
+        if tty_nr:
+            out.append(pid)
+    return out
 
 
 def _children(pid: int) -> list[int]:
@@ -180,9 +198,12 @@ class _Participant:
 
 
 async def _start_server(
-    state: Path, port: int, sessions: int, home: Path
+    state: Path, port: int, sessions: int, home: Path, timings: dict | None = None
 ) -> asyncio.subprocess.Process:
+    """The server, once it says the room is ready: its address printed and, as a facilitator
+    waits for before giving out the address, a session built ahead for every place."""
     env = dict(os.environ, WIJKKOMPAS_PASSCODE=PASSCODE, XDG_DATA_HOME=str(home))
+    started = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -201,11 +222,16 @@ async def _start_server(
     )
     seen = b""
     assert proc.stdout is not None
-    while b"ssh -p" not in seen:
-        line = await asyncio.wait_for(proc.stdout.readline(), 120)
-        if not line:
-            raise RuntimeError("server stopped at start: " + seen.decode(errors="replace")[-500:])
-        seen += line
+    for mark in (b"ssh -p", MARK_ROOM_READY):
+        while mark not in seen:
+            line = await asyncio.wait_for(proc.stdout.readline(), 120)
+            if not line:
+                raise RuntimeError(
+                    "server stopped at start: " + seen.decode(errors="replace")[-500:]
+                )
+            seen += line
+        if timings is not None:
+            timings[mark.decode()] = time.monotonic() - started
     asyncio.ensure_future(proc.stdout.read())  # keep draining
     return proc
 
@@ -229,7 +255,7 @@ def _memory(server_pid: int) -> dict[str, float]:
     if not zygotes:
         return {}
     zygote = zygotes[0]
-    sessions = [_rollup(p) for p in _children(zygote)]
+    sessions = [_rollup(p) for p in _sessions(zygote)]
     if not sessions:
         return {}
     total = sum(s["Pss"] for s in sessions) + _rollup(zygote)["Pss"] + _rollup(server_pid)["Pss"]
@@ -290,7 +316,7 @@ async def _sessions_gone(server_pid: int, limit: float = 15.0) -> None:
         for p in _children(server_pid)
         if b"tui.workshop.zygote" in Path(f"/proc/{p}/cmdline").read_bytes()
     ]
-    while zygotes and _children(zygotes[0]) and time.monotonic() < end:
+    while zygotes and _sessions(zygotes[0]) and time.monotonic() < end:
         await asyncio.sleep(0.1)
 
 
@@ -300,7 +326,9 @@ async def measure_ssh(state_path: str | Path, sessions: int = 40) -> dict:
     port = _free_port()
     result: dict = {"sessions": sessions}
     with tempfile.TemporaryDirectory(prefix="wk-ssh-bench-") as home:
-        server = await _start_server(state, port, sessions, Path(home))
+        timings: dict[str, float] = {}
+        server = await _start_server(state, port, sessions, Path(home), timings)
+        result["room_ready"] = timings.get(MARK_ROOM_READY.decode(), float("nan"))
         people = [_Participant(f"deelnemer{i:02d}") for i in range(sessions)]
         later: list[_Participant] = []
         try:

@@ -135,7 +135,14 @@ def keyserver(tmp_path_factory) -> Iterator[Server]:
     keys = tmp / "authorized_keys"
     keys.write_bytes(CLIENT_KEY.export_public_key())
     srv = start_server(
-        tmp, "--authorized-keys", str(keys), "--idle-timeout", "3", name="Sleutelwijk"
+        tmp,
+        "--authorized-keys",
+        str(keys),
+        "--idle-timeout",
+        "3",
+        "--spares",
+        "2",
+        name="Sleutelwijk",
     )
     try:
         yield srv

@@ -44,6 +44,9 @@ def test_every_private_name_still_exists() -> None:
                 "_link",
                 "_meta",
                 "_variables",
+                "_driver",
+                "_environ",
+                "_color_system",
             ):
                 continue  # instance attributes: checked on instances below
             assert hasattr(cls, name), f"{owner}.{name} is gone"
@@ -253,3 +256,71 @@ def test_the_app_ends_when_its_terminal_goes_away_without_a_hangup_signal(tmp_pa
             proc.wait()
         if master >= 0:
             os.close(master)
+
+
+def test_instance_names_used_to_attach_a_terminal_exist() -> None:
+    from rich.console import Console
+    from textual.app import App
+
+    assert App()._driver is None  # set by App.run; attach_terminal replaces it
+    console = Console(force_terminal=True, _environ={"TERM": "xterm-256color"})
+    assert isinstance(console._environ, dict)
+    assert console._detect_color_system() is not None
+    assert hasattr(console, "_color_system")
+
+
+ATTACH_SCRIPT = """
+import os
+from textual.app import App
+from textual.widgets import Label
+from tui.textual_compat import attach_terminal
+
+class Shown(App):
+    def compose(self):
+        yield Label("[klaar] ook met haken", markup=False)
+
+    def on_mount(self):
+        self.call_after_refresh(self.attach)
+
+    def attach(self):
+        os.environ["TERM"] = "xterm-256color"  # as a spare learns its participant's terminal
+        attach_terminal(self, mouse=False)
+        self.set_timer(1.0, self.exit)
+
+Shown().run(headless=True, size=(40, 10))
+"""
+
+
+def test_a_headless_app_given_a_terminal_paints_on_it_in_its_colours() -> None:
+    """What a spare workshop session does on arrival (tui/workshop/spare.py)."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "PYTHONPATH": str(ROOT)}  # 16 colours at the start
+    env.pop("COLORTERM", None)
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ATTACH_SCRIPT],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"ook met haken" not in out and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:
+                    break
+    finally:
+        proc.wait(30)
+        os.close(master)
+    assert b"\x1b[?1049h" in out  # the real driver took the terminal (alternate screen)
+    assert b"[klaar] ook met haken" in out
+    assert b"8;5;" in out  # the colours of the TERM it was given: 256, not the 16 it began with
+    assert b"8;2;" not in out  # and no truecolour
+    assert proc.returncode == 0

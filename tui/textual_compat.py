@@ -286,6 +286,38 @@ def known_key_characters() -> None:
     textual.screen.key_to_character = key_to_character  # type: ignore[assignment]
 
 
+# --- a running app given a terminal: the workshop's spare sessions -------------------------
+# Why: a spare session (tui/workshop/spare.py) is built headless before anyone logs in, so
+# that a participant's first screen is only a paint. Textual picks its driver and the
+# console's colours once, in `App.run`; there is no public way to hand a running app a
+# terminal. This does what `App.run` would have done on that terminal.
+
+
+def attach_terminal(app: App[Any], *, mouse: bool) -> None:
+    """Move the running, headless `app` onto the terminal now on file descriptors 0-2.
+
+    The colours follow the TERM now in `os.environ` (as a fresh start would read it), then
+    Textual's own driver for this platform takes the terminal and the screen is painted
+    in full (the terminal has seen nothing yet)."""
+    import os
+
+    from textual import constants
+
+    console = app.console
+    environ = dict(os.environ)
+    environ.pop("NO_COLOR", None)  # as App.__init__ does; a session's environment has none
+    console._environ = environ
+    if constants.COLOR_SYSTEM in (None, "auto"):
+        console._color_system = console._detect_color_system()
+    headless = app._driver
+    if headless is not None:
+        headless.stop_application_mode()
+    driver = app.driver_class(app, debug=constants.DEBUG, mouse=mouse, size=None)
+    app._driver = driver
+    driver.start_application_mode()  # also sends the terminal's real size (a Resize)
+    app.refresh()  # all of it: the terminal has seen nothing (a new size also lays it out)
+
+
 def uses() -> dict[str, str]:
     """The private names this module relies on, by owner: the test checks each still exists."""
     return {
@@ -293,6 +325,7 @@ def uses() -> dict[str, str]:
         "textual.widget.Widget": "_size_updated",
         "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache",
         "textual.css.stylesheet.Stylesheet": "_parse_rules _variables",
-        "textual.app.App": "_on_key _check_bindings",
+        "textual.app.App": "_on_key _check_bindings _driver",
+        "rich.console.Console": "_environ _color_system _detect_color_system",
         "textual.screen": "key_to_character",
     }

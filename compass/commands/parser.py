@@ -301,6 +301,13 @@ def _parser() -> argparse.ArgumentParser:
         help="geen live overzicht, alleen een logboek (voor scripts)",
     )
     s.add_argument("--max-sessions", type=int, default=40)
+    s.add_argument(
+        "--spares",
+        type=int,
+        metavar="N",
+        help="SSH: zoveel sessies vooraf klaarzetten, zodat wie inlogt meteen begint "
+        "(standaard: evenveel als --max-sessions; 0: uit)",
+    )
     s.add_argument("--idle-timeout", type=int, default=3600, metavar="SECONDEN")
     return p
 

@@ -30,6 +30,7 @@ from .trust import Role
 ZYGOTE_START_TIMEOUT = 120.0  # importing Textual and painting once, on a slow laptop
 MSG_IDLE = "Je sessie is gesloten na {t} zonder toetsaanslag. Log gerust opnieuw in.\r\n"
 MSG_STOP = "De workshop is gestopt. Bedankt voor je bijdrage!\r\n"
+MSG_READY = "Zaal klaar: {n} sessies staan klaar, wie nu inlogt begint meteen."
 MSG_NAME_FACILITATOR = "De naam '{wanted}' hoort bij de facilitator. Je doet mee als '{name}'."
 MSG_NAME_TAKEN = "De naam '{wanted}' is al in gebruik in de zaal. Je doet mee als '{name}'."
 
@@ -39,6 +40,7 @@ class RoomConfig:
     state: Path
     facilitator: str | None = None
     max_sessions: int = 40
+    spares: int = 0  # sessions built before anyone arrives (tui/workshop/spare.py)
     idle_timeout: int = 3600
     pack: str | None = None
     lang: str = "nl"
@@ -123,6 +125,8 @@ class ZygoteClient:
         self._waiting: dict[int, asyncio.Future[dict]] = {}
         self._next_id = 0
         self._restarting = asyncio.Lock()
+        self.spares = (0, 0)  # (ready, wanted): sessions built ahead, as the zygote last said
+        self.on_spares: Callable[[int, int], None] | None = None
 
     async def start(self) -> int:
         loop = asyncio.get_running_loop()
@@ -146,6 +150,8 @@ class ZygoteClient:
             cmd.append("--no-mouse")
         if not self.cfg.warm:
             cmd.append("--no-warm")
+        if self.cfg.spares:
+            cmd += ["--spares", str(self.cfg.spares), "--places", str(self.cfg.max_sessions)]
         self.proc = subprocess.Popen(
             cmd,
             pass_fds=[theirs.fileno()],
@@ -195,6 +201,10 @@ class ZygoteClient:
                 fut.set_result(msg)
         elif op == "exited":
             self.on_exit(int(msg["pid"]), int(msg.get("status", 0)))
+        elif op == "spares":
+            self.spares = (int(msg.get("ready", 0)), int(msg.get("target", 0)))
+            if self.on_spares is not None:
+                self.on_spares(*self.spares)
 
     def _complain(self, line: str) -> None:
         if self.log is not None:
@@ -333,8 +343,16 @@ class Room:
         self.sessions: set[Session] = set()
         self.by_pid: dict[int, Session] = {}
         self.zygote = ZygoteClient(cfg, self._child_exited, self.log)
+        self.zygote.on_spares = self._spares
         self.closing = False
         self.follow_from_console = False  # the console started the current follow run
+        self._announced_ready = False
+
+    def _spares(self, ready: int, target: int) -> None:
+        """Say once when every place has a session waiting: from then on a login is a paint."""
+        if not self._announced_ready and target > 0 and ready >= target:
+            self._announced_ready = True
+            self.log(MSG_READY.format(n=ready))
 
     def log(self, message: str) -> None:
         """One line for the facilitator's console (participant text made visible, one line)."""

@@ -108,6 +108,8 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError("--max-sessions moet minstens 1 zijn")
     if args.idle_timeout < 0:
         raise UsageError("--idle-timeout moet 0 (uit) of meer seconden zijn")
+    if getattr(args, "spares", None) is not None and args.spares < 0:
+        raise UsageError("--spares moet 0 (uit) of meer zijn")
     if args.ssh:
         return _serve_ssh(args)
     return _serve_web(args)
@@ -186,6 +188,7 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         keys=keys,
         facilitator=args.facilitator,
         max_sessions=args.max_sessions,
+        spares=args.max_sessions if getattr(args, "spares", None) is None else args.spares,
         idle_timeout=args.idle_timeout,
         pack=getattr(args, "pack", None),
         lang=getattr(args, "lang", "nl"),

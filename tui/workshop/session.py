@@ -31,10 +31,15 @@ from compass.text import visible
 
 from ..app import WijkkompasApp
 from ..i18n import t
+from ..terminal_watch import watch_terminal
+from ..textual_compat import attach_terminal
 from ..widgets.calm import CalmInput
 from .follow import Follow, follow_path
 from .names import MAX_NAME, clean_name, unique_name
 from .presence import presence_dir, remove_presence, write_presence
+from .spare import Arrival, SpareLine, arrive
+
+SPARE_SIZE = (80, 24)  # what most participants' terminals are: a spare built at it only paints
 
 
 class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
@@ -57,14 +62,22 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
         self.ask_name = ask_name
         self.roles = roles
 
+    def _title(self) -> Text:
+        title = Text(t("welcome.title"))
+        if self.participant:
+            title.append(f", {self.participant}")
+        if self.project:
+            title.append(f"\n{self.project}", style="not bold")
+        return title
+
+    def greet(self, name: str) -> None:
+        """The same dialog for `name` (a spare session's welcome, once someone has arrived)."""
+        self.participant = name
+        self.query_one(".dialog-title", Static).update(self._title())
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="welcome"):
-            title = Text(t("welcome.title"))
-            if self.participant:
-                title.append(f", {self.participant}")
-            if self.project:
-                title.append(f"\n{self.project}", style="not bold")
-            yield Static(title, classes="dialog-title")
+            yield Static(self._title(), classes="dialog-title")
             if self.notice:
                 yield Static(Text(visible(self.notice)), id="notice")
             if self.ask_name:
@@ -116,9 +129,15 @@ class WorkshopApp(WijkkompasApp):
         leader: bool = False,
         notice: str = "",
         store: StateStore | None = None,
+        spare: SpareLine | None = None,
+        mouse: bool = True,
     ) -> None:
         super().__init__(pack, state_path, user=user or "", create_if_missing=False)
         self._preloaded = store
+        # A spare (tui/workshop/spare.py): built headless, waiting for its participant.
+        self.spare = spare
+        self.waiting = spare is not None
+        self.mouse = mouse
         self.user = user  # no fallback to $USER: on a server that is the server's account
         self.facilitator = facilitator or ""
         self.notice = notice
@@ -136,6 +155,8 @@ class WorkshopApp(WijkkompasApp):
 
     def tell_presence(self) -> None:
         """Name, role and knooppunt for the facilitator's console; never a reason to fail."""
+        if self.waiting:
+            return  # a spare is nobody yet
         try:
             write_presence(self.presence, self.user, self.role, self._place)
         except OSError:
@@ -159,6 +180,9 @@ class WorkshopApp(WijkkompasApp):
         self.state = store.poll() or store.state
 
     def on_mount(self) -> None:
+        self._exit_on_hangup()
+
+    def _exit_on_hangup(self) -> None:
         """SIGTERM / SIGHUP (server stops, idle timeout, hang-up): exit cleanly, restoring the
         terminal."""
         loop = asyncio.get_running_loop()
@@ -181,17 +205,59 @@ class WorkshopApp(WijkkompasApp):
         if self.state_path is None:
             return
         self.open_state(self.state_path)
-        if self.exit_after_paint:
-            self._show_navigator()
+        if self.exit_after_paint or self.spare is not None:
+            self._show_navigator()  # a spare puts the welcome over it once it is built
             return
-        welcome = WelcomeDialog(
+        self.push_screen(self._welcome(), self._welcome_done)
+
+    def _welcome(self) -> WelcomeDialog:
+        """The welcome for who is here; a spare, nobody yet, prepares the usual one: the
+        name known from the login, so no name field."""
+        return WelcomeDialog(
             self.user,
-            ask_name=not self.user,
+            ask_name=not self.user and not self.waiting,
             roles=self.roles,
             project=super().project_line(),
             notice=self.notice,
         )
-        self.push_screen(welcome, self._welcome_done)
+
+    # --- a spare session ---------------------------------------------------------
+
+    def first_paint_done(self, page=None) -> None:
+        super().first_paint_done(page)
+        if self.spare is not None and self.waiting:
+            self.run_worker(self._offer(page), name="spare", exit_on_error=True)
+
+    async def _offer(self, page) -> None:
+        """The navigator is built: put the welcome over it, paint once more, then wait."""
+        if page is not None:
+            await page
+        await self.push_screen(self._welcome(), self._welcome_done)
+        self.call_after_refresh(self._wait_for_participant)
+
+    def _wait_for_participant(self) -> None:
+        assert self.spare is not None
+        arrive(self.spare, self._arrived)
+
+    def _arrived(self, arrival: Arrival) -> None:
+        """Someone took this spare: become their session, on their terminal."""
+        self.waiting = False
+        self.user = self.follow.user = arrival.user
+        self.follow.leader = arrival.leader
+        if self.store is not None:
+            self.store.user = arrival.user
+        self.notice = arrival.notice
+        welcome = self.screen
+        if isinstance(welcome, WelcomeDialog) and arrival.user and not arrival.notice:
+            welcome.greet(arrival.user)
+        else:  # a different dialog: asks the name, or shows the server's notice
+            if isinstance(welcome, WelcomeDialog):
+                self.pop_screen()
+            self.push_screen(self._welcome(), self._welcome_done)
+        self.poll_state()  # the file may have changed while this spare waited
+        attach_terminal(self, mouse=self.mouse)  # one full paint, of the welcome only
+        self._exit_on_hangup()
+        watch_terminal(self.set_interval, self.exit)
 
     def _welcome_done(self, result: tuple[str, str | None] | None) -> None:
         name, role = result or (self.user, None)
@@ -208,7 +274,10 @@ class WorkshopApp(WijkkompasApp):
                 self.store.user = name
         self.role = role
         self.tell_presence()
-        self._show_navigator()  # its title shows the name and role
+        if self.spare is None:
+            self._show_navigator()  # its title shows the name and role
+        else:
+            self._retitle()  # a spare's navigator is there already, under the welcome
 
     def project_line(self) -> str:
         who = self.user or "?"
@@ -264,6 +333,29 @@ def run_session(
     finally:
         app.follow.close()
         remove_presence(app.presence)
+    return app.return_code or 0
+
+
+def run_spare(
+    pack: ProcessPack,
+    state_path: Path,
+    line: SpareLine,
+    *,
+    facilitator: str | None = None,
+    mouse: bool = True,
+    store: StateStore | None = None,
+) -> int:
+    """Build a session headless (tui/workshop/spare.py), wait for a participant, then run it on
+    their terminal until they quit or hang up."""
+    app = WorkshopApp(
+        pack, state_path, user="", facilitator=facilitator, store=store, spare=line, mouse=mouse
+    )
+    try:
+        app.run(headless=True, size=SPARE_SIZE)
+    finally:
+        if not app.waiting:
+            app.follow.close()
+            remove_presence(app.presence)
     return app.return_code or 0
 
 

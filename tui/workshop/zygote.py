@@ -22,12 +22,19 @@ JSON message per packet; a new session's pty slave travels along as SCM_RIGHTS.
 The zygote is the parent of every session, so it reaps them and it alone signals
 them (a pid it has not reaped cannot have been reused). When the server goes away
 (EOF on the socket) every session is ended.
+
+It also keeps spare sessions (`spare.py`): up to `--spares`, never more than the
+free places (`--places` minus the sessions), built a few at a time, not while people
+are arriving (a spare being built would take CPU from them) and not when the
+machine is short of memory. A spawn takes the oldest ready spare, else forks as
+before. The server hears how many are ready:
+
+    zygote -> server   {"op": "spares", "ready", "target"}
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import gc
 import json
 import os
@@ -35,15 +42,40 @@ import select
 import signal
 import socket
 import sys
-import termios
 import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 from .names import safe_term
+from .spare import Arrival, take_terminal
 
 STORE_POLL_SECONDS = 1.0
 GRACE_SECONDS = 3.0  # between SIGTERM (the app exits cleanly, restoring the terminal) and SIGKILL
+# Spares are built this many at a time (one per core: building one is ~0.15 s of CPU)...
+SPARES_AT_ONCE = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+# ...and only this long after the last arrival: while a room logs in, the CPU is theirs.
+SPARE_PAUSE_SECONDS = 2.0
+# A spare costs ~18 MiB; none is built while less than this is available.
+SPARE_MEMORY_RESERVE = 512 << 20
+
+
+@dataclass
+class Spare:
+    sock: socket.socket
+    ready: float | None = None  # time.monotonic() when it said it was built
+
+
+def memory_available() -> int | None:
+    """Bytes the kernel says are available for new work (None: not known here)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class Zygote:
@@ -51,6 +83,10 @@ class Zygote:
         self.sock = sock
         self.args = args
         self.children: dict[int, float | None] = {}  # pid -> SIGKILL deadline once asked to end
+        self.spares: dict[int, Spare] = {}  # pid -> its socket; not yet anyone's session
+        self.leaving: set[int] = set()  # spares that ended unused, still to be reaped
+        self.last_spawn = 0.0
+        self._told: tuple[int, int] | None = None  # the spare counts last sent to the server
 
     # --- preparing ---------------------------------------------------------------
 
@@ -137,8 +173,15 @@ class Zygote:
         self.send({"op": "ready", "pid": os.getpid()})
         next_poll = 0.0
         while True:
-            ready, _, _ = select.select([self.sock], [], [], 0.25)
+            lines = {spare.sock: pid for pid, spare in self.spares.items()}
+            ready, _, _ = select.select([self.sock, *lines], [], [], 0.25)
+            for sock in ready:
+                if sock in lines:
+                    self.spare_said(lines[sock])
+            ready = [sock for sock in ready if sock is self.sock]
             self.reap()
+            self.refill()
+            self.tell_spares()
             if time.monotonic() > next_poll:
                 next_poll = time.monotonic() + STORE_POLL_SECONDS
                 try:
@@ -182,23 +225,35 @@ class Zygote:
             self.end(int(msg.get("pid", 0)))
 
     def spawn(self, slave: int, msg: dict) -> int:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        """A session on the pty `slave`: a spare that is ready takes it, else a fresh fork."""
+        self.last_spawn = time.monotonic()
+        arrival = Arrival.from_message(json.dumps(msg).encode())
+        for pid, spare in sorted(
+            ((p, s) for p, s in self.spares.items() if s.ready is not None),
+            key=lambda item: item[1].ready or 0.0,
+        ):
+            del self.spares[pid]
+            try:
+                socket.send_fds(spare.sock, [arrival.message()], [slave])
+            except OSError:  # it died meanwhile: the next one, or a fresh fork
+                self._signal(pid, signal.SIGKILL)
+                self.leaving.add(pid)
+                continue
+            finally:
+                spare.sock.close()
+            return pid
+        return self._fork_session(slave, msg)
+
+    def _fork_session(self, slave: int, msg: dict) -> int:
+        pid = self._fork()
         if pid:
             return pid
         code = 1
         try:
-            self.sock.close()
-            os.setsid()
-            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-            for fd in (0, 1, 2):
-                os.dup2(slave, fd)
-            os.close(slave)
+            take_terminal(slave, safe_term(msg.get("term")))
             for sig in (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM):
                 signal.signal(sig, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
-            os.environ["TERM"] = safe_term(msg.get("term"))
             from .session import run_session
 
             code = run_session(
@@ -216,6 +271,89 @@ class Zygote:
         finally:
             os._exit(code)
 
+    def _fork(self) -> int:
+        """fork(); in the child, let go of every socket that belongs to the zygote."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            self.sock.close()
+            for spare in self.spares.values():
+                spare.sock.close()
+        return pid
+
+    # --- spares ------------------------------------------------------------------
+
+    def spare_target(self) -> int:
+        places = getattr(self.args, "places", 0) or 0
+        return max(0, min(getattr(self.args, "spares", 0) or 0, places - len(self.children)))
+
+    def refill(self) -> None:
+        """Start building spares while more are wanted and the moment is right."""
+        while self._spare_wanted():
+            self._fork_spare()
+
+    def _spare_wanted(self) -> bool:
+        if self.args.no_warm or len(self.spares) >= self.spare_target():
+            return False
+        if sum(1 for s in self.spares.values() if s.ready is None) >= SPARES_AT_ONCE:
+            return False
+        if self.last_spawn and time.monotonic() - self.last_spawn < SPARE_PAUSE_SECONDS:
+            return False
+        available = memory_available()
+        return available is None or available >= SPARE_MEMORY_RESERVE
+
+    def _fork_spare(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = self._fork()
+        if pid:
+            theirs.close()
+            self.spares[pid] = Spare(ours)
+            return
+        code = 1
+        try:
+            ours.close()
+            os.setsid()  # no terminal of the server's reaches it; it gets its own on arrival
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            from .session import run_spare
+            from .spare import SpareLine
+
+            code = run_spare(
+                self.pack,
+                Path(self.args.state),
+                SpareLine(theirs),
+                facilitator=self.args.facilitator,
+                mouse=not self.args.no_mouse,
+                store=self.store,
+            )
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def spare_said(self, pid: int) -> None:
+        spare = self.spares.get(pid)
+        if spare is None:
+            return
+        try:
+            data = spare.sock.recv(1024)
+        except OSError:
+            data = b""
+        if not data:  # it ended before anyone came
+            spare.sock.close()
+            del self.spares[pid]
+            self.leaving.add(pid)
+            return
+        if spare.ready is None:
+            spare.ready = time.monotonic()
+
+    def tell_spares(self) -> None:
+        counts = (sum(1 for s in self.spares.values() if s.ready is not None), self.spare_target())
+        if counts != self._told:
+            self._told = counts
+            self.send({"op": "spares", "ready": counts[0], "target": counts[1]})
+
     def end(self, pid: int) -> None:
         if pid in self.children and self.children[pid] is None:
             self.children[pid] = time.monotonic() + GRACE_SECONDS
@@ -223,6 +361,16 @@ class Zygote:
 
     def reap(self) -> None:
         now = time.monotonic()
+        for pid in [*self.spares, *self.leaving]:
+            try:
+                done, _status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                self.leaving.discard(pid)
+                spare = self.spares.pop(pid, None)
+                if spare is not None:
+                    spare.sock.close()
         for pid, deadline in list(self.children.items()):
             try:
                 done, status = os.waitpid(pid, os.WNOHANG)
@@ -235,6 +383,13 @@ class Zygote:
                 self._signal(pid, signal.SIGKILL)
 
     def end_all(self) -> None:
+        for pid in [*self.spares, *self.leaving]:
+            spare = self.spares.get(pid)
+            if spare is not None:
+                spare.sock.close()  # a waiting spare leaves at once
+            self.children[pid] = time.monotonic() + GRACE_SECONDS
+        self.spares.clear()
+        self.leaving.clear()
         for pid in list(self.children):
             self.end(pid)
         limit = time.monotonic() + GRACE_SECONDS + 1
@@ -264,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--facilitator")
     p.add_argument("--no-mouse", action="store_true")
     p.add_argument("--no-warm", action="store_true")
+    p.add_argument("--spares", type=int, default=0)
+    p.add_argument("--places", type=int, default=0)
     args = p.parse_args(argv)
     sock = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server; it stops us in order
