@@ -36,6 +36,7 @@ EXPECTED = [
     "SSH: eerste scherm p50",
     "SSH: navigator p50 na rolkeuze",
     "SSH: eerste scherm max",
+    "SSH: zaal klaar na de start",
     "SSH: echo p95 (leestempo)",
     "SSH: echo p95 (iedereen tegelijk scrollen)",
     "SSH: geheugen per sessie",

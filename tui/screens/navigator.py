@@ -144,13 +144,17 @@ class NavigatorScreen(Screen):
         A key right after a cursor move (`j s`) acts on where the cursor is now: the
         page that was still waiting for the cursor to rest is shown first.
         """
-        if self._pending is not None:
-            self._pending.stop()
-            self._run_due()
+        self.settle()
         k = self.current
         if k is None:
             self.notify(t("need_knooppunt"), timeout=2)
         return k
+
+    def settle(self) -> None:
+        """Do now what waits for the cursor to rest (the page of where it is)."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._run_due()
 
     def show_detail(self, number: int, page_delay: float | None = None) -> None:
         k = self.wk.pack.by_number(number)

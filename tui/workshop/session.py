@@ -40,6 +40,7 @@ from .presence import presence_dir, remove_presence, write_presence
 from .spare import Arrival, SpareLine, arrive
 
 SPARE_SIZE = (80, 24)  # what most participants' terminals are: a spare built at it only paints
+SPARE_SETTLE = 0.1  # s: a few of Textual's refreshes, so a spare waits with nothing left to paint
 
 
 class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
@@ -236,6 +237,17 @@ class WorkshopApp(WijkkompasApp):
         self.call_after_refresh(self._wait_for_participant)
 
     def _wait_for_participant(self) -> None:
+        """Leave nothing to do for later, then wait: what is still to be painted when someone
+        arrives (a page waiting for the cursor to rest, the navigator's own updates under the
+        welcome) would be a second full paint right after the first."""
+        from ..screens.navigator import NavigatorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, NavigatorScreen):
+                screen.settle()
+        self.set_timer(SPARE_SETTLE, lambda: self.call_after_refresh(self._wait))
+
+    def _wait(self) -> None:
         assert self.spare is not None
         arrive(self.spare, self._arrived)
 
