@@ -148,3 +148,35 @@ def test_a_handover_message_is_made_safe(data: bytes) -> None:
     assert arrival.leader is False
     assert "\x1b" not in arrival.user and "\n" not in arrival.user
     assert Arrival.from_message(arrival.message()) == arrival
+
+
+async def test_a_spare_on_a_tiny_terminal_says_so_and_recovers(room: Server) -> None:
+    from tests.test_serve_ssh import Session
+
+    wait_for_output(room, "Zaal klaar")
+    conn = await connect(room, "klein")
+    proc = await conn.create_process(term_type="xterm", term_size=(3, 2), encoding=None)
+    s = Session(conn, proc)
+    try:
+        await s.wait_for("Terminal te klein")
+        proc.change_terminal_size(80, 24)
+        await s.wait_for("Welkom bij de workshop, klein")
+        mark = s.mark()
+        await s.press("\r")
+        await s.wait_for("klein (Gemeente)", since=mark)
+        assert "Traceback" not in s.text()
+    finally:
+        await s.close()
+
+
+async def test_a_name_already_in_the_room_gets_the_notice_from_a_spare(room: Server) -> None:
+    wait_for_output(room, "Zaal klaar")
+    first = await join(room, "sam")
+    try:
+        second = await join(room, "sam", expect="al in gebruik")
+        try:
+            await second.wait_for("sam (2) (Gemeente)")
+        finally:
+            await second.close()
+    finally:
+        await first.close()

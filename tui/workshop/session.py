@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import signal
 from pathlib import Path
 
@@ -249,6 +250,10 @@ class WorkshopApp(WijkkompasApp):
 
     def _wait(self) -> None:
         assert self.spare is not None
+        # What the building left for the collector is collected now, and the rest frozen (as
+        # the zygote does): no full collection in the middle of someone's first paint.
+        gc.collect()
+        gc.freeze()
         arrive(self.spare, self._arrived)
 
     def _arrived(self, arrival: Arrival) -> None:
