@@ -42,9 +42,10 @@ def console(tmp: Path, *options: str) -> tuple[Tmux, Server]:
 async def test_the_console_shows_the_room_steers_follow_mode_and_ends_cleanly(
     tmp_path: Path,
 ) -> None:
-    term, server = console(tmp_path)
+    term, server = console(tmp_path, "--spares", "2")
     try:
-        screen = term.wait_for("In de zaal (0 van 40", timeout=60)
+        screen = term.wait_for("In de zaal (0 van 40; 2 klaargezet", timeout=60)
+        term.wait_for("Zaal klaar: 2 sessies")
         assert f"Zaal: {PASSCODE}" in screen and "Facilitator: " in screen
         assert "Consolewijk" in screen and "Volgmodus: uit" in screen
         bram = await join(server, "bram", project="Consolewijk")

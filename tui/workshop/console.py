@@ -225,8 +225,11 @@ class ConsoleApp(App[None]):
             pass
         self.query_one("#top", Static).update(self._top())
         sessions = sorted(self.room.sessions, key=lambda s: (not s.leader, s.user.casefold()))
+        ready, wanted = self.room.zygote.spares
+        waiting = f"; {ready} klaargezet" if wanted or ready else ""
         self.query_one("#room-head", Static).update(
-            f"In de zaal ({len(sessions)} van {self.room.cfg.max_sessions}; * = facilitator)"
+            f"In de zaal ({len(sessions)} van {self.room.cfg.max_sessions}{waiting}; "
+            "* = facilitator)"
         )
         self.query_one("#room", Static).update(self._room(sessions))
         self.query_one("#changes", Static).update(self._changes())
