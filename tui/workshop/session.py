@@ -22,6 +22,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.widget import AwaitMount
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -41,6 +42,7 @@ from .presence import presence_dir, remove_presence, write_presence
 from .spare import Arrival, SpareLine, arrive
 
 SPARE_SIZE = (80, 24)  # what most participants' terminals are: a spare built at it only paints
+WELCOME = "welcome"  # the name the welcome is installed under
 SPARE_SETTLE = 0.1  # s: a few of Textual's refreshes, so a spare waits with nothing left to paint
 
 
@@ -210,7 +212,14 @@ class WorkshopApp(WijkkompasApp):
         if self.exit_after_paint or self.spare is not None:
             self._show_navigator()  # a spare puts the welcome over it once it is built
             return
-        self.push_screen(self._welcome(), self._welcome_done)
+        self._push_welcome()
+
+    def _push_welcome(self) -> AwaitMount:
+        """The welcome, installed: dismissing it then only suspends it. Textual lays out and
+        paints the whole screen again after it removes a screen, which made a second full
+        paint of the navigator right after the first (~8 KB over SSH, for everyone at once)."""
+        self.install_screen(self._welcome(), WELCOME)
+        return self.push_screen(WELCOME, self._welcome_done)
 
     def _welcome(self) -> WelcomeDialog:
         """The welcome for who is here; a spare, nobody yet, prepares the usual one: the
@@ -234,7 +243,7 @@ class WorkshopApp(WijkkompasApp):
         """The navigator is built: put the welcome over it, paint once more, then wait."""
         if page is not None:
             await page
-        await self.push_screen(self._welcome(), self._welcome_done)
+        await self._push_welcome()
         self.call_after_refresh(self._wait_for_participant)
 
     def _wait_for_participant(self) -> None:
