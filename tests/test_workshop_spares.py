@@ -180,3 +180,24 @@ async def test_a_name_already_in_the_room_gets_the_notice_from_a_spare(room: Ser
             await second.close()
     finally:
         await first.close()
+
+
+async def test_the_facilitator_and_a_participant_both_from_spares_follow_mode_works(
+    room: Server,
+) -> None:
+    wait_for_output(room, "Zaal klaar")
+    waiting = set(spares(room))
+    anna = await join(room, "anna", code=room.code("facilitator"))
+    bram = await join(room, "bram")
+    try:
+        _zygote, children = processes(room)
+        taken = [p for p in children if has_terminal(p) and p in waiting]
+        assert len(taken) == 2  # both sessions are spares that took a terminal
+        seen = bram.mark()
+        await anna.press("f")
+        await anna.wait_for("zaal volgt jou")  # only a leader can start follow mode
+        await bram.wait_for("volgt anna", since=seen)
+    finally:
+        await anna.press("f")
+        await anna.close()
+        await bram.close()
