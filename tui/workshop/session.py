@@ -306,7 +306,7 @@ class WorkshopApp(WijkkompasApp):
             self._retitle()  # a spare's navigator is there already, under the welcome
 
     def project_line(self) -> str:
-        who = self.user or "?"
+        who = self.user or ("" if self.waiting else "?")  # a spare is nobody yet, not "?"
         if self.role:
             who += f" ({self.roles.get(self.role, self.role)})"
         parts = [who, self.follow.title(), super().project_line()]
