@@ -82,7 +82,7 @@ async def test_the_console_shows_the_room_steers_follow_mode_and_ends_cleanly(
 
 
 def test_quiet_keeps_the_plain_log(tmp_path: Path) -> None:
-    term, _ = console(tmp_path, "--quiet")
+    term, _ = console(tmp_path, "--quiet", "--spares", "1")
     try:
         screen = term.wait_for("Hoogstens", timeout=60)
         assert "ssh -p" in screen and "Code voor de facilitator:" in screen

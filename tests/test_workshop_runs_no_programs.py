@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -38,15 +39,23 @@ def trap(tmp: Path) -> tuple[Path, Path]:
     return bin_dir, marker
 
 
-async def test_no_key_button_or_palette_entry_runs_an_editor_over_ssh(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spares", ["0", "1"])  # a forked session, and one built ahead
+async def test_no_key_button_or_palette_entry_runs_an_editor_over_ssh(
+    tmp_path: Path, spares: str
+) -> None:
     bin_dir, marker = trap(tmp_path)
     env = {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "EDITOR": str(bin_dir / "trap-editor"),
         "VISUAL": str(bin_dir / "trap-editor"),
     }
-    server = start_server(tmp_path, "--passcode", extra_env=env)
+    server = start_server(tmp_path, "--passcode", "--spares", spares, extra_env=env)
     try:
+        if spares != "0":
+            deadline = time.monotonic() + 60
+            while not any("Zaal klaar" in line for line in server.output):
+                assert time.monotonic() < deadline, "no spare was built"
+                await asyncio.sleep(0.1)
         conn = await connect(server, "mallory")
         proc = await asyncio.wait_for(
             conn.create_process(

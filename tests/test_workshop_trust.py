@@ -50,7 +50,15 @@ def room(tmp_path_factory) -> Iterator[Server]:
         + " anna@laptop wijkkompas-facilitator\n"
     )
     srv = start_server(
-        tmp, "--passcode", "--authorized-keys", str(keys), "--facilitator", "anna", name="Vertrouwd"
+        tmp,
+        "--passcode",
+        "--authorized-keys",
+        str(keys),
+        "--facilitator",
+        "anna",
+        "--spares",
+        "2",
+        name="Vertrouwd",
     )
     try:
         yield srv
