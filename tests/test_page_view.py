@@ -19,6 +19,7 @@ from textual.geometry import Region
 from compass.pack import load_pack
 from compass.state import create_state
 from tests.test_english import screen_text
+from tests.test_tui import until
 from tui.app import WijkkompasApp
 from tui.widgets import page_view
 from tui.widgets.detail import DetailPane, PageScroll, PageText
@@ -105,10 +106,7 @@ async def open_page(pilot, number: int) -> PageView:
     await pilot.press("g", *str(number), "enter")
     app = pilot.app
     detail = app.screen.query_one(DetailPane)
-    for _ in range(100):
-        if detail._page_for == number and detail._page_timer is None:
-            break
-        await pilot.pause(0.05)
+    await until(pilot, lambda: detail._page_for == number and detail._page_timer is None)
     await pilot.pause(SETTLE)
     return app.screen.query_one("#page", PageView)
 
@@ -191,3 +189,25 @@ async def test_a_resize_wraps_the_page_again_at_the_new_width(pack, state_file) 
         await pilot.resize_terminal(*SIZE)
         await pilot.pause(SETTLE)
         assert view.size == (narrow_width, narrow_height)
+
+
+async def test_a_click_in_the_page_reads_it_and_a_click_on_a_link_follows_it(
+    pack, state_file
+) -> None:
+    from tui.widgets.detail import LinkList
+
+    app = WijkkompasApp(pack, state_file, start_at=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, 42)
+        await pilot.click("#page", offset=(3, 2))
+        await pilot.pause(SETTLE)
+        assert app.screen.focused is app.screen.query_one(PageScroll)  # reading the page
+        await pilot.press("end")
+        await pilot.pause(SETTLE)
+        links = app.screen.query_one(LinkList)
+        target = links.get_option_at_index(0).id
+        await pilot.click(LinkList, offset=(4, 0))
+        await pilot.pause(SETTLE)
+        detail = app.screen.query_one(DetailPane)
+        assert await until(pilot, lambda: detail._page_for == int(target))
+        assert str(target) in screen_text(app)
