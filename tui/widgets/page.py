@@ -2,9 +2,9 @@
 
 One widget drawing this (`page_view`) is a fraction of the cost of Textual's
 Markdown widget (one widget instead of ~65), which matters on every jump and in a
-room of 25 sessions. Section bodies are the small Markdown subset our pages use (paragraphs,
-lists, emphasis), rendered straight to Rich by `markup`, so that the start path
-does not import rich.markdown (markdown_it, pygments).
+room of 25 sessions. Section bodies are the small Markdown subset our pages use
+(paragraphs, lists, emphasis), rendered straight to Rich by `markup`, so that the
+start path does not import rich.markdown (markdown_it, pygments).
 """
 
 from __future__ import annotations
