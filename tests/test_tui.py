@@ -499,8 +499,7 @@ async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> No
         tree = app.screen.query_one(ProcessTree)
         tree.move_cursor(tree._group_nodes[(2, "")])
         await pilot.pause(SETTLE)
-        page = app.screen.query_one("#page").content
-        text = "".join(seg.text for seg in app.console.render(page))
+        text = page_text(app)
         assert f"Fase 2: {pack.phase(2).title}" in text and "Divergeren en convergeren" in text
         assert shown(app) is None
         await pilot.press("s")  # no knooppunt chosen: a hint, no dialog
@@ -508,15 +507,13 @@ async def test_phase_and_spoor_nodes_show_their_own_page(pack, state_file) -> No
         assert isinstance(app.screen, NavigatorScreen)
         await press(pilot, "i")
         await pilot.pause(SETTLE)
-        text = "".join(
-            seg.text for seg in app.console.render(app.screen.query_one("#page").content)
-        )
-        assert "onafhankelijk" in text.lower()
+        assert "onafhankelijk" in page_text(app).lower()
 
 
 def page_text(app) -> str:
-    page = app.screen.query_one("#page")
-    return " ".join("".join(seg.text for seg in app.console.render(page.content)).split())
+    """The text of the page the pane shows (rendered at the console's width)."""
+    page = app.screen.query_one("#page").page
+    return " ".join("".join(seg.text for seg in app.console.render(page.renderable)).split())
 
 
 async def test_w_shows_the_law_page_and_a_knooppunt_links_to_it(pack, state_file) -> None:
@@ -927,9 +924,24 @@ async def test_the_overview_says_what_moved_in_the_last_30_days(pack, state_file
         assert first().endswith(": +1 afgerond, +1 vastgelopen")
 
 
-def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
-    """The pane's page is rendered once per width (tui/widgets/page.py) and replayed: the
-    replay is exactly what rendering the page itself gives, at every width."""
+def _textual_lines(console, renderable, options) -> list[list]:
+    """The lines Textual cuts a Rich renderable into (RichVisual): at each newline, cropped to
+    the width, as many as there are newlines."""
+    from itertools import islice
+
+    from rich.segment import Segment
+
+    segments = list(console.render(renderable, options))
+    height = sum(s.text.count("\n") for s in segments)
+    split = Segment.split_and_crop_lines(
+        segments, options.max_width, include_new_lines=False, pad=False
+    )
+    return list(islice(split, height))
+
+
+def test_a_page_rendered_once_gives_the_lines_of_its_render(pack) -> None:
+    """The pane's page is rendered once per width (tui/widgets/page.py) and kept as lines: they
+    are exactly the lines of rendering the page itself, at every width."""
     from rich.console import Console
 
     from tui.widgets import page
@@ -940,34 +952,46 @@ def test_a_page_rendered_once_replays_the_same_segments(pack) -> None:
     assert page.shown_page(pack, "k", k.number) is shown  # built once
     for width in (26, 50):
         options = console.options.update_width(width)
-        direct = list(console.render(page.page_renderable(pack, k), options))
-        assert list(console.render(shown, options)) == direct
-        assert list(console.render(shown, options)) == direct  # the replay
-        tall = options.update(height=sum(s.text.count("\n") for s in direct))
-        assert list(console.render(shown, tall)) == list(
-            console.render(page.page_renderable(pack, k), tall)
-        )
-        assert shown._key(tall) == shown._key(options)  # the drawing pass replays the first
+        direct = _textual_lines(console, page.page_renderable(pack, k), options)
+        lines = shown.lines(console, options)
+        assert [lines[y] for y in range(len(lines))] == direct
+        assert shown.lines(console, options) is lines  # kept, not rendered again
     # only the last few pages are kept (memory per session)
     for other in pack.knooppunten[: page.MAX_PAGES + 1]:
         page.shown_page(pack, "k", other.number)
     assert len(page._pages) == page.MAX_PAGES
-    # the zygote's prerender packs every page at the options seen; unpacked, it is the render
-    page.RenderedOnce.seen.clear()
-    shown = page.shown_page(pack, "k", pack.knooppunten[7].number)
+
+
+def test_pages_rendered_ahead_are_packed_and_unpacked_a_line_at_a_time(pack, monkeypatch) -> None:
+    """The zygote's prerender packs every page at the options seen; showing one unpacks only
+    the lines asked for, and they are the lines of the render."""
+    from rich.console import Console
+
+    from tui.widgets import packed_lines, page
+
+    console = Console(width=80, color_system="truecolor", force_terminal=True)
+    monkeypatch.setattr(page, "_packed", {})
+    monkeypatch.setattr(page.RenderedPage, "seen", None)
     options = console.options.update_width(30)
-    direct = list(console.render(shown, options))
+    page.shown_page(pack, "k", pack.knooppunten[7].number).lines(console, options)
     assert page.prerender(pack) >= len(pack.knooppunten)
     k = pack.knooppunten[40]
-    fresh = page.RenderedOnce(
-        lambda: page.page_renderable(pack, k), (id(pack), "nl", "k", k.number, "")
+    fresh = page.RenderedPage(
+        lambda: pytest.fail("a page rendered ahead is not rendered again"),
+        (id(pack), "nl", "k", k.number, ""),
     )
-    assert page._packed_as_seen(fresh.key)
-    assert (fresh.key, page._options_key(options)) in page._packed
-    assert list(console.render(fresh, options)) == list(
-        console.render(page.page_renderable(pack, k), options)
+    assert page._packed_as_seen(fresh.key) and page.is_rendered_ahead(pack, k.number)
+    unpacked: list[int] = []
+    unpack_line = packed_lines.unpack_line
+    monkeypatch.setattr(
+        page, "unpack_line", lambda packed, y: unpacked.append(y) or unpack_line(packed, y)
     )
-    assert direct
+    lines = fresh.lines(console, options)
+    direct = _textual_lines(console, page.page_renderable(pack, k), options)
+    assert len(lines) == len(direct) > 20 and unpacked == []  # its height: nothing unpacked
+    assert [lines[y] for y in (3, 4, 5)] == direct[3:6]
+    assert unpacked == [3, 4, 5]
+    assert [lines[y] for y in range(len(lines))] == direct
 
 
 async def test_h_outside_git_says_why_and_shows_what_the_file_records(pack, state_file) -> None:
@@ -1081,9 +1105,7 @@ def test_rendering_ahead_stops_at_its_memory_budget(pack, monkeypatch) -> None:
     from tui.widgets import page
 
     console = Console(width=80)
-    monkeypatch.setattr(
-        page.RenderedOnce, "seen", {True: (console, console.options.update_width(33))}
-    )
+    monkeypatch.setattr(page.RenderedPage, "seen", (console, console.options.update_width(33)))
     monkeypatch.setattr(page, "_packed", {})
     monkeypatch.setattr(page, "MAX_PACKED_BYTES", 50_000)
     page.prerender(pack)
@@ -1150,8 +1172,8 @@ def test_rendering_ahead_keeps_a_few_widths_however_often_the_terminal_is_resize
         page, "_page_keys", lambda p: [(id(p), "nl", "k", k.number, "") for k in few]
     )
     for width in range(20, 20 + 3 * page.MAX_PACKED_OPTIONS):  # a window dragged wider and wider
-        seen = {True: (console, console.options.update_width(width))}
-        monkeypatch.setattr(page.RenderedOnce, "seen", seen)
+        seen = (console, console.options.update_width(width))
+        monkeypatch.setattr(page.RenderedPage, "seen", seen)
         page.prerender(pack)
         widths = {options[1] for _, options in page._packed}  # max_width in the options key
         assert width in widths and len(widths) <= page.MAX_PACKED_OPTIONS + 1

@@ -24,6 +24,7 @@ from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack, i
 from ..i18n import language, status_label, t
 from ..textual_compat import SizedByLayout
 from .page import shown_page
+from .page_view import PageView
 from .strips import flat_strip
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ class LinkList(OptionList):
 
 
 class PageText(SizedByLayout, Static):
-    """Text in the pane: the record block, the page, a title; each line sent in as few pieces as it
-    can be."""
+    """Text in the pane: the record block, a title, the 'more' line; each line sent in as few
+    pieces as it can be. (The page itself is a `PageView`.)"""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         return [flat_strip(strip) for strip in super().render_lines(crop)]
@@ -104,7 +105,7 @@ class DetailPane(Vertical):
     def compose(self) -> ComposeResult:
         with PageScroll(id="page-scroll"):
             yield PageText(id="record")
-            yield PageText(id="page")
+            yield PageView(id="page")
             yield PageText(t("detail.links"), id="links-title", classes="section-title")
             yield LinkList(id="links")
         yield PageText(id="more")
@@ -152,7 +153,7 @@ class DetailPane(Vertical):
         self._page_timer = None
         if self._page_for == k.number:
             self.show_record(k, self._entry)
-            self.query_one("#page", Static).update(shown_page(self.pack, "k", k.number))
+            self.query_one("#page", PageView).show(shown_page(self.pack, "k", k.number))
             self.query_one("#links-title").display = True
             self.query_one(LinkList).display = True
             self.page_update = asyncio.get_running_loop().create_future()
@@ -182,8 +183,7 @@ class DetailPane(Vertical):
         self.number = None
         self._page_for = None
         self.query_one("#record", Static).update("")
-        page = shown_page(self.pack, kind, phase, track)
-        self.query_one("#page", Static).update(page)
+        self.query_one("#page", PageView).show(shown_page(self.pack, kind, phase, track))
         self.query_one(LinkList).clear_options()
         self.query_one("#links-title").display = False
         self.query_one(LinkList).display = False

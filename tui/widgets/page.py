@@ -1,24 +1,22 @@
 """A knooppunt's page as one Rich renderable: cheap to build, cheap to send over SSH.
 
-One Static holding this is a fraction of the cost of Textual's Markdown widget
-(one widget instead of ~65), which matters on every jump and in a room of 25
-sessions. Section bodies are the small Markdown subset our pages use (paragraphs,
-lists, emphasis), rendered straight to Rich by `markup`, so that the start path
-does not import rich.markdown (markdown_it, pygments).
+One widget drawing this (`page_view`) is a fraction of the cost of Textual's
+Markdown widget (one widget instead of ~65), which matters on every jump and in a
+room of 25 sessions. Section bodies are the small Markdown subset our pages use
+(paragraphs, lists, emphasis), rendered straight to Rich by `markup`, so that the
+start path does not import rich.markdown (markdown_it, pygments).
 """
 
 from __future__ import annotations
 
-import marshal
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import islice
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 
 from compass.model import TRACKS, Knooppunt, LawPage, ProcessPack
@@ -26,6 +24,7 @@ from compass.render import law_refs, page_sections, party_names
 
 from ..i18n import language, t
 from .markup import render_markdown
+from .packed_lines import line_count, pack_lines, unpack_line
 
 HEADING = "bold dark_orange"
 
@@ -113,20 +112,18 @@ def about_renderable(pack: ProcessPack) -> Group:
     return Group(Padding(Text(pack.title, style="bold"), (0, 0, 1, 0)), _body(pack.about))
 
 
-# --- each page rendered once per width ---------------------------------------------------
+# --- each page rendered once per width, kept as lines ------------------------------------
 #
-# Textual renders a Static's content twice per page change (once to count its height,
-# once to draw it) and each render wrapped every paragraph again: with the page following
-# the cursor that was ~40% of a cursor move's CPU. A page's text depends only on the
-# pack, the language and the options (the width), so the last few pages shown are kept
-# with their rendered segments: the drawing pass, and a page shown again, replay them.
+# A page's text depends only on the pack, the language and the console options (the
+# width), so the last few pages shown are kept with their lines: a page shown again, or
+# drawn again after a scroll, is not wrapped again. The page widget (`page_view`) turns
+# only the lines it draws into strips.
 #
-# The workshop's zygote renders every page ahead at the width of its warm-up (`prerender`)
-# and keeps each as one packed bytes object: a session that shows a page unpacks it. Kept
-# as the segments themselves they cost every session +2.4 MiB: replaying shared objects
-# writes their reference counts, which copies their memory pages into the session.
+# Pages are rendered ahead while the user reads (`prerender_steps`, `tui.idle`) and in the
+# workshop's zygote (`prerender`), each kept packed (`packed_lines`): a page shown then
+# unpacks the lines drawn.
 
-MAX_OPTIONS = 4  # option sets kept per page (the two render passes, a resize)
+MAX_OPTIONS = 4  # option sets kept per page (a resize and back)
 MAX_PACKED_OPTIONS = 6  # option sets (widths) kept rendered ahead: two pane widths, a resize
 MAX_PACKED_BYTES = 8 << 20  # pages rendered ahead stop here (~400 pages; the bundled pack's
 # ~100 take ~2 MiB): a pack of 10,000 knooppunten must not cost 200 MiB in every session
@@ -151,22 +148,56 @@ def _options_key(options: ConsoleOptions) -> tuple:
     )
 
 
-class RenderedOnce:
-    """A renderable that keeps what it rendered to, per console options (so, per width).
+def _render_lines(
+    renderable: RenderableType, console: Console, options: ConsoleOptions
+) -> list[list[Segment]]:
+    """The render cut into lines as Textual cuts a Rich renderable's (`RichVisual`): at each
+    newline, cropped to the width, not padded; as many lines as newlines."""
+    segments = list(console.render(renderable, options))
+    height = sum(segment.text.count("\n") for segment in segments)
+    split = Segment.split_and_crop_lines(
+        segments, options.max_width, include_new_lines=False, pad=False
+    )
+    return list(islice(split, height))
 
-    The segments it replays are exactly what the inner renderable gave for the same
-    options; only the work of wrapping is skipped.
+
+class PageLines:
+    """A page's lines at one width: rendered, or packed and unpacked one line at a time."""
+
+    __slots__ = ("_lines", "_packed", "_count")
+
+    def __init__(self, lines: list[list[Segment]] | None = None, packed: bytes | None = None):
+        self._lines = lines
+        self._packed = packed
+        self._count = line_count(packed) if packed is not None else len(lines or ())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, y: int) -> list[Segment]:
+        if self._packed is not None:
+            return unpack_line(self._packed, y)
+        assert self._lines is not None
+        return self._lines[y]
+
+
+class RenderedPage:
+    """A page's lines per console options (so, per width): rendered once, or taken from the
+    pages rendered ahead.
+
+    The lines are exactly what Textual would have cut the page's render into at the same
+    options; only the work of wrapping (and of unpacking lines not drawn) is skipped.
     """
 
-    # Console and options of the renders seen (by whether a height was given): what
-    # `prerender` renders the pages with.
-    seen: dict[bool, tuple[Console, ConsoleOptions]] = {}
+    # Console and options of the latest page rendered here: what the pages are rendered
+    # ahead with.
+    seen: tuple[Console, ConsoleOptions] | None = None
 
     def __init__(self, make: Callable[[], RenderableType], key: tuple = ()) -> None:
         self._make = make  # builds the renderable: only when a render is not packed already
         self._renderable: RenderableType | None = None
         self.key = key  # the page's key in `_packed` (empty: none)
-        self._segments: dict[tuple, list[Segment]] = {}
+        self._lines: dict[tuple, PageLines] = {}
 
     @property
     def renderable(self) -> RenderableType:
@@ -174,50 +205,21 @@ class RenderedOnce:
             self._renderable = self._make()
         return self._renderable
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        return self._rendered(console, options)
-
-    def _key(self, options: ConsoleOptions) -> tuple:
-        """The options key; a Group renders the same at any height (Rich renders its parts
-        with the height reset), so Textual's drawing pass replays the height-counting pass."""
-        if isinstance(self.renderable, Group):
-            options = options.reset_height()
-        return _options_key(options)
-
-    def _rendered(self, console: Console, options: ConsoleOptions) -> list[Segment]:
-        key = self._key(options)
-        segments = self._segments.get(key)
-        if segments is None:
+    def lines(self, console: Console, options: ConsoleOptions) -> PageLines:
+        """The page's lines at `options` (no height: a page is as long as its text)."""
+        key = _options_key(options)
+        lines = self._lines.get(key)
+        if lines is None:
             packed = _packed.get((self.key, key)) if self.key else None
             if packed is not None:
-                segments = _unpack(packed)
+                lines = PageLines(packed=packed)
             else:
-                segments = list(console.render(self.renderable, options))
-                RenderedOnce.seen[options.height is None] = (console, options)
-            if len(self._segments) >= MAX_OPTIONS:
-                self._segments.clear()
-            self._segments[key] = segments
-        return segments
-
-    def render_as_seen(self) -> list[tuple[tuple, list[Segment]]]:
-        """Render at the options seen so far: the height-counting pass, then the drawing pass
-        with the height it counted (as Textual does for a Static)."""
-        counted = RenderedOnce.seen.get(True)
-        if counted is None:
-            return []
-        console, options = counted
-        first = self._rendered(console, options)
-        out = [(self._key(options), first)]
-        drawn = RenderedOnce.seen.get(False)
-        if drawn is not None:
-            console, options = drawn
-            options = options.update(height=sum(seg.text.count("\n") for seg in first))
-            if self._key(options) != out[0][0]:
-                out.append((self._key(options), self._rendered(console, options)))
-        return out
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, self.renderable)
+                lines = PageLines(_render_lines(self.renderable, console, options))
+                RenderedPage.seen = (console, options)
+            if len(self._lines) >= MAX_OPTIONS:
+                self._lines.clear()
+            self._lines[key] = lines
+        return lines
 
 
 def _page(pack: ProcessPack, kind: str, number: int, track: str) -> RenderableType:
@@ -233,11 +235,11 @@ def _page(pack: ProcessPack, kind: str, number: int, track: str) -> RenderableTy
     return about_renderable(pack)
 
 
-_pages: OrderedDict[tuple, tuple[ProcessPack, RenderedOnce]] = OrderedDict()
+_pages: OrderedDict[tuple, tuple[ProcessPack, RenderedPage]] = OrderedDict()
 
 
-def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -> RenderedOnce:
-    """The page the pane shows; the last MAX_PAGES are kept with their renders.
+def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -> RenderedPage:
+    """The page the pane shows; the last MAX_PAGES are kept with their lines.
 
     `kind`: "k" (knooppunt `number`), "phase" (phase `number`), "track", "law" or "about".
     """
@@ -246,7 +248,7 @@ def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -
     if found is not None and found[0] is pack:
         _pages.move_to_end(key)
         return found[1]
-    _pages[key] = (pack, RenderedOnce(partial(_page, pack, kind, number, track), key))
+    _pages[key] = (pack, RenderedPage(partial(_page, pack, kind, number, track), key))
     _pages.move_to_end(key)
     while len(_pages) > MAX_PAGES:
         _pages.popitem(last=False)
@@ -255,7 +257,7 @@ def shown_page(pack: ProcessPack, kind: str, number: int = 0, track: str = "") -
 
 def _packed_as_seen(key: tuple) -> bool:
     """The page with `key` is rendered ahead at the options of the latest render seen."""
-    seen = RenderedOnce.seen.get(True)
+    seen = RenderedPage.seen
     return seen is not None and (key, _options_key(seen[1])) in _packed
 
 
@@ -264,28 +266,8 @@ def is_rendered_ahead(pack: ProcessPack, number: int) -> bool:
     return _packed_as_seen((id(pack), language(), "k", number, ""))
 
 
-# Rendered ahead (the zygote): (page key, options key) -> the segments, packed; the styles
-# in them by number.
+# Rendered ahead: (page key, options key) -> the page's lines, packed.
 _packed: dict[tuple, bytes] = {}
-_styles: list[Style | None] = []
-
-
-def _pack(segments: list[Segment]) -> bytes | None:
-    numbers = {style: n for n, style in enumerate(_styles)}
-    flat: list[tuple[str, int]] = []
-    for text, style, control in segments:
-        if control is not None:
-            return None
-        if style not in numbers:
-            numbers[style] = len(_styles)
-            _styles.append(style)
-        flat.append((text, numbers[style]))
-    return marshal.dumps(flat)
-
-
-def _unpack(packed: bytes) -> list[Segment]:
-    styles = _styles
-    return [Segment(text, styles[n]) for text, n in marshal.loads(packed)]
 
 
 def _page_keys(pack: ProcessPack) -> list[tuple]:
@@ -296,11 +278,13 @@ def _page_keys(pack: ProcessPack) -> list[tuple]:
 
 
 def prerender_steps(pack: ProcessPack) -> Iterator[None]:
-    """Render every knooppunt, phase and spoor page at the options of the renders seen so far
+    """Render every knooppunt, phase and spoor page at the options of the latest render seen
     and keep them packed, one page per step: a caller with time to spare (the app when idle)
     takes a step at a time. Pages already packed at these options are skipped."""
-    if not RenderedOnce.seen:
+    seen = RenderedPage.seen
+    if seen is None:
         return
+    console, options = seen
     if len({options for _, options in _packed}) > MAX_PACKED_OPTIONS:
         _packed.clear()  # the terminal was resized often: keep only the current width's
     size = sum(len(packed) for packed in _packed.values())
@@ -310,12 +294,10 @@ def prerender_steps(pack: ProcessPack) -> Iterator[None]:
         if _packed_as_seen(key):
             continue
         _, _, kind, number, track = key
-        rendered = RenderedOnce(partial(_page, pack, kind, number, track))  # rendered here
-        for options_key, segments in rendered.render_as_seen():
-            packed = _pack(segments)
-            if packed is not None:
-                _packed[(key, options_key)] = packed
-                size += len(packed)
+        packed = pack_lines(_render_lines(_page(pack, kind, number, track), console, options))
+        if packed is not None:
+            _packed[(key, _options_key(options))] = packed
+            size += len(packed)
         yield
 
 
