@@ -1191,13 +1191,20 @@ async def test_letters_typed_in_one_burst_after_slash_land_in_the_search_field(p
         await started(pilot)
         for key in ["slash", *"warmte"]:  # all in the queue before the first is handled
             app.post_message(events.Key(key, "/" if key == "slash" else key))
-        await pilot.pause(0.3)
+
+        def typed() -> str | None:
+            screen = app.screen
+            return screen.query_one("#query").value if isinstance(screen, SearchScreen) else None
+
+        # a loaded machine takes longer; wait for the typing to settle, then compare
+        await until(pilot, lambda: typed() == "warmte")
+        await pilot.pause(0.1)
         assert isinstance(app.screen, SearchScreen)
-        assert app.screen.query_one("#query").value == "warmte"
+        assert typed() == "warmte"
         await pilot.press("escape")
+        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
         for key in "g42":
             app.post_message(events.Key(key, key))
         await pilot.pause(0.2)
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert shown(app) == 42
+        assert await until(pilot, lambda: shown(app) == 42)
