@@ -1208,3 +1208,20 @@ async def test_letters_typed_in_one_burst_after_slash_land_in_the_search_field(p
         await pilot.pause(0.2)
         await pilot.press("enter")
         assert await until(pilot, lambda: shown(app) == 42)
+
+
+def test_search_results_found_again_are_the_options_already_made(pack) -> None:
+    """Typing on finds many of the same results: each is made once, so the list keeps what it
+    worked out for it (its text and height) instead of wrapping it again on every letter."""
+    from compass.search import SearchIndex
+    from tui.screens.pickers import SearchScreen
+
+    screen = SearchScreen(SearchIndex(pack))
+    first = {o.id: o for o in screen.options("warm")}
+    again = {o.id: o for o in screen.options("warmte")}
+    common = set(first) & set(again)
+    assert common, "both queries find something in common"
+    same_text = [i for i in common if str(first[i].prompt) == str(again[i].prompt)]
+    assert same_text, "some results read the same for both queries"
+    assert all(first[i] is again[i] for i in same_text)
+    assert screen.options("") == []

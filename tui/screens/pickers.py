@@ -26,6 +26,7 @@ from ..i18n import t
 from ..widgets.calm import CalmInput
 
 SEARCH_LIMIT = 40
+MADE_OPTIONS = 1000  # search results kept for reuse (a few KB each)
 
 
 class ListDialog(ModalScreen[Any]):
@@ -137,6 +138,10 @@ class SearchScreen(ListDialog):
     def __init__(self, index: SearchIndex) -> None:
         super().__init__()
         self.index = index
+        # The options shown so far, kept: typing on finds many of the same results, and an
+        # option that is shown again keeps what the list worked out for it (its text as
+        # Textual content, its height at the list's width) instead of wrapping it again.
+        self._made: dict[tuple[int, str], Option] = {}
 
     def reopen(self) -> None:
         """Back to how a new dialog starts: empty query, empty list, focus in the query."""
@@ -151,10 +156,16 @@ class SearchScreen(ListDialog):
     def options(self, query: str) -> Iterable[Option]:
         if not query.strip():
             return []
-        return [
-            knooppunt_option(h.knooppunt, f" · {h.where}")
-            for h in self.index.search(query, limit=SEARCH_LIMIT)
-        ]
+        if len(self._made) > MADE_OPTIONS:
+            self._made.clear()
+        out = []
+        for hit in self.index.search(query, limit=SEARCH_LIMIT):
+            key = (hit.knooppunt.number, hit.where)
+            option = self._made.get(key)
+            if option is None:
+                option = self._made[key] = knooppunt_option(hit.knooppunt, f" · {hit.where}")
+            out.append(option)
+        return out
 
 
 class BookmarksScreen(ListDialog):
