@@ -44,7 +44,7 @@ import socket
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .names import safe_term
@@ -56,26 +56,48 @@ GRACE_SECONDS = 3.0  # between SIGTERM (the app exits cleanly, restoring the ter
 SPARES_AT_ONCE = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 # ...and only this long after the last arrival: while a room logs in, the CPU is theirs.
 SPARE_PAUSE_SECONDS = 2.0
-# A spare costs ~18 MiB; none is built while less than this is available.
+# A spare costs ~18 MiB; none is built while less than this is available: 512 MiB, or a
+# quarter of the machine's memory if that is more (the room is not all the machine is for).
 SPARE_MEMORY_RESERVE = 512 << 20
+SPARE_MEMORY_SHARE = 4
+# A spare that is not built in this time is ended; after this many spares in a row that
+# ended or hung before they were built, no more are built (every login forks, as without).
+SPARE_BUILD_SECONDS = 60.0
+SPARE_FAILURES = 3
+MSG_NO_SPARES = (
+    "sessies vooraf klaarzetten lukt niet ({n} keer mislukt); wie inlogt, krijgt een nieuwe "
+    "sessie (iets trager)"
+)
 
 
 @dataclass
 class Spare:
     sock: socket.socket
+    born: float = field(default_factory=time.monotonic)
     ready: float | None = None  # time.monotonic() when it said it was built
 
 
-def memory_available() -> int | None:
-    """Bytes the kernel says are available for new work (None: not known here)."""
+def memory_available() -> tuple[int, int] | None:
+    """(available, total) bytes as the kernel says (None: not known here)."""
+    found: dict[str, int] = {}
     try:
         with open("/proc/meminfo") as f:
             for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                key, _, rest = line.partition(":")
+                if key in ("MemAvailable", "MemTotal"):
+                    found[key] = int(rest.split()[0]) * 1024
     except (OSError, ValueError, IndexError):
-        pass
-    return None
+        return None
+    if len(found) != 2:
+        return None
+    return found["MemAvailable"], found["MemTotal"]
+
+
+def room_for_a_spare(memory: tuple[int, int] | None) -> bool:
+    if memory is None:
+        return True
+    available, total = memory
+    return available >= max(SPARE_MEMORY_RESERVE, total // SPARE_MEMORY_SHARE)
 
 
 class Zygote:
@@ -85,6 +107,7 @@ class Zygote:
         self.children: dict[int, float | None] = {}  # pid -> SIGKILL deadline once asked to end
         self.spares: dict[int, Spare] = {}  # pid -> its socket; not yet anyone's session
         self.leaving: set[int] = set()  # spares that ended unused, still to be reaped
+        self.spare_failures = 0  # spares in a row that ended or hung before they were built
         self.last_spawn = 0.0
         self._told: tuple[int, int] | None = None  # the spare counts last sent to the server
 
@@ -180,6 +203,7 @@ class Zygote:
                     self.spare_said(lines[sock])
             ready = [sock for sock in ready if sock is self.sock]
             self.reap()
+            self.end_hung_spares()
             self.refill()
             self.tell_spares()
             if time.monotonic() > next_poll:
@@ -300,8 +324,25 @@ class Zygote:
             return False
         if self.last_spawn and time.monotonic() - self.last_spawn < SPARE_PAUSE_SECONDS:
             return False
-        available = memory_available()
-        return available is None or available >= SPARE_MEMORY_RESERVE
+        if self.spare_failures >= SPARE_FAILURES:
+            return False
+        return room_for_a_spare(memory_available())
+
+    def _failed_spare(self) -> None:
+        """A spare ended or hung before it was built: count it; give up after a few in a row."""
+        self.spare_failures += 1
+        if self.spare_failures == SPARE_FAILURES:
+            print(f"wijkkompas: {MSG_NO_SPARES.format(n=SPARE_FAILURES)}", file=sys.stderr)
+
+    def end_hung_spares(self) -> None:
+        now = time.monotonic()
+        for pid, spare in list(self.spares.items()):
+            if spare.ready is None and now - spare.born > SPARE_BUILD_SECONDS:
+                spare.sock.close()
+                del self.spares[pid]
+                self._signal(pid, signal.SIGKILL)
+                self.leaving.add(pid)
+                self._failed_spare()
 
     def _fork_spare(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -344,9 +385,12 @@ class Zygote:
             spare.sock.close()
             del self.spares[pid]
             self.leaving.add(pid)
+            if spare.ready is None:
+                self._failed_spare()
             return
         if spare.ready is None:
             spare.ready = time.monotonic()
+            self.spare_failures = 0
 
     def tell_spares(self) -> None:
         counts = (sum(1 for s in self.spares.values() if s.ready is not None), self.spare_target())
@@ -371,6 +415,8 @@ class Zygote:
                 spare = self.spares.pop(pid, None)
                 if spare is not None:
                     spare.sock.close()
+                    if spare.ready is None:
+                        self._failed_spare()
         for pid, deadline in list(self.children.items()):
             try:
                 done, status = os.waitpid(pid, os.WNOHANG)
