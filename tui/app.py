@@ -213,7 +213,11 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
                 self.call_after_refresh(self._build_index_in_background)
                 self.set_timer(WARM_AFTER, self._warm_dialogs)
             if not self.exit_after_paint:
+                # queued now (`idle_work.running` says so), stepped from the frame after the
+                # first paint on: a step before it held that paint up by up to a slice
+                self.idle_work.held = True
                 self.render_pages_ahead()
+                self.call_after_refresh(self.idle_work.release)
 
         if page is None or (isinstance(page, asyncio.Future) and page.done()):
             painted()  # the page is already in place: the next frame is the complete first paint
