@@ -44,6 +44,13 @@ POLL_SECONDS = 0.4  # outside changes show up well within a second
 WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
 
 
+def _enable_gc() -> None:
+    """`gc.enable`, as a Python function: for a builtin callback Textual counts the parameters
+    from its text signature, which on the first paint costs a `tokenize` pass and the compile of
+    its large regex (~1.5 ms)."""
+    gc.enable()
+
+
 class KeyGrab(Protocol):
     def key(self, event: events.Key) -> bool: ...  # True: the key was used
     def cancel(self) -> None: ...
@@ -122,7 +129,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
 
     def on_mount(self) -> None:
         if self.freeze_gc:  # run_app starts without the cyclic GC: back on after the first frame
-            self.call_after_refresh(gc.enable)
+            self.call_after_refresh(_enable_gc)
         if not self.is_headless:
             watch_terminal(self.set_interval, self.exit)  # a closed window ends the app
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
