@@ -205,6 +205,54 @@ print("ok")
     assert out.stdout.strip() == "ok", out.stderr
 
 
+def test_lazy_strip_caches_are_the_ones_textual_makes() -> None:
+    """Every slot of a Strip is set by our __init__ or is a cache of STRIP_CACHE_SIZES, made
+    on first use with the size Textual gives it; a lazy Strip renders, crops and divides the
+    same as Textual's own."""
+    code = """
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import FIFOCache
+from textual.strip import Strip
+from tui.textual_compat import STRIP_CACHE_SIZES, lazy_strip_caches
+
+segments = [Segment("Samen ", Style(bold=True)), Segment("starten", Style(color="red"))]
+segments.append(Segment("  "))
+eager = Strip(segments, 15)
+caches = {n: getattr(eager, n)._maxsize for n in Strip.__slots__
+          if isinstance(getattr(eager, n), FIFOCache)}
+assert caches == STRIP_CACHE_SIZES, caches
+plain = set(Strip.__slots__) - set(caches)
+lazy_strip_caches(); lazy_strip_caches()
+lazy = Strip(segments, 15)
+for name in plain:
+    assert getattr(lazy, name) == getattr(eager, name), name
+for name in caches:
+    try:
+        object.__getattribute__(lazy, name)
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError(f"{name} made before its first use")
+def same(a, b):
+    return list(a) == list(b) and a.cell_length == b.cell_length
+assert same(lazy.crop(2, 9), eager.crop(2, 9)) and same(lazy.crop(2, 9), lazy.crop(2, 9))
+assert all(same(x, y) for x, y in zip(lazy.divide([4, 10, 15]), eager.divide([4, 10, 15])))
+assert same(lazy.apply_style(Style(italic=True)), eager.apply_style(Style(italic=True)))
+assert same(lazy.crop_extend(1, 20, None), eager.crop_extend(1, 20, None))
+assert same(lazy.adjust_cell_length(20), eager.adjust_cell_length(20))
+assert {n: getattr(lazy, n)._maxsize for n in caches} == STRIP_CACHE_SIZES
+try:
+    lazy.no_such_attribute
+except AttributeError:
+    print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+
+
 def test_the_first_paint_looks_up_no_unicode_names(tmp_path) -> None:
     """The name table is ~0.8 MiB of resident memory once looked in (KEY_CHARACTERS, and
     WijkkompasApp.COMMAND_PALETTE_DISPLAY for ctrl+p)."""

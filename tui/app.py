@@ -31,7 +31,7 @@ from .quiet_gc import QuietGC
 from .report_command import ReportCommand
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .terminal_watch import watch_terminal
-from .textual_compat import TypeAhead, known_key_characters
+from .textual_compat import TypeAhead, known_key_characters, lazy_strip_caches
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
@@ -42,6 +42,13 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 0.4  # outside changes show up well within a second
 WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
+
+
+def _enable_gc() -> None:
+    """`gc.enable`, as a Python function: for a builtin callback Textual counts the parameters
+    from its text signature, which on the first paint costs a `tokenize` pass and the compile of
+    its large regex (~1.5 ms)."""
+    gc.enable()
 
 
 class KeyGrab(Protocol):
@@ -79,6 +86,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
     ) -> None:
         super().__init__()
         known_key_characters()  # no Unicode name table in memory for the first screen's keys
+        lazy_strip_caches()  # a line of the screen makes its caches when it uses them
         # No animations anywhere: over SSH every frame of a smooth scroll is another
         # repaint (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
         self.animation_level = "none"
@@ -121,7 +129,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
 
     def on_mount(self) -> None:
         if self.freeze_gc:  # run_app starts without the cyclic GC: back on after the first frame
-            self.call_after_refresh(gc.enable)
+            self.call_after_refresh(_enable_gc)
         if not self.is_headless:
             watch_terminal(self.set_interval, self.exit)  # a closed window ends the app
         self.keymap = load_keymap()  # command id -> key, shown by the help screen too
@@ -213,7 +221,11 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
                 self.call_after_refresh(self._build_index_in_background)
                 self.set_timer(WARM_AFTER, self._warm_dialogs)
             if not self.exit_after_paint:
+                # queued now (`idle_work.running` says so), stepped from the frame after the
+                # first paint on: a step before it held that paint up by up to a slice
+                self.idle_work.held = True
                 self.render_pages_ahead()
+                self.call_after_refresh(self.idle_work.release)
 
         if page is None or (isinstance(page, asyncio.Future) and page.done()):
             painted()  # the page is already in place: the next frame is the complete first paint

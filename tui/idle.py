@@ -30,6 +30,13 @@ class IdleWork:
         self._last_input = last_input  # monotonic time of the latest key or click
         self._jobs: dict[str, Iterator[None]] = {}
         self._timer: Timer | None = None
+        # No steps while True: the app holds them until its first frame is out, which a
+        # step taken before it (ticks come every TICK from the start) would delay.
+        self.held = False
+
+    def release(self) -> None:
+        """Steps may be taken again (see `held`)."""
+        self.held = False
 
     def add(self, name: str, steps: Iterator[None]) -> None:
         """Queue `steps` under `name`; a job of that name still running is replaced."""
@@ -41,7 +48,7 @@ class IdleWork:
         return name in self._jobs
 
     def _tick(self) -> None:
-        if time.monotonic() - self._last_input() < QUIET:
+        if self.held or time.monotonic() - self._last_input() < QUIET:
             return
         until = time.perf_counter() + SLICE
         while self._jobs and time.perf_counter() < until:

@@ -225,7 +225,7 @@ class NavigatorScreen(Screen):
         tree.select_knooppunt(number)
         ready = is_rendered_ahead(self.wk.pack, number)
         self.show_detail(number, page_delay=None if page_now or ready else JUMP_PAGE_DELAY)
-        if not ready:
+        if not ready and not page_now:  # at the start, first_paint_done starts them
             self.wk.render_pages_ahead()  # e.g. after a resize: the pages at the new width
 
     def refresh_state(self) -> None:
