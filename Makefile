@@ -24,6 +24,8 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
+	# bytecode first, as an installed package has it (and as the minimal app's Textual has it)
+	$(BIN)/python -m compileall -q compass tui bench
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
