@@ -146,3 +146,20 @@ def test_sigterm_ends_a_waiting_spare_at_once(tmp_path, monkeypatch) -> None:
         assert pid not in z.spares
     finally:
         end(z)
+
+
+def test_a_spare_whose_zygote_is_gone_leaves_quietly() -> None:
+    """Built after its zygote died (the server restarts a lost zygote): no traceback, exit 0."""
+    from tui.workshop.spare import SpareLine, arrive
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ours.close()  # the zygote's end: gone
+    pid = os.fork()
+    if pid == 0:
+        try:
+            arrive(SpareLine(theirs), lambda arrival: os._exit(3))
+        finally:
+            os._exit(4)  # arrive() must have left with os._exit(0) before this
+    _, status = os.waitpid(pid, 0)
+    theirs.close()
+    assert os.waitstatus_to_exitcode(status) == 0

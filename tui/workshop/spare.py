@@ -118,7 +118,11 @@ def arrive(line: SpareLine, on_arrival: Callable[[Arrival], None]) -> None:
     handle them, is not running); `on_arrival` sets up its own handling again."""
     for sig in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)
-    line.ready()
+    try:
+        line.ready()
+    except OSError:  # the zygote is gone (stopped, or died while this spare was built)
+        leave_quietly()
+        return
     got = line.wait()
     if got is None:
         leave_quietly()
