@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import wijkkompas
-from tests.test_serve_ssh import STEP, Server, connect, join, processes, start_server, stop_server
+from tests.test_serve_ssh import (
+    STEP,
+    Server,
+    Session,
+    connect,
+    join,
+    processes,
+    start_server,
+    stop_server,
+)
 from tui.workshop.presence import presence_dir, read_presence
 from tui.workshop.spare import Arrival
 
@@ -40,6 +49,13 @@ def wait_for_output(server: Server, text: str, timeout: float = 60.0) -> str:
                 return line
         time.sleep(0.1)
     raise AssertionError(f"{text!r} not in the server's output:\n{''.join(server.output)}")
+
+
+async def log_in(server: Server, user: str, term: str, size: tuple[int, int]) -> Session:
+    """A participant whose terminal is not the 80x24 a spare was built at."""
+    conn = await connect(server, user)
+    proc = await conn.create_process(term_type=term, term_size=size, encoding=None)
+    return Session(conn, proc)
 
 
 @pytest.fixture
@@ -80,11 +96,7 @@ async def test_spares_are_nobody_until_someone_arrives_and_then_that_person(room
 
 async def test_a_spare_on_a_larger_terminal_is_laid_out_for_it(room: Server) -> None:
     wait_for_output(room, "Zaal klaar")
-    conn = await connect(room, "grote")
-    proc = await conn.create_process(term_type="xterm-256color", term_size=(120, 40), encoding=None)
-    from tests.test_serve_ssh import Session
-
-    s = Session(conn, proc)
+    s = await log_in(room, "grote", "xterm-256color", (120, 40))
     try:
         await s.wait_for("Welkom bij de workshop, grote")
         mark = s.mark()
@@ -151,15 +163,11 @@ def test_a_handover_message_is_made_safe(data: bytes) -> None:
 
 
 async def test_a_spare_on_a_tiny_terminal_says_so_and_recovers(room: Server) -> None:
-    from tests.test_serve_ssh import Session
-
     wait_for_output(room, "Zaal klaar")
-    conn = await connect(room, "klein")
-    proc = await conn.create_process(term_type="xterm", term_size=(3, 2), encoding=None)
-    s = Session(conn, proc)
+    s = await log_in(room, "klein", "xterm", (3, 2))
     try:
         await s.wait_for("Terminal te klein")
-        proc.change_terminal_size(80, 24)
+        s.proc.change_terminal_size(80, 24)
         await s.wait_for("Welkom bij de workshop, klein")
         mark = s.mark()
         await s.press("\r")

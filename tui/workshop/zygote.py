@@ -44,6 +44,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,18 +270,14 @@ class Zygote:
         return self._fork_session(slave, msg)
 
     def _fork_session(self, slave: int, msg: dict) -> int:
-        pid = self._fork()
-        if pid:
-            return pid
-        code = 1
-        try:
+        def run() -> int:
             take_terminal(slave, safe_term(msg.get("term")))
             for sig in (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM):
                 signal.signal(sig, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
             from .session import run_session
 
-            code = run_session(
+            return run_session(
                 self.pack,
                 Path(self.args.state),
                 user=str(msg.get("user", "")),
@@ -290,21 +287,27 @@ class Zygote:
                 mouse=not self.args.no_mouse,
                 store=self.store,
             )
+
+        return self._fork(run)
+
+    def _fork(self, run: Callable[[], int]) -> int:
+        """fork(); the child lets go of every socket that belongs to the zygote, runs `run` and
+        ends with its exit code (1, and the traceback on stderr, if it raised)."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 1
+        try:
+            self.sock.close()
+            for spare in self.spares.values():
+                spare.sock.close()
+            code = run()
         except BaseException:
             traceback.print_exc()
         finally:
             os._exit(code)
-
-    def _fork(self) -> int:
-        """fork(); in the child, let go of every socket that belongs to the zygote."""
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            self.sock.close()
-            for spare in self.spares.values():
-                spare.sock.close()
-        return pid
 
     # --- spares ------------------------------------------------------------------
 
@@ -346,13 +349,8 @@ class Zygote:
 
     def _fork_spare(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = self._fork()
-        if pid:
-            theirs.close()
-            self.spares[pid] = Spare(ours)
-            return
-        code = 1
-        try:
+
+        def run() -> int:
             ours.close()
             os.setsid()  # no terminal of the server's reaches it; it gets its own on arrival
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -360,7 +358,7 @@ class Zygote:
             from .session import run_spare
             from .spare import SpareLine
 
-            code = run_spare(
+            return run_spare(
                 self.pack,
                 Path(self.args.state),
                 SpareLine(theirs),
@@ -368,10 +366,10 @@ class Zygote:
                 mouse=not self.args.no_mouse,
                 store=self.store,
             )
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(code)
+
+        pid = self._fork(run)
+        theirs.close()
+        self.spares[pid] = Spare(ours)
 
     def spare_said(self, pid: int) -> None:
         spare = self.spares.get(pid)
