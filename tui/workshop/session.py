@@ -5,7 +5,8 @@ welcome dialog (pick your role), a title line that says who you are and whether
 you are following, `v` recording your perspective with your role directly, and the
 "any key leaves follow mode" rule. The SSH server (via `tui.workshop.zygote`) and the web
 server (via `python -m tui open --workshop`) both start sessions through
-`run_session`.
+`run_session`; the SSH server's zygote also builds sessions ahead (`run_spare`, see
+`spare.py`), which become someone's session when they log in.
 """
 
 from __future__ import annotations
