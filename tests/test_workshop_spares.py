@@ -209,3 +209,17 @@ async def test_the_facilitator_and_a_participant_both_from_spares_follow_mode_wo
         await anna.press("f")
         await anna.close()
         await bram.close()
+
+
+@pytest.mark.parametrize(
+    ("max_sessions", "spares", "built"),
+    [(40, None, 40), (3, None, 3), (200, None, 40), (200, 120, 120), (40, 0, 0)],
+)
+def test_how_many_sessions_are_built_ahead(max_sessions, spares, built) -> None:
+    """One per place by default, at most 40 (each waits with ~18 MiB); --spares decides."""
+    import argparse
+
+    from tui.workshop.serve import default_spares
+
+    args = argparse.Namespace(max_sessions=max_sessions, spares=spares)
+    assert default_spares(args) == built

@@ -306,7 +306,7 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="SSH: zoveel sessies vooraf klaarzetten, zodat wie inlogt meteen begint "
-        "(standaard: evenveel als --max-sessions; 0: uit)",
+        "(standaard: evenveel als --max-sessions, hoogstens 40; 0: uit)",
     )
     s.add_argument("--idle-timeout", type=int, default=3600, metavar="SECONDEN")
     return p

@@ -103,6 +103,15 @@ def _check_state(args: argparse.Namespace) -> Path:
     return state.resolve()
 
 
+DEFAULT_SPARES = 40  # sessions built ahead unless --spares says otherwise: a room of 40
+
+
+def default_spares(args: argparse.Namespace) -> int:
+    """--spares, or one per place up to DEFAULT_SPARES (each waits with ~18 MiB)."""
+    spares = getattr(args, "spares", None)
+    return min(args.max_sessions, DEFAULT_SPARES) if spares is None else spares
+
+
 def serve(args: argparse.Namespace) -> int:
     if args.max_sessions < 1:
         raise UsageError("--max-sessions moet minstens 1 zijn")
@@ -188,7 +197,7 @@ def _serve_ssh(args: argparse.Namespace) -> int:
         keys=keys,
         facilitator=args.facilitator,
         max_sessions=args.max_sessions,
-        spares=args.max_sessions if getattr(args, "spares", None) is None else args.spares,
+        spares=default_spares(args),
         idle_timeout=args.idle_timeout,
         pack=getattr(args, "pack", None),
         lang=getattr(args, "lang", "nl"),
