@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 import tui.workshop.session as session
-import tui.workshop.zygote as zygote_module
-from tui.workshop.zygote import SPARE_FAILURES, Zygote, room_for_a_spare
+import tui.workshop.spare_pool as spare_pool
+from tui.workshop.spare_pool import SPARE_FAILURES, room_for_a_spare
+from tui.workshop.zygote import Zygote
 
 
 def make_zygote(tmp_path: Path) -> tuple[Zygote, socket.socket]:
@@ -43,20 +44,20 @@ def turn(z: Zygote, seconds: float) -> None:
     """What `Zygote.serve` does in its loop, for `seconds`."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        lines = {spare.sock: pid for pid, spare in z.spares.items()}
+        lines = z.pool.sockets()
         ready, _, _ = select.select(list(lines), [], [], 0.05) if lines else ([], [], [])
         for sock in ready:
-            z.spare_said(lines[sock])
+            z.pool.said(lines[sock])
         z.reap()
-        z.end_hung_spares()
-        z.refill()
+        z.pool.end_hung()
+        z.pool.refill()
         if not lines:
             time.sleep(0.05)
 
 
 def end(z: Zygote) -> None:
     z.end_all()
-    assert not z.spares and not z.children
+    assert not z.pool.spares and not z.children
 
 
 def test_spares_that_crash_are_given_up_after_a_few(tmp_path, monkeypatch, capfd) -> None:
@@ -67,8 +68,8 @@ def test_spares_that_crash_are_given_up_after_a_few(tmp_path, monkeypatch, capfd
     z, _server = make_zygote(tmp_path)
     try:
         turn(z, 3.0)
-        assert z.spare_failures >= SPARE_FAILURES
-        assert z.spares == {}  # none building, none waiting: it stopped trying
+        assert z.pool.failures >= SPARE_FAILURES
+        assert z.pool.spares == {}  # none building, none waiting: it stopped trying
         assert "lukt niet" in capfd.readouterr().err
     finally:
         end(z)
@@ -80,17 +81,17 @@ def test_a_spare_that_hangs_while_being_built_is_ended(tmp_path, monkeypatch) ->
         return 0
 
     monkeypatch.setattr(session, "run_spare", hang)
-    monkeypatch.setattr(zygote_module, "SPARE_BUILD_SECONDS", 0.5)
+    monkeypatch.setattr(spare_pool, "SPARE_BUILD_SECONDS", 0.5)
     z, _server = make_zygote(tmp_path)
     try:
         turn(z, 0.3)
-        first = set(z.spares)
+        first = set(z.pool.spares)
         assert first, "spares are being built"
         turn(z, 1.5)
         for pid in first:  # ended and reaped
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
-        assert z.spare_failures >= 1
+        assert z.pool.failures >= 1
     finally:
         end(z)
 
@@ -107,8 +108,8 @@ def test_a_spare_that_was_built_and_ended_by_the_zygote_is_not_a_failure(
     z, _server = make_zygote(tmp_path)
     try:
         turn(z, 1.0)
-        assert sum(1 for s in z.spares.values() if s.ready is not None) == 4
-        assert z.spare_failures == 0
+        assert sum(1 for s in z.pool.spares.values() if s.ready is not None) == 4
+        assert z.pool.failures == 0
     finally:
         end(z)
 
@@ -138,12 +139,12 @@ def test_sigterm_ends_a_waiting_spare_at_once(tmp_path, monkeypatch) -> None:
     z, _server = make_zygote(tmp_path)
     try:
         turn(z, 1.0)
-        pid = next(p for p, s in z.spares.items() if s.ready is not None)
+        pid = next(p for p, s in z.pool.spares.items() if s.ready is not None)
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
-        while pid in z.spares and time.monotonic() < deadline:
+        while pid in z.pool.spares and time.monotonic() < deadline:
             turn(z, 0.1)
-        assert pid not in z.spares
+        assert pid not in z.pool.spares
     finally:
         end(z)
 

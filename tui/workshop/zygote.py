@@ -23,11 +23,9 @@ The zygote is the parent of every session, so it reaps them and it alone signals
 them (a pid it has not reaped cannot have been reused). When the server goes away
 (EOF on the socket) every session is ended.
 
-It also keeps spare sessions (`spare.py`): up to `--spares`, never more than the
-free places (`--places` minus the sessions), built a few at a time, not while people
-are arriving (a spare being built would take CPU from them) and not when the
-machine is short of memory. A spawn takes the oldest ready spare, else forks as
-before. The server hears how many are ready:
+It also keeps spare sessions (`spare.py`, `spare_pool.py`): up to `--spares`, never
+more than the free places (`--places` minus the sessions). A spawn takes the oldest
+ready spare, else forks as before. The server hears how many are ready:
 
     zygote -> server   {"op": "spares", "ready", "target"}
 """
@@ -45,60 +43,14 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .names import safe_term
 from .spare import Arrival, take_terminal
+from .spare_pool import SparePool, kill
 
 STORE_POLL_SECONDS = 1.0
 GRACE_SECONDS = 3.0  # between SIGTERM (the app exits cleanly, restoring the terminal) and SIGKILL
-# Spares are built this many at a time (one per core: building one is ~0.15 s of CPU)...
-SPARES_AT_ONCE = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-# ...and only this long after the last arrival: while a room logs in, the CPU is theirs.
-SPARE_PAUSE_SECONDS = 2.0
-# A spare costs ~18 MiB; none is built while less than this is available: 512 MiB, or a
-# quarter of the machine's memory if that is more (the room is not all the machine is for).
-SPARE_MEMORY_RESERVE = 512 << 20
-SPARE_MEMORY_SHARE = 4
-# A spare that is not built in this time is ended; after this many spares in a row that
-# ended or hung before they were built, no more are built (every login forks, as without).
-SPARE_BUILD_SECONDS = 60.0
-SPARE_FAILURES = 3
-MSG_NO_SPARES = (
-    "sessies vooraf klaarzetten lukt niet ({n} keer mislukt); wie inlogt, krijgt een nieuwe "
-    "sessie (iets trager)"
-)
-
-
-@dataclass
-class Spare:
-    sock: socket.socket
-    born: float = field(default_factory=time.monotonic)
-    ready: float | None = None  # time.monotonic() when it said it was built
-
-
-def memory_available() -> tuple[int, int] | None:
-    """(available, total) bytes as the kernel says (None: not known here)."""
-    found: dict[str, int] = {}
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                key, _, rest = line.partition(":")
-                if key in ("MemAvailable", "MemTotal"):
-                    found[key] = int(rest.split()[0]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    if len(found) != 2:
-        return None
-    return found["MemAvailable"], found["MemTotal"]
-
-
-def room_for_a_spare(memory: tuple[int, int] | None) -> bool:
-    if memory is None:
-        return True
-    available, total = memory
-    return available >= max(SPARE_MEMORY_RESERVE, total // SPARE_MEMORY_SHARE)
 
 
 class Zygote:
@@ -106,10 +58,7 @@ class Zygote:
         self.sock = sock
         self.args = args
         self.children: dict[int, float | None] = {}  # pid -> SIGKILL deadline once asked to end
-        self.spares: dict[int, Spare] = {}  # pid -> its socket; not yet anyone's session
-        self.leaving: set[int] = set()  # spares that ended unused, still to be reaped
-        self.spare_failures = 0  # spares in a row that ended or hung before they were built
-        self.last_spawn = 0.0
+        self.pool = SparePool(self.spare_target, self._fork, self._build_spare)
         self._told: tuple[int, int] | None = None  # the spare counts last sent to the server
 
     # --- preparing ---------------------------------------------------------------
@@ -197,15 +146,16 @@ class Zygote:
         self.send({"op": "ready", "pid": os.getpid()})
         next_poll = 0.0
         while True:
-            lines = {spare.sock: pid for pid, spare in self.spares.items()}
+            lines = self.pool.sockets()
             ready, _, _ = select.select([self.sock, *lines], [], [], 0.25)
             for sock in ready:
                 if sock in lines:
-                    self.spare_said(lines[sock])
+                    self.pool.said(lines[sock])
             ready = [sock for sock in ready if sock is self.sock]
             self.reap()
-            self.end_hung_spares()
-            self.refill()
+            self.pool.end_hung()
+            if not self.args.no_warm:
+                self.pool.refill()
             self.tell_spares()
             if time.monotonic() > next_poll:
                 next_poll = time.monotonic() + STORE_POLL_SECONDS
@@ -251,23 +201,8 @@ class Zygote:
 
     def spawn(self, slave: int, msg: dict) -> int:
         """A session on the pty `slave`: a spare that is ready takes it, else a fresh fork."""
-        self.last_spawn = time.monotonic()
-        arrival = Arrival.from_message(json.dumps(msg).encode())
-        for pid, spare in sorted(
-            ((p, s) for p, s in self.spares.items() if s.ready is not None),
-            key=lambda item: item[1].ready or 0.0,
-        ):
-            del self.spares[pid]
-            try:
-                socket.send_fds(spare.sock, [arrival.message()], [slave])
-            except OSError:  # it died meanwhile: the next one, or a fresh fork
-                self._signal(pid, signal.SIGKILL)
-                self.leaving.add(pid)
-                continue
-            finally:
-                spare.sock.close()
-            return pid
-        return self._fork_session(slave, msg)
+        pid = self.pool.take(Arrival.from_message(json.dumps(msg).encode()).message(), slave)
+        return pid if pid is not None else self._fork_session(slave, msg)
 
     def _fork_session(self, slave: int, msg: dict) -> int:
         def run() -> int:
@@ -301,8 +236,8 @@ class Zygote:
         code = 1
         try:
             self.sock.close()
-            for spare in self.spares.values():
-                spare.sock.close()
+            for sock in self.pool.sockets():
+                sock.close()
             code = run()
         except BaseException:
             traceback.print_exc()
@@ -315,83 +250,25 @@ class Zygote:
         places = getattr(self.args, "places", 0) or 0
         return max(0, min(getattr(self.args, "spares", 0) or 0, places - len(self.children)))
 
-    def refill(self) -> None:
-        """Start building spares while more are wanted and the moment is right."""
-        while self._spare_wanted():
-            self._fork_spare()
+    def _build_spare(self, line: socket.socket) -> int:
+        """In the spare's own process: build a session and wait for a participant."""
+        os.setsid()  # no terminal of the server's reaches it; it gets its own on arrival
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        from .session import run_spare
+        from .spare import SpareLine
 
-    def _spare_wanted(self) -> bool:
-        if self.args.no_warm or len(self.spares) >= self.spare_target():
-            return False
-        if sum(1 for s in self.spares.values() if s.ready is None) >= SPARES_AT_ONCE:
-            return False
-        if self.last_spawn and time.monotonic() - self.last_spawn < SPARE_PAUSE_SECONDS:
-            return False
-        if self.spare_failures >= SPARE_FAILURES:
-            return False
-        return room_for_a_spare(memory_available())
-
-    def _failed_spare(self) -> None:
-        """A spare ended or hung before it was built: count it; give up after a few in a row."""
-        self.spare_failures += 1
-        if self.spare_failures == SPARE_FAILURES:
-            print(f"wijkkompas: {MSG_NO_SPARES.format(n=SPARE_FAILURES)}", file=sys.stderr)
-
-    def end_hung_spares(self) -> None:
-        now = time.monotonic()
-        for pid, spare in list(self.spares.items()):
-            if spare.ready is None and now - spare.born > SPARE_BUILD_SECONDS:
-                spare.sock.close()
-                del self.spares[pid]
-                self._signal(pid, signal.SIGKILL)
-                self.leaving.add(pid)
-                self._failed_spare()
-
-    def _fork_spare(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-
-        def run() -> int:
-            ours.close()
-            os.setsid()  # no terminal of the server's reaches it; it gets its own on arrival
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            from .session import run_spare
-            from .spare import SpareLine
-
-            return run_spare(
-                self.pack,
-                Path(self.args.state),
-                SpareLine(theirs),
-                facilitator=self.args.facilitator,
-                mouse=not self.args.no_mouse,
-                store=self.store,
-            )
-
-        pid = self._fork(run)
-        theirs.close()
-        self.spares[pid] = Spare(ours)
-
-    def spare_said(self, pid: int) -> None:
-        spare = self.spares.get(pid)
-        if spare is None:
-            return
-        try:
-            data = spare.sock.recv(1024)
-        except OSError:
-            data = b""
-        if not data:  # it ended before anyone came
-            spare.sock.close()
-            del self.spares[pid]
-            self.leaving.add(pid)
-            if spare.ready is None:
-                self._failed_spare()
-            return
-        if spare.ready is None:
-            spare.ready = time.monotonic()
-            self.spare_failures = 0
+        return run_spare(
+            self.pack,
+            Path(self.args.state),
+            SpareLine(line),
+            facilitator=self.args.facilitator,
+            mouse=not self.args.no_mouse,
+            store=self.store,
+        )
 
     def tell_spares(self) -> None:
-        counts = (sum(1 for s in self.spares.values() if s.ready is not None), self.spare_target())
+        counts = (self.pool.ready(), self.spare_target())
         if counts != self._told:
             self._told = counts
             self.send({"op": "spares", "ready": counts[0], "target": counts[1]})
@@ -403,18 +280,7 @@ class Zygote:
 
     def reap(self) -> None:
         now = time.monotonic()
-        for pid in [*self.spares, *self.leaving]:
-            try:
-                done, _status = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                done = pid
-            if done:
-                self.leaving.discard(pid)
-                spare = self.spares.pop(pid, None)
-                if spare is not None:
-                    spare.sock.close()
-                    if spare.ready is None:
-                        self._failed_spare()
+        self.pool.reap()
         for pid, deadline in list(self.children.items()):
             try:
                 done, status = os.waitpid(pid, os.WNOHANG)
@@ -427,13 +293,8 @@ class Zygote:
                 self._signal(pid, signal.SIGKILL)
 
     def end_all(self) -> None:
-        for pid in [*self.spares, *self.leaving]:
-            spare = self.spares.get(pid)
-            if spare is not None:
-                spare.sock.close()  # a waiting spare leaves at once
+        for pid in self.pool.let_go():  # a waiting spare leaves at once
             self.children[pid] = time.monotonic() + GRACE_SECONDS
-        self.spares.clear()
-        self.leaving.clear()
         for pid in list(self.children):
             self.end(pid)
         limit = time.monotonic() + GRACE_SECONDS + 1
@@ -448,10 +309,7 @@ class Zygote:
 
     @staticmethod
     def _signal(pid: int, sig: int) -> None:
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
+        kill(pid, sig)
 
 
 def main(argv: list[str] | None = None) -> int:
