@@ -15,7 +15,6 @@ from textual.widgets import OptionList, Static, Tree
 
 from compass.history import History
 from compass.model import Knooppunt
-from compass.text import one_line
 
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
@@ -24,6 +23,7 @@ from ..widgets.detail import DetailPane, LinkList
 from ..widgets.footer import KeyFooter
 from ..widgets.page import is_rendered_ahead
 from ..widgets.process_tree import NodeRef, ProcessTree
+from .tree_filters import TreeFilters
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -32,7 +32,7 @@ DETAIL_DELAY = 0.12  # seconds: render the page once the cursor rests, not on ev
 JUMP_PAGE_DELAY = 0.05  # seconds: after a jump, answer the key first, then build the page
 
 
-class NavigatorScreen(Screen):
+class NavigatorScreen(TreeFilters, Screen):
     BINDINGS = bindings(NAVIGATOR_COMMANDS)
     COMMANDS = {PaletteProvider}  # ctrl+p: every command, knooppunt and bookmark
 
@@ -244,33 +244,6 @@ class NavigatorScreen(Screen):
             self.query_one(DetailPane).show_record(k, self.wk.entry(k))
         self.update_title()
 
-    def set_filter(self, label: str, predicate, live: bool = False) -> None:
-        """Show only what `predicate` keeps; `live`: it reads the project state, so a change
-        of the state is applied to the tree too."""
-        self._live_filter = live
-        tree = self.query_one(ProcessTree)
-        tree.shown = predicate
-        self.filter_label = label
-        current = self.query_one(DetailPane).number
-        tree.rebuild()
-        self.refresh_bindings()
-        first = next(
-            (k.number for k in self.wk.pack.knooppunten if predicate is None or predicate(k)), None
-        )
-        target = current if current is not None and tree.has(current) else first
-        if target is not None:
-            tree.select_knooppunt(target)
-            self.show_detail(target)
-        self.update_title()
-
-    def clear_filter(self, keep: int | None = None) -> None:
-        tree = self.query_one(ProcessTree)
-        tree.shown = None
-        self._live_filter = False
-        self.filter_label = ""
-        tree.rebuild(keep=keep)
-        self.update_title()
-
     # --- commands ----------------------------------------------------------------
 
     # Commands that write the project file, and the workshop's own command.
@@ -374,64 +347,10 @@ class NavigatorScreen(Screen):
 
         self.app.push_screen(BookmarksScreen(self.wk.bookmarks()), self._jump_to_result)
 
-    def action_overview(self) -> None:
-        from .overview import OverviewScreen
-
-        self.app.push_screen(OverviewScreen(), self._filter_cell)
-
-    def _filter_cell(self, cell: tuple[int, str] | int | None) -> None:
-        if cell is None:
-            return
-        if isinstance(cell, int):  # a knooppunt from the overview's lists
-            self.jump(cell)
-            return
-        phase, track = cell
-        label = f"{t('phase')} {phase} · {t('track.' + track)}"
-        self.set_filter(label, lambda k: k.phase == phase and k.track == track)
-
     def action_agenda(self) -> None:
         from .agenda import AgendaScreen
 
         self.app.push_screen(AgendaScreen(), self._jump_to_result)
-
-    def action_filter_owner(self) -> None:
-        """'Mijn taken': the tree shows one owner's knooppunten (the current user offered first)."""
-        from compass.progress import owners
-
-        from .pickers import OwnerScreen
-
-        state = self.wk.state
-        found = owners(self.wk.pack, state) if state is not None else []
-        self.app.push_screen(OwnerScreen(found, self.wk.user), self._filter_owner)
-
-    def _filter_owner(self, owner: str | None) -> None:
-        if owner is None:
-            return
-        if owner == "":
-            self.set_filter("", None)
-            return
-        from compass.progress import same_owner
-
-        def theirs(k: Knooppunt) -> bool:
-            entry = self.wk.entry(k)
-            return entry is not None and same_owner(entry.owner, owner)
-
-        self.set_filter(t("owner.filter", name=one_line(owner)), theirs, live=True)
-
-    def action_filter_party(self) -> None:
-        from .pickers import PartyScreen
-
-        self.app.push_screen(PartyScreen(self.wk.pack.stakeholders), self._filter_party)
-
-    def _filter_party(self, party: str | None) -> None:
-        if party is None:
-            return
-        if party == "":
-            self.set_filter("", None)
-            return
-        self.set_filter(
-            self.wk.pack.stakeholders.get(party, party), lambda k: party in k.stakeholders
-        )
 
     def action_perspective(self) -> None:
         k = self._chosen()
@@ -458,29 +377,11 @@ class NavigatorScreen(Screen):
     def action_toggle_follow(self) -> None:
         self.wk.toggle_follow()
 
-    def action_clear_filter(self) -> None:
-        if self.filter_label:
-            self.clear_filter(keep=self.query_one(DetailPane).number)
-            self.refresh_bindings()
-
     def action_law(self) -> None:
         if self.wk.pack.law is None:
             self.notify(t("law.none"), timeout=3)
             return
         self._show_instead("law")
-
-    def action_filter_spoor(self) -> None:
-        from .pickers import SpoorScreen
-
-        self.app.push_screen(SpoorScreen(), self._filter_spoor)
-
-    def _filter_spoor(self, letter: str | None) -> None:
-        if letter is None:
-            return
-        if letter == "":
-            self.set_filter("", None)
-            return
-        self.set_filter(f"{t('page.sporen')} {letter}", lambda k: letter in k.sporen)
 
     def action_about(self) -> None:
         self._show_instead("about")
