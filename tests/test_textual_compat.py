@@ -134,15 +134,26 @@ def read_until_quiet(fd: int, quiet: float = 0.6, limit: float = 20.0) -> bytes:
     return bytes(out)
 
 
-def demo_on_a_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """`wijkkompas demo` on a real 80×24 pty, in a session of its own without a controlling
-    terminal (as under `make run`); returns the process and the pty's master side."""
+def on_a_pty(
+    argv: list[str], env: dict[str, str], cwd: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`argv` on a real 80×24 pty, in a session of its own without a controlling terminal (as
+    under `make run`); returns the process and the pty's master side."""
     import fcntl
     import struct
     import termios
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True
+    )
+    os.close(slave)
+    return proc, master
+
+
+def demo_on_a_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`wijkkompas demo` on a real 80×24 pty (see `on_a_pty`)."""
     env = {
         **os.environ,
         "TERM": "xterm-256color",
@@ -150,17 +161,7 @@ def demo_on_a_pty(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "COLORTERM": "",
     }
-    proc = subprocess.Popen(
-        [str(SCRIPT), "demo", "--no-mouse"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=tmp_path,
-        start_new_session=True,
-    )
-    os.close(slave)
-    return proc, master
+    return on_a_pty([str(SCRIPT), "demo", "--no-mouse"], env, cwd=tmp_path)
 
 
 def test_a_cursor_move_writes_at_most_2_kib(tmp_path: Path) -> None:
@@ -341,19 +342,10 @@ Shown().run(headless=True, size=(40, 10))
 
 def test_a_headless_app_given_a_terminal_paints_on_it_in_its_colours() -> None:
     """What a spare workshop session does on arrival (tui/workshop/spare.py)."""
-    master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm", "PYTHONPATH": str(ROOT)}  # 16 colours at the start
     env.pop("COLORTERM", None)
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", ATTACH_SCRIPT],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
+    proc, master = on_a_pty([sys.executable, "-c", ATTACH_SCRIPT], env)
     out = b""
     deadline = time.monotonic() + 30
     try:

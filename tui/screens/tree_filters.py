@@ -93,11 +93,16 @@ class TreeFilters(_Base):
         found = owners(self.wk.pack, state) if state is not None else []
         self.app.push_screen(OwnerScreen(found, self.wk.user), self._filter_owner)
 
-    def _filter_owner(self, owner: str | None) -> None:
-        if owner is None:
-            return
-        if owner == "":
+    def _chose(self, choice: str | None) -> str | None:
+        """What every filter dialog's answer needs first: None (Esc) leaves the filter as it
+        is, "" ("all") takes it off. Returns the filter still to apply, if any."""
+        if choice == "":
             self.set_filter("", None)
+        return choice or None
+
+    def _filter_owner(self, choice: str | None) -> None:
+        owner = self._chose(choice)
+        if owner is None:
             return
         from compass.progress import same_owner
 
@@ -112,11 +117,9 @@ class TreeFilters(_Base):
 
         self.app.push_screen(PartyScreen(self.wk.pack.stakeholders), self._filter_party)
 
-    def _filter_party(self, party: str | None) -> None:
+    def _filter_party(self, choice: str | None) -> None:
+        party = self._chose(choice)
         if party is None:
-            return
-        if party == "":
-            self.set_filter("", None)
             return
         self.set_filter(
             self.wk.pack.stakeholders.get(party, party), lambda k: party in k.stakeholders
@@ -132,10 +135,8 @@ class TreeFilters(_Base):
 
         self.app.push_screen(SpoorScreen(), self._filter_spoor)
 
-    def _filter_spoor(self, letter: str | None) -> None:
+    def _filter_spoor(self, choice: str | None) -> None:
+        letter = self._chose(choice)
         if letter is None:
-            return
-        if letter == "":
-            self.set_filter("", None)
             return
         self.set_filter(f"{t('page.sporen')} {letter}", lambda k: letter in k.sporen)
