@@ -17,11 +17,17 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Tree
+from textual.widgets._tree import _TreeLine
 
 from tests.cli_helpers import SCRIPT
 from tui import textual_compat as compat
@@ -47,6 +53,9 @@ def test_every_private_name_still_exists() -> None:
                 "_driver",
                 "_environ",
                 "_color_system",
+                "_tree_lines_cached",
+                "_pseudo_class_state",
+                *"_id _label _expanded _allow_expand _hover_ _selected_ _children".split(),
             ):
                 continue  # instance attributes: checked on instances below
             assert hasattr(cls, name), f"{owner}.{name} is gone"
@@ -65,6 +74,208 @@ def test_tree_overrides_match_textual() -> None:
     tree: Tree[None] = Tree("x")
     assert hasattr(tree, "_line_cache") and hasattr(tree._line_cache, "grow")
     assert hasattr(tree, "_layout_cache") and hasattr(tree._layout_cache, "clear")
+
+
+class _Plain(Tree[int]):
+    """Textual's own Tree, to compare with."""
+
+
+class _Kept(compat.KeptLines, Tree[int]):
+    """The same tree with its lines kept per node."""
+
+
+def _grow(tree: Tree[int]) -> None:
+    """Three closed groups of five leaves, the first open (as the navigator starts)."""
+    tree.show_root = False
+    tree.guide_depth = 2
+    for g in range(3):
+        group = tree.root.add(f"groep {g}", g, expand=g == 0)
+        for i in range(5):
+            group.add_leaf(f"blad {g}.{i} [niet] opgemaakt", 10 * g + i)
+
+
+class _Trees(App[None]):
+    def __init__(self, cls: type[Tree[int]] = _Kept) -> None:
+        super().__init__()
+        self.cls = cls
+
+    def compose(self) -> ComposeResult:
+        tree = self.cls("wortel", id="tree")
+        tree.styles.height = 14  # room for two open groups: no scrollbar comes or goes
+        _grow(tree)
+        yield tree
+
+
+def _look(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
+    """What the lines show: text and style, without the mouse metadata (which holds the line
+    number a kept line was first drawn at)."""
+    return [
+        [(s.text, s.style and s.style.clear_meta_and_links()) for s in strip] for strip in strips
+    ]
+
+
+def _lines(tree: Tree[int]) -> list[Strip]:
+    return tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))
+
+
+def _ahead(tree: Tree[int]) -> None:
+    """Draw lines ahead (the kept tree) or nothing (Textual's)."""
+    for _ in getattr(tree, "draw_lines_ahead", lambda: ())():
+        pass
+
+
+STEPS: list[Callable[[Tree[int]], object]] = [
+    _ahead,
+    lambda t: t.root.children[2].expand(),
+    lambda t: setattr(t, "cursor_line", 3),
+    lambda t: t.root.children[0].collapse(),
+    lambda t: setattr(t, "cursor_line", 5),
+    lambda t: t.root.children[0].expand(),
+    lambda t: t.root.children[2].children[0].set_label("nieuw"),
+    lambda t: setattr(t, "hover_line", 2),
+    lambda t: t.app.set_focus(None),
+    lambda t: setattr(t, "cursor_line", 0),
+    lambda t: setattr(t.app, "theme", "textual-light"),
+    _ahead,
+    lambda t: t.root.children[1].expand(),
+    lambda t: setattr(t, "cursor_line", 7),
+]
+
+
+async def _looks(cls: type[Tree[int]]) -> list[list[list[tuple[str, Style | None]]]]:
+    """The tree's lines after each of STEPS."""
+    out = []
+    async with _Trees(cls).run_test(size=(60, 16)) as pilot:
+        tree = pilot.app.query_one(Tree)
+        tree.focus()
+        await pilot.pause()
+        out.append(_look(_lines(tree)))
+        for step in STEPS:
+            step(tree)
+            await pilot.pause()
+            out.append(_look(_lines(tree)))
+    return out
+
+
+def test_tree_internals_that_kept_lines_read() -> None:
+    params = list(inspect.signature(Tree._render_line).parameters)
+    assert params == ["self", "y", "x1", "x2", "base_style"]
+    assert "_on_click" in Tree.__dict__ and "_on_mouse_move" in Tree.__dict__
+    tree: Tree[int] = Tree("x")
+    node = tree.root.add("a")
+    for name in "_id _label _expanded _allow_expand _hover_ _selected_ _children".split():
+        assert hasattr(node, name), name
+    assert hasattr(tree, "_tree_lines_cached")
+    node._selected = True
+    assert node._selected_ is True  # the property stores here
+    line = _TreeLine([node], True)
+    assert line.node is node and line.last is True
+
+
+async def test_kept_lines_look_as_textual_draws_them() -> None:
+    """Opening and closing groups, moving the cursor, hover, focus, a new label and a new theme:
+    after each, every line the kept tree shows is the line Textual's Tree draws."""
+    kept, plain = await _looks(_Kept), await _looks(_Plain)
+    assert len(kept) == len(STEPS) + 1
+    for step, (k, p) in enumerate(zip(kept, plain, strict=True)):
+        assert k == p, f"after step {step}"
+    assert kept[-4] != kept[-5]  # the theme changed what the lines look like
+
+
+async def test_a_cleared_tree_shows_its_new_nodes() -> None:
+    """Node ids start again at 0 after `clear`: no line of an old node may come back."""
+    async with _Trees().run_test(size=(80, 24)) as pilot:
+        kept = pilot.app.query_one(Tree)
+        kept.clear()
+        for i in range(3):
+            kept.root.add(f"ander {i}", i, expand=True).add_leaf("x", 100 + i)
+        await pilot.pause()
+        text = [strip.text for strip in _lines(kept)]
+        assert text[0].strip().endswith("ander 0") and not any("groep" in line for line in text)
+
+
+async def test_lines_drawn_ahead_make_a_jump_into_a_closed_group_draw_no_line() -> None:
+    """After `draw_lines_ahead`, opening a closed group and putting the cursor in it draws no
+    line anew: they were all drawn ahead, the cursor's line too, and look as Textual draws them."""
+    async with _Trees().run_test(size=(80, 24)) as pilot:
+        kept = pilot.app.query_one(Tree)
+        kept.focus()
+        await pilot.pause()
+        for _ in kept.draw_lines_ahead():
+            pass
+        drawn: list[int] = []
+        textual_draws = Tree._render_line
+
+        def counting(self: Tree[int], y: int, *args: Any) -> Strip:
+            if self is kept and y < len(self._tree_lines):  # not the blank lines below
+                drawn.append(y)
+            return textual_draws(self, y, *args)
+
+        Tree._render_line = counting  # type: ignore[method-assign]
+        try:
+            kept.root.children[2].expand()
+            await pilot.pause()
+            leaf = kept.root.children[2].children[3]
+            kept.move_cursor(leaf)
+            await pilot.pause()
+            assert drawn == [], drawn
+            seen = _look(_lines(kept))
+        finally:
+            Tree._render_line = textual_draws  # type: ignore[method-assign]
+    async with _Trees(_Plain).run_test(size=(80, 24)) as pilot:
+        plain = pilot.app.query_one(Tree)
+        plain.focus()
+        plain.root.children[2].expand()
+        await pilot.pause()
+        plain.move_cursor(plain.root.children[2].children[3])
+        await pilot.pause()
+        assert _look(_lines(plain)) == seen
+
+
+async def test_drawing_ahead_leaves_the_tree_as_it_was_between_steps() -> None:
+    """A group the user opens while lines are drawn ahead stays open; the tree's own lines and
+    cursor are untouched by a step."""
+    async with _Trees().run_test(size=(60, 16)) as pilot:
+        tree = pilot.app.query_one(Tree)
+        cursor = tree.cursor_line
+        steps = tree.draw_lines_ahead()
+        next(steps)
+        lines = tree._tree_lines
+        tree.root.children[1].expand()  # the user opens group 1 meanwhile
+        for _ in steps:
+            assert tree.root.children[1].is_expanded and not tree.root.children[2].is_expanded
+        assert tree._tree_lines is not lines  # rebuilt for the opened group, not swapped back
+        assert [n.is_expanded for n in tree.root.children] == [True, True, False]
+        assert tree.cursor_line == cursor
+
+
+async def _moved(pilot: Any) -> tuple[Tree[int], Any]:
+    """Group 1 drawn at line 6 (group 0 open), then moved to line 1 (group 0 closed): its line is
+    the one drawn at line 6."""
+    tree = pilot.app.query_one(Tree)
+    target = tree.root.children[1]
+    assert target.line == 6
+    tree.root.children[0].collapse()
+    await pilot.pause()
+    assert target.line == 1
+    return tree, target
+
+
+async def test_a_click_after_lines_moved_opens_the_line_under_the_mouse() -> None:
+    """A kept line still carries the line number it was drawn at; a click must not use it."""
+    async with _Trees().run_test(size=(60, 16)) as pilot:
+        tree, target = await _moved(pilot)
+        await pilot.click(tree, offset=(12, 1))
+        await pilot.pause()
+        assert tree.cursor_node is target
+
+
+async def test_the_mouse_over_a_moved_line_lights_that_line() -> None:
+    async with _Trees().run_test(size=(60, 16)) as pilot:
+        tree, _target = await _moved(pilot)
+        await pilot.hover(tree, offset=(12, 1))
+        await pilot.pause()
+        assert tree.hover_line == 1
 
 
 def test_css_parses_are_shared_across_stylesheets() -> None:

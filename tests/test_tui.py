@@ -1062,6 +1062,48 @@ async def test_goto_shows_a_page_rendered_ahead_in_the_frame_that_answers_enter(
         assert k is not None and f"Fase {k.phase}" in first
 
 
+async def test_goto_into_a_closed_phase_finds_the_tree_lines_drawn_ahead(pack, state_file) -> None:
+    """While the user reads, the tree draws every line ahead (as if each phase were open): `g`
+    to a knooppunt in a closed phase then draws at most the cursor's own line anew."""
+    from textual.widgets import Tree
+
+    app = WijkkompasApp(pack, state_file, start_at=1)
+    app.render_ahead = True  # as `wijkkompas` runs it (tui/run.py)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert await until(pilot, lambda: not app.idle_work.running("tree"), timeout=20)
+        tree = app.screen.query_one(ProcessTree)
+        k = pack.by_number(77)
+        assert k is not None and k.phase != 1
+        assert not tree._knoop_nodes[77].parent.parent.is_expanded
+        drawn: list[int] = []
+        textual_draws = Tree._render_line
+
+        def counting(self, y, *args):
+            drawn.append((y, str(self._tree_lines[y].node.label), self.cursor_line))
+            return textual_draws(self, y, *args)
+
+        Tree._render_line = counting  # type: ignore[method-assign]
+        try:
+            await pilot.press("g", "7", "7", "enter")
+            await pilot.pause()
+        finally:
+            Tree._render_line = textual_draws  # type: ignore[method-assign]
+        assert tree.current_number() == 77
+        assert [label for _y, label, _cursor in drawn] in ([], [str(tree.cursor_node.label)])
+
+
+async def test_the_tree_draws_nothing_ahead_outside_a_process_of_its_own(pack, state_file) -> None:
+    """A workshop session (render_ahead off) keeps its memory: no tree lines drawn ahead."""
+    app = WijkkompasApp(pack, state_file, start_at=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.pause(0.5)
+        assert not app.idle_work.running("tree")
+        tree = app.screen.query_one(ProcessTree)
+        assert len(tree._kept) <= 2 * tree.size.height  # the lines on screen, each way drawn
+
+
 async def test_search_leaves_the_list_alone_when_typing_on_finds_the_same(pack) -> None:
     from tui.screens.pickers import SearchScreen
 

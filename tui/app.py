@@ -8,7 +8,7 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -103,6 +103,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
         self.follow: FollowMode | None = None  # set by the workshop server
         self._last_input = 0.0  # time.monotonic() of the last key or mouse event
         self.idle_work = IdleWork(self.set_interval, lambda: self._last_input)
+        self.idle_work.held = True  # until the first frame is out (see first_paint_done)
         # A line that asks something (go-to in the footer) takes the keys without taking
         # the focus: moving focus restyles the screen (~10 ms a time), and keys typed
         # right after `g` are already on their way to the focused widget.
@@ -245,6 +246,12 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
             from .widgets.page import prerender_steps
 
             self.idle_work.add("pages", prerender_steps(self.pack))
+
+    def work_ahead(self, name: str, steps: Iterator[None]) -> None:
+        """Queue work that makes a later key cheaper (`tui.idle`), under the same rule as the
+        pages rendered ahead: only in a process that runs one app."""
+        if self.render_ahead:
+            self.idle_work.add(name, steps)
 
     def _warm_dialogs(self) -> None:
         """While the first page is read: load the dialogs and register their widget types.

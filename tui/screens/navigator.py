@@ -81,6 +81,11 @@ class NavigatorScreen(TreeFilters, Screen):
         self.jump(number, record=False, page_now=True)
         self.history.visit(number)
         self.wk.first_paint_done(self.query_one(DetailPane).page_update)
+        self._draw_tree_ahead()
+
+    def _draw_tree_ahead(self) -> None:
+        """The tree's lines drawn while the user reads: a jump into a closed phase finds them."""
+        self.wk.work_ahead("tree", self.query_one(ProcessTree).draw_lines_ahead())
 
     # --- showing ---------------------------------------------------------------
 
@@ -121,6 +126,8 @@ class NavigatorScreen(TreeFilters, Screen):
         """
         if event.size == self.outer_size and not self._breakpoints():
             event.prevent_default()
+        else:
+            self._draw_tree_ahead()  # at the new size (the steps read it when they start)
         self.update_title()
 
     def _breakpoints(self) -> bool:

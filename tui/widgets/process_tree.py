@@ -24,7 +24,7 @@ from compass.model import STATUS_MARKS, STATUS_STYLES, TRACKS, Knooppunt, Proces
 from compass.text import visible
 
 from ..i18n import t
-from ..textual_compat import QuietTree
+from ..textual_compat import KeptLines, QuietTree
 from .strips import flat_strip
 
 # NamedTuples, not dataclasses: a frozen dataclass compiles six methods when its module is
@@ -61,7 +61,7 @@ def owner_tag(owner: str) -> str:
     return first if cell_len(first) <= OWNER_TAG else first[: OWNER_TAG - 1] + "…"
 
 
-class ProcessTree(QuietTree, Tree[NodeRef]):
+class ProcessTree(QuietTree, KeptLines, Tree[NodeRef]):
     BINDINGS = [
         Binding("j", "cursor_down", "omlaag", show=False),
         Binding("k", "cursor_up", "omhoog", show=False),
@@ -154,7 +154,9 @@ class ProcessTree(QuietTree, Tree[NodeRef]):
                 node.set_label(self.knooppunt_label(k, marks[number]))
         totals = self._totals(shown, marks)
         for (phase_no, track), node in self._group_nodes.items():
-            node.set_label(self._group_label(phase_no, track, totals))
+            label = self._group_label(phase_no, track, totals)
+            if node.label != label:  # a new label is a line drawn again, also one drawn ahead
+                node.set_label(label)
 
     @staticmethod
     def _totals(
