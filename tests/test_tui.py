@@ -1093,6 +1093,22 @@ async def test_goto_into_a_closed_phase_finds_the_tree_lines_drawn_ahead(pack, s
         assert [label for _y, label, _cursor in drawn] in ([], [str(tree.cursor_node.label)])
 
 
+async def test_a_jump_into_a_closed_phase_has_cursor_and_scroll_right_at_once(pack) -> None:
+    """Opening the phase numbers the tree's lines anew; the cursor and the scroll must use the
+    new numbers in the same call, not a frame later (that was a second repaint of the tree)."""
+    app = WijkkompasApp(pack, None, start_at=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.screen.query_one(ProcessTree)
+        for number in (45, 88, 6, 60):
+            assert tree.select_knooppunt(number)
+            # no await: what the next frame would draw
+            assert tree.current_number() == number
+            top, height = round(tree.scroll_target_y), tree.scrollable_content_region.height
+            assert top <= tree.cursor_line < top + height
+            await pilot.pause()
+
+
 async def test_the_tree_draws_nothing_ahead_outside_a_process_of_its_own(pack, state_file) -> None:
     """A workshop session (render_ahead off) keeps its memory: no tree lines drawn ahead."""
     app = WijkkompasApp(pack, state_file, start_at=1)

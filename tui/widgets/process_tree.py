@@ -288,7 +288,11 @@ class ProcessTree(QuietTree, KeptLines, Tree[NodeRef]):
             if not parent.is_expanded:  # expanding an open node would still rebuild every line
                 parent.expand()
             parent = parent.parent
-        self.call_after_refresh(self.move_cursor, node)
+        # Tree numbers its lines anew when asked for them, at the latest on idle; until then an
+        # opened phase leaves `node.line` stale and the cursor and scroll would land right only
+        # in a second frame (a second repaint of the tree). Asked now, both are right at once.
+        self.last_line  # noqa: B018
+        self.call_after_refresh(self.move_cursor, node)  # before the first layout: no size yet
         self.move_cursor(node)
         return True
 
