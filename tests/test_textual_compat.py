@@ -157,6 +157,45 @@ async def _looks(cls: type[Tree[int]]) -> list[list[list[tuple[str, Style | None
     return out
 
 
+def test_widget_on_hide_only_passes_hide_on_and_blurs() -> None:
+    """QuietTree._on_hide repeats Widget's handler without its blur: that handler must still
+    be just that."""
+    source = inspect.getsource(Widget._on_hide)
+    body = [line.strip() for line in source.splitlines()[1:] if line.strip()]
+    assert body == [
+        "if self.show_horizontal_scrollbar:",
+        "self.horizontal_scrollbar.post_message(event)",
+        "if self.show_vertical_scrollbar:",
+        "self.vertical_scrollbar.post_message(event)",
+        "if self.has_focus:",
+        "self.blur()",
+    ]
+
+
+async def test_a_hidden_quiet_tree_keeps_the_focus() -> None:
+    class Quiet(compat.QuietTree, Tree[int]):
+        pass
+
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Quiet("q", id="quiet")
+            yield Tree("t", id="plain")
+
+    async with Two().run_test(size=(40, 12)) as pilot:
+        quiet, plain = pilot.app.query_one("#quiet", Tree), pilot.app.query_one("#plain", Tree)
+        quiet.focus()
+        await pilot.pause()
+        quiet.display = False
+        await pilot.pause()
+        assert pilot.app.screen.focused is quiet
+        quiet.display = True
+        plain.focus()
+        await pilot.pause()
+        plain.display = False
+        await pilot.pause()
+        assert pilot.app.screen.focused is not plain  # what Textual does otherwise
+
+
 def test_tree_internals_that_kept_lines_read() -> None:
     params = list(inspect.signature(Tree._render_line).parameters)
     assert params == ["self", "y", "x1", "x2", "base_style"]

@@ -13,7 +13,6 @@ import pytest
 from rich.style import Style
 from ruamel.yaml import YAML
 from textual.geometry import Region
-from textual.widgets import OptionList, Static
 
 from compass.pack import load_pack
 from compass.state import StateStore, create_state
@@ -63,7 +62,7 @@ async def started(pilot) -> None:
     await pilot.pause()
 
 
-OPENERS = {"slash", "s", "n", "o", "p", "B", "v", "a", "m", "r", "question_mark", "ctrl+p"}
+OPENERS = {"s", "n", "o", "p", "B", "v", "a", "m", "r", "question_mark", "ctrl+p"}
 
 
 async def press(pilot, *keys: str) -> None:
@@ -339,7 +338,7 @@ async def test_without_a_state_file_recording_commands_are_dimmed(pack) -> None:
 
 
 async def test_a_click_on_a_footer_key_presses_that_key(pack, state_file) -> None:
-    from tui.screens.pickers import SearchScreen
+    from tui.widgets.search_prompt import SearchPrompt
 
     app = WijkkompasApp(pack, state_file)
     async with app.run_test(size=SIZE) as pilot:
@@ -347,7 +346,7 @@ async def test_a_click_on_a_footer_key_presses_that_key(pack, state_file) -> Non
         footer = app.screen.query_one(KeyFooter)
         start, _end, _key, _enabled = next(k for k in footer._keys if k[2] == "slash")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
-        assert await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert await until(pilot, lambda: isinstance(footer.prompt, SearchPrompt))
 
 
 async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:
@@ -1120,41 +1119,138 @@ async def test_the_tree_draws_nothing_ahead_outside_a_process_of_its_own(pack, s
         assert len(tree._kept) <= 2 * tree.size.height  # the lines on screen, each way drawn
 
 
-async def test_search_leaves_the_list_alone_when_typing_on_finds_the_same(pack) -> None:
-    from tui.screens.pickers import SearchScreen
+def searching(app):
+    """The search being asked in the footer line, or None."""
+    return nav(app)._search
+
+
+async def test_search_asks_in_the_footer_and_shows_results_where_the_tree_is(pack) -> None:
+    """`/` turns the tree into the results of what is typed; the page beside follows the chosen
+    one; Esc brings the tree back with the page of its cursor; Enter opens the chosen one."""
+    from tui.widgets.result_list import ResultList
+
+    app = WijkkompasApp(pack, None, start_at=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.index.ensure_built()
+        results, tree = app.screen.query_one(ResultList), app.screen.query_one(ProcessTree)
+        assert not results.display and tree.display
+        await pilot.press("slash")
+        assert results.display and not tree.display and app.screen.focused is tree
+        assert "Typ een woord" in results.render_line(0).text  # what to do, before typing
+        await pilot.press(*"netcongestie")
+        expected = [h.knooppunt.number for h in app.index.search("netcongestie", limit=40)]
+        assert [h.knooppunt.number for h in results.hits] == expected and expected
+        first = pack.by_number(expected[0])
+        assert first is not None and first.title[:20] in results.render_line(0).text
+        assert "Zoeken: netcongestie" in str(app.screen.query_one(KeyFooter).render())
+        assert await until(pilot, lambda: shown(app) == expected[0])  # the page follows
+        await pilot.press("down")
+        assert results.chosen == 1
+        assert await until(pilot, lambda: shown(app) == expected[1])
+        await pilot.press("escape")
+        assert tree.display and not results.display and searching(app) is None
+        assert await until(pilot, lambda: shown(app) == 3)  # back where the tree's cursor is
+        await pilot.press("slash", *"netcongestie", "down", "enter")
+        assert await until(pilot, lambda: shown(app) == expected[1])
+        assert tree.display and tree.current_number() == expected[1]
+        await pilot.press("left_square_bracket")  # a jump: history has where it came from
+        assert await until(pilot, lambda: shown(app) == 3)
+
+
+async def test_search_repaints_only_the_chosen_line_when_typing_on_finds_the_same(pack) -> None:
+    from tui.widgets.result_list import ResultList
 
     app = WijkkompasApp(pack, None)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         app.index.ensure_built()
         await pilot.press("slash", *"netcon")
-        dialog = app.screen
-        assert isinstance(dialog, SearchScreen)
-        choices = dialog.query_one("#choices", OptionList)
-        before = [choices.get_option_at_index(i) for i in range(choices.option_count)]
+        results = app.screen.query_one(ResultList)
+        before = [h.knooppunt.number for h in results.hits]
         assert before
+        regions: list[tuple] = []
+        repaint = results.refresh
+
+        def counting(*r, **kw):
+            regions.append(r)
+            return repaint(*r, **kw)
+
+        results.refresh = counting  # type: ignore[method-assign]
         await pilot.press("g")  # "netcong" finds the same knooppunten, in the same places
-        after = [choices.get_option_at_index(i) for i in range(choices.option_count)]
-        assert [o.id for o in after] == [o.id for o in before]
-        assert all(a is b for a, b in zip(after, before, strict=True))  # not rebuilt
+        assert [h.knooppunt.number for h in results.hits] == before
+        assert regions and all(r and r[0].height == 1 for r in regions)  # one line, not all
+        results.refresh = repaint  # type: ignore[method-assign]
         await pilot.press(*"xyzq")
-        hint = dialog.query_one("#empty", Static)
-        assert choices.option_count == 0 and "Niets" in str(hint.render())
+        assert results.hits == [] and "Niets gevonden" in results.render_line(0).text
         await pilot.press(*["backspace"] * len("netcongxyzq"))
-        assert choices.option_count == 0 and str(hint.render()) == ""
+        assert results.hits == [] and "Typ een woord" in results.render_line(0).text
 
 
-async def test_text_fields_keep_a_steady_cursor_so_an_open_dialog_is_at_rest(pack) -> None:
+async def test_a_click_on_a_result_opens_it(pack) -> None:
+    from tui.widgets.result_list import ResultList
+
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.index.ensure_built()
+        await pilot.press("slash", *"warm")
+        await pilot.click(DetailPane, offset=(3, 3))  # a click elsewhere withdraws the search
+        assert await until(pilot, lambda: searching(app) is None)
+        assert app.screen.query_one(ProcessTree).display
+        await pilot.press("slash", *"warmte")
+        results = app.screen.query_one(ResultList)
+        third = results.hits[2].knooppunt.number
+        await pilot.click(ResultList, offset=(5, 2))
+        assert await until(pilot, lambda: shown(app) == third)
+        assert searching(app) is None and app.screen.query_one(ProcessTree).display
+
+
+async def test_result_lines_are_drawn_once_per_result_and_look(pack) -> None:
+    """A result drawn again is the line kept; the chosen one looks different, and moving the
+    choice draws the two lines it changes."""
+    from tui.widgets.result_list import ResultList
+
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.index.ensure_built()
+        await pilot.press("slash", *"warmte")
+        results = app.screen.query_one(ResultList)
+        assert len(results.hits) >= 3
+        for y in range(3):
+            assert results.render_line(y) is results.render_line(y)  # kept
+        chosen, other = results.render_line(0), results.render_line(1)
+        await pilot.press("down")
+        assert results.render_line(0) is not chosen and results.render_line(1) is not other
+        assert results.render_line(0).text == chosen.text  # the same words, other colours
+        assert list(results.render_line(0)) != list(chosen)
+
+
+async def test_the_search_line_is_at_rest_while_it_waits(pack) -> None:
+    """No blinking cursor in the footer line: a participant who left `/` open costs the room
+    no bytes."""
     app = WijkkompasApp(pack, None)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("slash", *"warmte")
-        await pilot.pause(0.1)
+        await pilot.pause(0.3)
         first = app.export_screenshot()
         await pilot.pause(0.6)  # longer than a blink
         assert app.export_screenshot() == first
-        field = app.screen.query_one("#query")
+
+
+async def test_a_note_field_keeps_a_steady_cursor(pack, state_file) -> None:
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "n")
+        field = app.screen.query_one("#note-area")
         assert field.has_focus and not field.cursor_blink
+        await pilot.pause(0.1)
+        first = app.export_screenshot()
+        await pilot.pause(0.6)
+        assert app.export_screenshot() == first
 
 
 def test_rendering_ahead_stops_at_its_memory_budget(pack, monkeypatch) -> None:
@@ -1242,8 +1338,6 @@ async def test_letters_typed_in_one_burst_after_slash_land_in_the_search_field(p
     none of them runs a navigator key (a, m are keys there)."""
     from textual import events
 
-    from tui.screens.pickers import SearchScreen
-
     app = WijkkompasApp(pack, None)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -1251,35 +1345,18 @@ async def test_letters_typed_in_one_burst_after_slash_land_in_the_search_field(p
             app.post_message(events.Key(key, "/" if key == "slash" else key))
 
         def typed() -> str | None:
-            screen = app.screen
-            return screen.query_one("#query").value if isinstance(screen, SearchScreen) else None
+            prompt = searching(app)
+            return prompt.query if prompt is not None else None
 
         # a loaded machine takes longer; wait for the typing to settle, then compare
         await until(pilot, lambda: typed() == "warmte")
         await pilot.pause(0.1)
-        assert isinstance(app.screen, SearchScreen)
+        assert isinstance(app.screen, NavigatorScreen)  # nothing else opened
         assert typed() == "warmte"
         await pilot.press("escape")
-        assert await until(pilot, lambda: isinstance(app.screen, NavigatorScreen))
+        assert await until(pilot, lambda: searching(app) is None)
         for key in "g42":
             app.post_message(events.Key(key, key))
         await pilot.pause(0.2)
         await pilot.press("enter")
         assert await until(pilot, lambda: shown(app) == 42)
-
-
-def test_search_results_found_again_are_the_options_already_made(pack) -> None:
-    """Typing on finds many of the same results: each is made once, so the list keeps what it
-    worked out for it (its text and height) instead of wrapping it again on every letter."""
-    from compass.search import SearchIndex
-    from tui.screens.pickers import SearchScreen
-
-    screen = SearchScreen(SearchIndex(pack))
-    first = {o.id: o for o in screen.options("warm")}
-    again = {o.id: o for o in screen.options("warmte")}
-    common = set(first) & set(again)
-    assert common, "both queries find something in common"
-    same_text = [i for i in common if str(first[i].prompt) == str(again[i].prompt)]
-    assert same_text, "some results read the same for both queries"
-    assert all(first[i] is again[i] for i in same_text)
-    assert screen.options("") == []

@@ -53,6 +53,7 @@ def _enable_gc() -> None:
 
 class KeyGrab(Protocol):
     def key(self, event: events.Key) -> bool: ...  # True: the key was used
+    def keeps_click(self, event: events.MouseDown) -> bool: ...  # True: the click answers
     def cancel(self) -> None: ...
 
 
@@ -262,11 +263,10 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
         from textual.widgets import OptionList
 
         from .screens import pickers, status  # noqa: F401
-        from .widgets.calm import CalmInput
 
         if not self.screen.is_attached:
             return
-        warm = [CalmInput(classes="-warm"), OptionList(classes="-warm")]
+        warm = [OptionList(classes="-warm")]
         self.screen.mount_all(warm)
         self.call_after_refresh(lambda: [w.remove() for w in warm])
 
@@ -321,7 +321,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
             if grab is not None:
                 if isinstance(event, events.Key) and grab.key(event):
                     return
-                if isinstance(event, events.MouseDown):
+                if isinstance(event, events.MouseDown) and not grab.keeps_click(event):
                     grab.cancel()  # a click elsewhere withdraws the question
         await super().on_event(event)
 

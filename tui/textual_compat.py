@@ -184,9 +184,21 @@ class QuietTree(_TreeBase):
       scrollbars (~1-2 KB a cursor move over SSH). Here: only when the tree's own
       geometry changed.
     - `_refresh_line`: repaint one line of labels, not the scrollbar beside it.
+    - `_on_hide`: search (`/`) shows its results in the tree's place and hides the tree;
+      Widget's handler then moves the focus away, and back again after Esc: two changes
+      of focus, each restyling the screen (~10 ms). Here the hidden tree keeps the focus
+      (the keys go to the footer line meanwhile); the rest is Widget's handler.
     """
 
     _quiet_geometry: tuple[Any, ...] | None = None
+
+    def _on_hide(self, event: events.Hide) -> None:
+        event.prevent_default()  # Widget's own handler would blur
+        if self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.post_message(event)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.post_message(event)
+
     _drawn_size: Size | None = None  # the tree's size when its lines were last drawn
 
     def _on_resize(self, event: events.Resize) -> None:
@@ -557,7 +569,7 @@ def uses() -> dict[str, str]:
     """The private names this module relies on, by owner: the test checks each still exists."""
     return {
         "rich.style.Style": "_color _bgcolor _attributes _set_attributes _link _meta",
-        "textual.widget.Widget": "_size_updated",
+        "textual.widget.Widget": "_size_updated _on_hide",
         "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache "
         "_render_line _tree_lines _tree_lines_cached _pseudo_class_state _on_click "
         "_on_mouse_move _toggle_node",

@@ -6,7 +6,7 @@ through the app's `key_grab`, without taking the focus.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -16,8 +16,25 @@ from textual.widget import Widget
 from ..commands import label_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from compass.model import Knooppunt
+
     from ..host import Host
-    from .goto_prompt import GotoPrompt
+
+
+class Prompt(Protocol):
+    """A question asked in the footer line: go-to (`goto_prompt`) and search (`search_prompt`)."""
+
+    done: Callable[[int | None], None]
+
+    @property
+    def current(self) -> Knooppunt | None: ...
+    def type(self, text: str) -> None: ...
+    def backspace(self) -> None: ...
+    def move(self, step: int) -> None: ...
+    def render(self, key_style: Style, text_style: Style, width: int = 80) -> Text: ...
+
 
 _DIM = Style(dim=True)
 
@@ -56,7 +73,8 @@ class KeyFooter(Widget, can_focus=False):
         super().__init__(**kwargs)
         self._keys: list[tuple[int, int, str, bool]] = []  # (from x, to x, key, enabled) for clicks
         self._shown: tuple = ()
-        self.prompt: GotoPrompt | None = None
+        self.prompt: Prompt | None = None
+        self._answers: Widget | None = None  # see ask
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -96,18 +114,29 @@ class KeyFooter(Widget, can_focus=False):
 
     # --- go-to asks here ---------------------------------------------------------------
 
-    def ask(self, prompt: GotoPrompt) -> None:
+    def ask(self, prompt: Prompt, answers: Widget | None = None) -> None:
         """Show `prompt` in this line and give it the keys until Enter or Esc (see
-        `WijkkompasApp.key_grab`)."""
+        `WijkkompasApp.key_grab`). A click withdraws the question, except in `answers` (where
+        search shows its results: a click there picks one)."""
         self.prompt = prompt
+        self._answers = answers
         cast("Host", self.app).key_grab = self
         self.refresh()
+
+    def keeps_click(self, event: events.MouseDown) -> bool:
+        answers = self._answers
+        return answers is not None and answers.region.contains(event.screen_x, event.screen_y)
 
     def cancel(self) -> None:
         self._finish(None)
 
+    def answer(self, number: int) -> None:
+        """End the question with `number` as its answer (a search result clicked)."""
+        self._finish(number)
+
     def _finish(self, number: int | None) -> None:
         prompt, self.prompt = self.prompt, None
+        self._answers = None
         if getattr(self.app, "key_grab", None) is self:
             self.app.key_grab = None
         self.refresh()
@@ -132,8 +161,9 @@ class KeyFooter(Widget, can_focus=False):
         elif key == "backspace":
             prompt.backspace()
             self.refresh()
-        elif key in ("up", "down"):
-            prompt.move(-1 if key == "up" else 1)
+        elif key in ("up", "down", "pageup", "pagedown"):
+            page = max(1, self.screen.size.height - 3)
+            prompt.move({"up": -1, "down": 1, "pageup": -page, "pagedown": page}[key])
             self.refresh()
         elif event.is_printable and event.character:
             prompt.type(event.character)
