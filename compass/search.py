@@ -77,6 +77,11 @@ def _in_order(q: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile(".*?".join(re.escape(c) for c in q if c != " "), re.S).search
 
 
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    """Sort key of (number, score): the highest score first, then the lowest number."""
+    return -item[1], item[0]
+
+
 @dataclass(frozen=True)
 class Hit:
     knooppunt: Knooppunt
@@ -141,7 +146,7 @@ class SearchIndex:
             exact = 1.0 if word == prefix else 0.6
             post = self._postings[word]
             if not merged:
-                merged = {num: w * exact for num, w in post.items()}
+                merged = dict(post) if exact == 1.0 else {num: w * exact for num, w in post.items()}
                 continue
             get = merged.get
             for num, w in post.items():
@@ -157,9 +162,9 @@ class SearchIndex:
         words = [w for w in tokens(query) if w not in _STOP] or tokens(query)
         result: dict[int, float] | None = None
         for w in words:
-            post = self._prefix_postings(w)
+            post = self._prefix_postings(w)  # a dict of its own: the caller may change it
             if result is None:
-                result = dict(post)
+                result = post
             else:
                 result = {n: s + post[n] for n, s in result.items() if n in post}
             if not result:
@@ -197,10 +202,14 @@ class SearchIndex:
         words = tokens(q)
         first_word = words[0] if words else ""
         text_hits = self.full_text(q)
+        for num in found:
+            text_hits.pop(num, None)  # a number or title match ranks it already
+        # Only the best `limit` text hits can be shown: chosen before their field is looked up
+        # (a common word at 10,000 pages has thousands).
+        best_text = heapq.nsmallest(limit, text_hits.items(), key=_best_first)
         best_field = self._best_field
-        for num, score in text_hits.items():
-            if num not in found and self.pack.by_number(num) is not None:
-                found[num] = (score, best_field.get((first_word, num), "tekst"))
+        for num, score in best_text:
+            found[num] = (score, best_field.get((first_word, num), "tekst"))
         top = heapq.nsmallest(limit, found.items(), key=lambda item: (-item[1][0], item[0]))
         return [
             Hit(k, score, where)
