@@ -18,6 +18,7 @@ from compass.model import Knooppunt
 from compass.search import fold
 
 from ..i18n import t
+from .typed_query import TypedQuery
 
 if TYPE_CHECKING:
     from compass.search import SearchIndex
@@ -25,28 +26,19 @@ if TYPE_CHECKING:
 MATCHES = 12
 
 
-class GotoPrompt:
+class GotoPrompt(TypedQuery):
     """The typed text, its best matches (number and title, as `SearchIndex.fuzzy` ranks them) and
     the chosen one."""
 
     def __init__(self, index: SearchIndex, done: Callable[[int | None], None]) -> None:
+        super().__init__(done)
         self.index = index
-        self.done = done  # called with the chosen number, or None when cancelled
-        self.query = ""
         self.hits: list[Knooppunt] = []
         self.chosen = 0
 
     @property
     def current(self) -> Knooppunt | None:
         return self.hits[self.chosen] if self.hits else None
-
-    def type(self, text: str) -> None:
-        self.query += text
-        self._match()
-
-    def backspace(self) -> None:
-        self.query = self.query[:-1]
-        self._match()
 
     def move(self, step: int) -> None:
         """↑/↓: the previous or next match."""

@@ -117,13 +117,12 @@ class ResultList(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         paint = self._paint or self._paint_now()
-        width, base = paint[0], paint[1]
         if not self.hits:
             notes = self._note_lines(paint)
-            return notes[y] if 0 <= y < len(notes) else Strip.blank(width, base)
+            return notes[y] if 0 <= y < len(notes) else self._blank(paint)
         index = y + round(self.scroll_y)
         if index >= len(self.hits):
-            return Strip.blank(width, base)
+            return self._blank(paint)
         hit = self.hits[index]
         k = hit.knooppunt
         status = self.marks_of(k).status
@@ -132,6 +131,14 @@ class ResultList(ScrollView, can_focus=False):
         strip = self._kept.get(key)
         if strip is None:
             strip = self._kept[key] = self._draw(k, hit.where, status, chosen, paint)
+        return strip
+
+    def _blank(self, paint: tuple[int, Style, Style, Style, Style]) -> Strip:
+        """An empty line: one strip for all of them (Textual keeps what it did to a strip)."""
+        key = ("blank", paint)
+        strip = self._kept.get(key)
+        if strip is None:
+            strip = self._kept[key] = Strip.blank(paint[0], paint[1])
         return strip
 
     def _note_lines(self, paint: tuple[int, Style, Style, Style, Style]) -> list[Strip]:

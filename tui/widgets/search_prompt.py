@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..i18n import t
+from .typed_query import TypedQuery
 
 if TYPE_CHECKING:
     from compass.model import Knooppunt
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 LIMIT = 40  # results shown at most (the best first)
 
 
-class SearchPrompt:
+class SearchPrompt(TypedQuery):
     """The typed query, its results (`SearchIndex.search`: number and title first, then the page
     text) and the chosen one. `changed` is called after every change."""
 
@@ -33,24 +34,15 @@ class SearchPrompt:
         done: Callable[[int | None], None],
         changed: Callable[[], None],
     ) -> None:
+        super().__init__(done)
         self.index = index
-        self.done = done  # called with the chosen number, or None when cancelled
         self.changed = changed
-        self.query = ""
         self.hits: list[Hit] = []
         self.chosen = 0
 
     @property
     def current(self) -> Knooppunt | None:
         return self.hits[self.chosen].knooppunt if self.hits else None
-
-    def type(self, text: str) -> None:
-        self.query += text
-        self._match()
-
-    def backspace(self) -> None:
-        self.query = self.query[:-1]
-        self._match()
 
     def move(self, step: int) -> None:
         """↑/↓ (one) or PgUp/PgDn (a screen): another result, stopping at the first and last."""
