@@ -6,13 +6,14 @@ pages a common word has thousands); that must not change a single result or its 
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 
 import pytest
 
 from compass.model import ProcessPack, is_number
 from compass.pack import load_pack
-from compass.search import SearchIndex, fold, tokens
+from compass.search import SearchIndex, _score, fold, tokens
 
 QUERIES = [
     "42",
@@ -73,3 +74,54 @@ def test_a_search_leaves_the_index_as_it_was(pack) -> None:
         index.search(query, limit=3)
     assert index.search("warmte", limit=40) == first
     assert index.full_text("warmte") == index.full_text("warmte")
+
+
+def plain_fuzzy(index: SearchIndex, query: str, limit: int) -> list[tuple[int, float]]:
+    """Every label scored, then sorted."""
+    q = query.strip()
+    fq = fold(q).strip()
+    scored = []
+    for k, number, label, _ in index._folded:
+        if is_number(q):
+            s = 1000.0 if number == q else 500.0 - k.number / 1000 if number.startswith(q) else 0
+            s = s or _score(fq, label)
+        else:
+            s = _score(fq, label)
+        if s > 0:
+            scored.append((s, k.number))
+    top = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
+    return [(n, s) for s, n in top]
+
+
+def numbered(count: int, skip: frozenset[int] = frozenset()) -> ProcessPack:
+    """The bundled pack's knooppunten copied to the numbers 1..`count` (except `skip`)."""
+    base = load_pack(None)
+    ks = base.knooppunten
+    made = tuple(
+        ks[n % len(ks)]._replace(number=n, slug=f"k{n}")
+        for n in range(1, count + 1)
+        if n not in skip
+    )
+    return dataclasses.replace(base, knooppunten=made)
+
+
+@pytest.mark.parametrize("query", ["1", "13", "130", "2", "9", "99", "1000", "10008", "01", "7"])
+@pytest.mark.parametrize("limit", [1, 12, 20])
+def test_go_to_by_number_ranks_as_every_label_scored(pack, query: str, limit: int) -> None:
+    """Numbers that start with the digits come first (the shortcut at 10,000 knooppunten does
+    not score the rest when there are enough of them)."""
+    index = SearchIndex(pack)
+    got = [(h.knooppunt.number, h.score) for h in index.fuzzy(query, limit=limit)]
+    assert got == plain_fuzzy(index, query, limit)
+
+
+@pytest.mark.parametrize(
+    "count, skip",
+    [(10_008, frozenset()), (2_000, frozenset(range(100, 2000, 3))), (150, frozenset({13, 130}))],
+)
+def test_go_to_by_number_in_large_and_gappy_packs(count: int, skip: frozenset[int]) -> None:
+    index = SearchIndex(numbered(count, skip))
+    for query in ["1", "13", "130", "1301", "5", "99", "100", "10008", "01", "0", "20000"]:
+        for limit in (1, 12):
+            got = [(h.knooppunt.number, h.score) for h in index.fuzzy(query, limit=limit)]
+            assert got == plain_fuzzy(index, query, limit), (query, limit)
