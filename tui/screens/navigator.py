@@ -25,16 +25,16 @@ from ..widgets.page import is_rendered_ahead
 from ..widgets.process_tree import NodeRef, ProcessTree
 from ..widgets.result_list import ResultList
 from .tree_filters import TreeFilters
+from .tree_search import SearchInPlace
 
 if TYPE_CHECKING:
     from ..host import Host
-    from ..widgets.search_prompt import SearchPrompt
 
 DETAIL_DELAY = 0.12  # seconds: render the page once the cursor rests, not on every step
 JUMP_PAGE_DELAY = 0.05  # seconds: after a jump, answer the key first, then build the page
 
 
-class NavigatorScreen(TreeFilters, Screen):
+class NavigatorScreen(TreeFilters, SearchInPlace, Screen):
     BINDINGS = bindings(NAVIGATOR_COMMANDS)
     COMMANDS = {PaletteProvider}  # ctrl+p: every command, knooppunt and bookmark
 
@@ -43,7 +43,6 @@ class NavigatorScreen(TreeFilters, Screen):
         self.history: History[int] = History()
         self._pending: Timer | None = None
         self._due: Callable[[], object] | None = None  # the page the pending timer will show
-        self._search: SearchPrompt | None = None  # while `/` asks in the footer line
         self.filter_label = ""
         self._live_filter = False
         self._resumed = False
@@ -279,62 +278,6 @@ class NavigatorScreen(TreeFilters, Screen):
         footer = self.query_one(KeyFooter)
         if footer.prompt is None:
             footer.ask(GotoPrompt(self.wk.index, self._jump_to_result))
-
-    def action_search(self) -> None:
-        """Asked in the footer line, the results where the tree stands (see
-        tui/widgets/search_prompt.py), not in a dialog."""
-        from ..widgets.search_prompt import SearchPrompt
-
-        footer = self.query_one(KeyFooter)
-        if footer.prompt is None:
-            self._search = SearchPrompt(self.wk.index, self._search_done, self._search_changed)
-            self._show_results(True)
-            self._search_changed()
-            footer.ask(self._search, answers=self.query_one(ResultList))
-
-    def _show_results(self, shown: bool) -> None:
-        """The results in the tree's place, or the tree back. Set on the two widgets, not as a
-        class of their container: a class restyles everything under it (~10 ms a time)."""
-        self.query_one(ProcessTree).display = not shown
-        self.query_one(ResultList).display = shown
-
-    def _search_changed(self) -> None:
-        """The results as they are now; the page beside them follows the chosen one once it
-        rests (as it follows the tree's cursor)."""
-        prompt = self._search
-        if prompt is None:
-            return
-        note = t("search.none") if prompt.query.strip() else t("search.hint")
-        self.query_one(ResultList).show(prompt.hits, prompt.chosen, note)
-        k = prompt.current
-        if k is not None and k.number != self.query_one(DetailPane).number:
-            if self._pending is not None:
-                self._pending.stop()
-            self._due = lambda: self.show_detail(k.number)
-            self._pending = self.set_timer(DETAIL_DELAY, self._run_due)
-
-    def _search_done(self, number: int | None) -> None:
-        """Enter opens the chosen result (as a jump: history, tree cursor); Esc goes back to where
-        the tree's cursor is."""
-        self._search = None
-        self._show_results(False)
-        if self._pending is not None:
-            self._pending.stop()
-            self._pending = None
-            self._due = None
-        if number is not None:
-            self.jump(number)
-            return
-        current = self.query_one(ProcessTree).current_number()
-        if current is not None and current != self.query_one(DetailPane).number:
-            self.show_detail(current)
-
-    def on_result_list_picked(self, event: ResultList.Picked) -> None:
-        """A click on a result opens it."""
-        prompt = self._search
-        if prompt is not None and 0 <= event.index < len(prompt.hits):
-            prompt.choose(event.index)
-            self.query_one(KeyFooter).answer(prompt.hits[event.index].knooppunt.number)
 
     def _jump_to_result(self, number: int | None) -> None:
         if number is not None:
