@@ -10,7 +10,8 @@ Nothing outside this module may use a private Textual or Rich name.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from textual import events
@@ -96,6 +97,154 @@ class SizedByLayout(_WidgetBase):
 
     def after_size_update(self) -> None:
         """Our own hook: a subclass reacts to its new size here (nothing by default)."""
+
+
+# --- Widget.render_lines: lines drawn before are not drawn again ---------------------------
+# Why: a repaint draws a widget's lines again even when they come out as they were: the footer
+# when go-to's question ends (~0.9 ms of the jump's frame), the tree's scrollbar at a position
+# it was at before (~0.7 ms), the record block of a knooppunt shown before (~0.5 ms). Lines are
+# kept by what the widget shows and by everything else Textual draws them with: its size, its
+# styles (`RenderStyles._cache_key` changes with any change of a rule of the widget: a theme,
+# focus, hover), the colours, opacity and text style it inherits, the app's line filters
+# (NO_COLOR, the ANSI colours of the theme) and ANSI theme, and the rules of its component
+# classes (the footer's key colours; Textual makes those styles anew whenever it applies the
+# widget's CSS, on most keys: compared by their rules). Strips are not changed once made.
+
+LINES_KEPT = 32
+
+
+def component_rules(widget: Widget) -> Hashable:
+    """The rules of `widget`'s component classes (what they take from the widget and its
+    ancestors is in the widget's own look); None when a rule's value cannot be compared."""
+    try:
+        return tuple(
+            (name, frozenset(styles.base._rules.items()), frozenset(styles.inline._rules.items()))
+            for name, styles in widget._component_styles.items()
+        )
+    except TypeError:  # an unhashable value: not kept
+        return None
+
+
+def drawn_with(widget: Widget) -> tuple[Any, ...] | None:
+    """Everything besides what it shows that Textual draws `widget`'s lines with (None: too
+    much to say, draw anew)."""
+    components = component_rules(widget)
+    if components is None:
+        return None
+    app = widget.app
+    return (
+        widget.size,
+        widget.styles._cache_key,
+        components,
+        widget.visual_style,
+        widget.background_colors,
+        widget.opacity,
+        widget.border_title,
+        widget.border_subtitle,
+        widget.hover_style if widget.auto_links else None,
+        app.ansi_theme,
+        app.native_ansi_color,
+        tuple(widget.get_line_filters()),
+    )
+
+
+def kept_lines(
+    widget: Widget,
+    crop: Region,
+    shown: Callable[[], Hashable | None],
+    draw: Callable[[Region], list[Strip]],
+    most: int = LINES_KEPT,
+) -> list[Strip]:
+    """`draw(crop)`, or the lines it gave before for the same `shown()` and look.
+
+    `shown()` says what the widget shows beyond its styles and size (None: keep nothing);
+    it is asked again after drawing, as drawing may bring it up to date. The last `most`
+    results are kept, the one used last kept longest.
+    """
+    what = shown()
+    if what is None:
+        return draw(crop)
+    kept: dict[Hashable, list[Strip]] | None = getattr(widget, "_kept_lines", None)
+    if kept is None:
+        kept = {}
+        widget._kept_lines = kept  # type: ignore[attr-defined]
+    look = drawn_with(widget)
+    if look is None:
+        return draw(crop)
+    key = (what, crop, look)
+    lines = kept.pop(key, None)
+    if lines is None:
+        lines = draw(crop)
+        after = shown()
+        if after is None:
+            return lines
+        key = (after, crop, look)
+        if len(kept) >= most:
+            del kept[next(iter(kept))]
+    kept[key] = lines
+    return lines
+
+
+class SameLines(_WidgetBase):
+    """Mixin: a repaint that would draw lines drawn a moment ago returns those (`kept_lines`).
+
+    A subclass says what it shows in `shown_key` and draws in `draw_lines`.
+    """
+
+    LINES_KEPT: ClassVar[int] = LINES_KEPT
+
+    def shown_key(self) -> Hashable | None:
+        """What the lines show beyond the widget's styles and size; None: draw them anew."""
+        return None
+
+    def draw_lines(self, crop: Region) -> list[Strip]:
+        """The lines as Textual draws them (a subclass may change them)."""
+        lines: list[Strip] = super().render_lines(crop)
+        return lines
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return kept_lines(self, crop, self.shown_key, self.draw_lines, self.LINES_KEPT)
+
+
+def kept_scrollbars(most: int = 64) -> None:
+    """From now on, a scrollbar at a position (and size, look, hover) it was drawn at before
+    gives the lines it drew then: Textual draws it through Rich on every repaint.
+
+    What `ScrollBar.render` draws with is in the key: its sizes, position, thickness,
+    direction and renderer, whether it is grabbed or hovered, and the colours it takes
+    from its parent's and the screen's styles.
+    """
+    from textual.scrollbar import ScrollBar
+
+    draw = ScrollBar.render_lines
+    if getattr(draw, "kept", False):
+        return
+
+    def render_lines(self: ScrollBar, crop: Region) -> list[Strip]:
+        parent = self.parent
+        if parent is None:
+            return draw(self, crop)
+
+        def shown() -> Hashable:
+            return (
+                self.window_virtual_size,
+                self.window_size,
+                self.position,
+                self.thickness,
+                self.vertical,
+                self.renderer,
+                self.grabbed is not None,
+                self.mouse_over,
+                parent.styles._cache_key,
+                parent.background_colors,
+                self.screen.styles._cache_key,
+            )
+
+        return kept_lines(self, crop, shown, lambda crop: draw(self, crop), most)
+
+    render_lines.kept = True  # type: ignore[attr-defined]
+    render_lines.textuals = draw  # type: ignore[attr-defined]
+    ScrollBar.render_lines = render_lines  # type: ignore[method-assign, assignment]
 
 
 # --- App._on_key: letters typed ahead of a dialog reach it --------------------------------
@@ -369,6 +518,9 @@ def uses() -> dict[str, str]:
     return {
         "rich.style.Style": "_color _bgcolor _attributes _set_attributes _link _meta",
         "textual.widget.Widget": "_size_updated",
+        "textual.css.styles.RenderStyles": "_cache_key",
+        "textual.css.styles.Styles": "_rules",
+        "textual.dom.DOMNode": "_component_styles",
         "textual.widgets.Tree": "_on_resize _size_updated _refresh_line _line_cache _layout_cache",
         "textual.css.stylesheet.Stylesheet": "_parse_rules _variables",
         "textual.app.App": "_on_key _check_bindings _driver",
