@@ -410,6 +410,30 @@ async def test_footer_keys_come_back_after_goto_as_drawn_before_it(
         assert pieces(light) == pieces(SameLines.draw_lines(footer, crop))  # Textual's own
 
 
+async def test_a_record_shown_before_is_not_drawn_again(pack, state_file) -> None:
+    """Coming back to a knooppunt shows the lines its record block was drawn in; a changed
+    record is drawn anew."""
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        record = app.screen.query_one("#record", Static)
+
+        async def record_at(number: int) -> list:
+            await press(pilot, "g", *str(number), "enter")
+            assert await until(pilot, lambda: shown(app) == number)
+            await pilot.pause(SETTLE)
+            return record.render_lines(record.size.region)
+
+        twelve = await record_at(12)
+        forty_five = await record_at(45)
+        assert pieces(forty_five) != pieces(twelve)
+        assert await record_at(12) is twelve
+        await press(pilot, "s", "3")  # afgerond
+        await pilot.pause(SETTLE)
+        done = record.render_lines(record.size.region)
+        assert done is not twelve and pieces(done) != pieces(twelve)
+
+
 async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:
     app = WijkkompasApp(pack, state_file)
     title = pack.by_number(55).title
