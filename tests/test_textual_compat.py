@@ -419,6 +419,24 @@ async def test_a_kept_scrollbar_draws_what_textual_draws() -> None:
             at[y] = kept
         assert segments(at[0]) != segments(at[30])
 
+        # Every other position: put together from the pieces of bar drawn before, and still
+        # Textual's own lines.
+        drawing = bar._styles_cache.render_widget
+        draws = []
+        bar._styles_cache.render_widget = lambda *a: draws.append(a) or drawing(*a)
+        sweep = [y for y in range(31) if y not in at]
+        for y in sweep:
+            view.scroll_to(y=y, animate=False)
+            await pilot.pause()
+            crop = bar.size.region
+            kept = bar.render_lines(crop)
+            textual_draws = len(draws)
+            bar.refresh()
+            assert segments(kept) == segments(textuals(bar, crop)), y
+            del draws[textual_draws:]  # the comparison's own drawing
+        assert len(draws) < len(sweep) / 2, (len(draws), len(sweep))
+        del bar._styles_cache.render_widget
+
         bar.mouse_over = True
         await pilot.pause()
         hovered, fresh = drawn()

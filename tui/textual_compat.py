@@ -206,13 +206,18 @@ class SameLines(_WidgetBase):
         return kept_lines(self, crop, self.shown_key, self.draw_lines, self.LINES_KEPT)
 
 
+PIECES_KEPT = 256
+
+
 def kept_scrollbars(most: int = 64) -> None:
     """From now on, a scrollbar at a position (and size, look, hover) it was drawn at before
     gives the lines it drew then: Textual draws it through Rich on every repaint.
 
     What `ScrollBar.render` draws with is in the key: its sizes, position, thickness,
     direction and renderer, whether it is grabbed or hovered, and the colours it takes
-    from its parent's and the screen's styles.
+    from its parent's and the screen's styles. At a new position a vertical bar is put
+    together from lines drawn before (`_bar_from_pieces`); only a piece of bar not seen
+    yet in this look has Textual draw the whole bar.
     """
     from textual.scrollbar import ScrollBar
 
@@ -240,11 +245,68 @@ def kept_scrollbars(most: int = 64) -> None:
                 self.screen.styles._cache_key,
             )
 
-        return kept_lines(self, crop, shown, lambda crop: draw(self, crop), most)
+        return kept_lines(self, crop, shown, lambda crop: _bar_from_pieces(self, crop, draw), most)
 
     render_lines.kept = True  # type: ignore[attr-defined]
     render_lines.textuals = draw  # type: ignore[attr-defined]
     ScrollBar.render_lines = render_lines  # type: ignore[method-assign, assignment]
+
+
+def _bar_from_pieces(
+    bar: Any, crop: Region, draw: Callable[[Any, Region], list[Strip]]
+) -> list[Strip]:
+    """A vertical bar's lines, each the line Textual drew before for the same piece of bar.
+
+    Why this is the same: a vertical `ScrollBarRender` is one segment a line (the track
+    above the thumb, the thumb, its two ends, the track below: a handful of different
+    pieces), and without padding, border or outline Textual draws each line from its own
+    segment alone. The pieces come from `ScrollBarRender.render_bar` with what
+    `ScrollBarRender.__rich_console__` gives it; the test compares the result with
+    Textual's drawing at many positions.
+    """
+    from rich.color import Color
+    from textual.scrollbar import ScrollBarRender
+
+    styles = bar.styles
+    if (
+        not bar.vertical
+        or bar.renderer is not ScrollBarRender
+        or styles.gutter
+        or any(edge for edge, _ in styles.outline)
+    ):
+        return draw(bar, crop)
+    renderable = bar.render()
+    if not isinstance(renderable, ScrollBarRender) or not isinstance(renderable.style, Style):
+        return draw(bar, crop)
+    width, height = bar.size
+    style = renderable.style
+    pieces = ScrollBarRender.render_bar(
+        size=height,
+        virtual_size=renderable.virtual_size,
+        window_size=renderable.window_size,
+        position=renderable.position,
+        thickness=width,
+        vertical=True,
+        back_color=style.bgcolor or Color.parse("#555555"),  # as `__rich_console__` has it
+        bar_color=style.color or Color.parse("bright_magenta"),
+    ).segments
+    if len(pieces) != height:
+        return draw(bar, crop)
+    look = (drawn_with(bar), crop.column_span)
+    kept: dict[Hashable, Strip] | None = getattr(bar, "_kept_pieces", None)
+    if kept is None or len(kept) > PIECES_KEPT:
+        kept = {}
+        bar._kept_pieces = kept
+    lines: list[Strip] = []
+    for y in crop.line_range:
+        line = kept.get((pieces[y], look))
+        if line is None:  # a piece not drawn yet in this look: Textual draws them all
+            drawn = draw(bar, crop)
+            for at, drawn_line in zip(crop.line_range, drawn, strict=True):
+                kept[(pieces[at], look)] = drawn_line
+            return drawn
+        lines.append(line)
+    return lines
 
 
 # --- App._on_key: letters typed ahead of a dialog reach it --------------------------------
