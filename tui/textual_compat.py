@@ -259,8 +259,8 @@ def _bar_from_pieces(
 
     Why this is the same: a vertical `ScrollBarRender` is one segment a line (the track
     above the thumb, the thumb, its two ends, the track below: a handful of different
-    pieces), and without padding, border or outline Textual draws each line from its own
-    segment alone. The pieces come from `ScrollBarRender.render_bar` with what
+    pieces), and without padding, border, outline or hatch Textual draws each line from its
+    own segment alone. The pieces come from `ScrollBarRender.render_bar` with what
     `ScrollBarRender.__rich_console__` gives it; the test compares the result with
     Textual's drawing at many positions.
     """
@@ -273,6 +273,7 @@ def _bar_from_pieces(
         or bar.renderer is not ScrollBarRender
         or styles.gutter
         or any(edge for edge, _ in styles.outline)
+        or styles.has_rule("hatch")
     ):
         return draw(bar, crop)
     renderable = bar.render()
