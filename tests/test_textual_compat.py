@@ -23,6 +23,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Tree
 
@@ -52,6 +53,7 @@ def test_every_private_name_still_exists() -> None:
                 "_color_system",
                 "_rules",
                 "_component_styles",
+                "_dirty_regions",
             ):
                 continue  # instance attributes: checked on instances below
             assert hasattr(cls, name), f"{owner}.{name} is gone"
@@ -409,7 +411,7 @@ async def test_a_kept_scrollbar_draws_what_textual_draws() -> None:
             return kept, textuals(bar, crop)
 
         at: dict[int, list] = {}
-        for y in (0, 5, 13, 30, 5, 0, 30):
+        for y in (5, 13, 0, 30, 5, 0, 30):
             view.scroll_to(y=y, animate=False)
             await pilot.pause()
             kept, fresh = drawn()
@@ -536,3 +538,56 @@ async def test_same_lines_are_drawn_once_per_text_and_look() -> None:
         keys.refresh()
         assert segments(grey) != segments(light)
         assert segments(grey) == segments(Widget.render_lines(keys, crop))
+
+
+class Marked(compat.SameLines, Widget):
+    """A text whose colour is a CSS variable of the theme, kept by its text."""
+
+    DEFAULT_CSS = "Marked { height: 1; }"
+
+    def shown_key(self):
+        return "marked"
+
+    def render(self) -> Content:
+        return Content.from_markup("[$accent]gemarkeerd")
+
+
+class MarkedApp(App):
+    def compose(self):
+        yield Marked()
+
+
+async def test_same_lines_follow_the_css_variables_and_a_selection() -> None:
+    """Two themes that differ only in $accent: the text is drawn anew in the other accent.
+    Text selected in the widget is drawn as Textual draws a selection, not as kept."""
+    from textual.selection import Selection
+    from textual.theme import Theme
+
+    app = MarkedApp()
+    for name, accent in (("rood", "#ff0000"), ("blauw", "#0000ff")):
+        app.register_theme(Theme(name=name, primary="#888888", accent=accent, dark=True))
+    app.theme = "rood"
+    async with app.run_test(size=(20, 3)) as pilot:
+        marked = app.query_one(Marked)
+        crop = marked.size.region
+        red = marked.render_lines(crop)
+        app.theme = "blauw"
+        await pilot.pause()
+        # The widget's own rules are the same: Textual draws it anew only when it is
+        # refreshed, and what it gives before that is not kept.
+        assert segments(marked.render_lines(crop)) == segments(red)
+        marked.refresh()
+        blue = marked.render_lines(crop)
+        marked.refresh()
+        assert segments(blue) != segments(red)
+        assert segments(blue) == segments(Widget.render_lines(marked, crop))
+
+        app.screen.selections = {marked: Selection(None, None)}  # all of it
+        marked.refresh()
+        selected = marked.render_lines(crop)
+        marked.refresh()
+        assert segments(selected) != segments(blue)
+        assert segments(selected) == segments(Widget.render_lines(marked, crop))
+        app.screen.selections = {}
+        marked.refresh()
+        assert marked.render_lines(crop) is blue

@@ -106,11 +106,28 @@ class SizedByLayout(_WidgetBase):
 # kept by what the widget shows and by everything else Textual draws them with: its size, its
 # styles (`RenderStyles._cache_key` changes with any change of a rule of the widget: a theme,
 # focus, hover), the colours, opacity and text style it inherits, the app's line filters
-# (NO_COLOR, the ANSI colours of the theme) and ANSI theme, and the rules of its component
-# classes (the footer's key colours; Textual makes those styles anew whenever it applies the
-# widget's CSS, on most keys: compared by their rules). Strips are not changed once made.
+# (NO_COLOR, the ANSI colours of the theme) and ANSI theme, the CSS variables (a "$accent" in
+# a text), and the rules of its component classes (the footer's key colours; Textual makes
+# those styles anew whenever it applies the widget's CSS, on most keys: compared by their
+# rules). Text selected in a widget is drawn anew. Strips are not changed once made.
 
 LINES_KEPT = 32
+
+
+class _Same:
+    """An object in a key, equal only to itself, and kept alive by the key (so its id is not
+    taken by another while the key lives)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
 
 
 def component_rules(widget: Widget) -> Hashable:
@@ -127,7 +144,9 @@ def component_rules(widget: Widget) -> Hashable:
 
 def drawn_with(widget: Widget) -> tuple[Any, ...] | None:
     """Everything besides what it shows that Textual draws `widget`'s lines with (None: too
-    much to say, draw anew)."""
+    much to say, draw anew: text selected in it, a rule that cannot be compared)."""
+    if widget.text_selection is not None:
+        return None
     components = component_rules(widget)
     if components is None:
         return None
@@ -145,6 +164,7 @@ def drawn_with(widget: Widget) -> tuple[Any, ...] | None:
         app.ansi_theme,
         app.native_ansi_color,
         tuple(widget.get_line_filters()),
+        _Same(app.stylesheet._variables),  # a new dict with each theme: "$accent" in a text
     )
 
 
@@ -158,8 +178,9 @@ def kept_lines(
     """`draw(crop)`, or the lines it gave before for the same `shown()` and look.
 
     `shown()` says what the widget shows beyond its styles and size (None: keep nothing);
-    it is asked again after drawing, as drawing may bring it up to date. The last `most`
-    results are kept, the one used last kept longest.
+    it is asked again after drawing, as drawing may bring it up to date. Lines are kept
+    only when Textual drew them all anew (`drawn_anew`). The last `most` results are kept,
+    the one used last kept longest.
     """
     what = shown()
     if what is None:
@@ -174,15 +195,26 @@ def kept_lines(
     key = (what, crop, look)
     lines = kept.pop(key, None)
     if lines is None:
+        fresh = drawn_anew(widget)
         lines = draw(crop)
         after = shown()
-        if after is None:
+        if after is None or not fresh:
             return lines
         key = (after, crop, look)
         if len(kept) >= most:
             del kept[next(iter(kept))]
     kept[key] = lines
     return lines
+
+
+def drawn_anew(widget: Widget) -> bool:
+    """Will Textual draw all of `widget` anew (it was refreshed as a whole since it last drew)?
+
+    Only such lines are kept: lines Textual gives from its own cache may have been drawn
+    in an earlier look (a theme that changed none of the widget's own rules repaints it
+    only when it is refreshed), and kept under the new look they would stay wrong.
+    """
+    return widget.outer_size.region in widget._dirty_regions
 
 
 class SameLines(_WidgetBase):
@@ -302,9 +334,11 @@ def _bar_from_pieces(
     for y in crop.line_range:
         line = kept.get((pieces[y], look))
         if line is None:  # a piece not drawn yet in this look: Textual draws them all
+            fresh = drawn_anew(bar)
             drawn = draw(bar, crop)
-            for at, drawn_line in zip(crop.line_range, drawn, strict=True):
-                kept[(pieces[at], look)] = drawn_line
+            if fresh:
+                for at, drawn_line in zip(crop.line_range, drawn, strict=True):
+                    kept[(pieces[at], look)] = drawn_line
             return drawn
         lines.append(line)
     return lines
@@ -580,7 +614,7 @@ def uses() -> dict[str, str]:
     """The private names this module relies on, by owner: the test checks each still exists."""
     return {
         "rich.style.Style": "_color _bgcolor _attributes _set_attributes _link _meta",
-        "textual.widget.Widget": "_size_updated",
+        "textual.widget.Widget": "_size_updated _dirty_regions",
         "textual.css.styles.RenderStyles": "_cache_key",
         "textual.css.styles.Styles": "_rules",
         "textual.dom.DOMNode": "_component_styles",
