@@ -475,8 +475,10 @@ class Keys(compat.SameLines, Widget):
     """
     text = "x"
     renders = 0
+    asked = 0
 
     def shown_key(self):
+        self.asked += 1
         return self.text
 
     def render(self) -> Text:
@@ -550,6 +552,30 @@ class Marked(compat.SameLines, Widget):
 
     def render(self) -> Content:
         return Content.from_markup("[$accent]gemarkeerd")
+
+
+async def test_a_widget_not_made_dirty_gives_its_last_lines_without_a_look() -> None:
+    """Repainting the screen around it (a cursor move) asks nothing of a widget that nothing
+    made dirty; a refresh, a new size or another line filter does, as in Textual."""
+    from textual.filter import Monochrome
+
+    app = KeysApp()
+    async with app.run_test(size=(20, 3)) as pilot:
+        keys = app.query_one(Keys)
+        crop = keys.size.region
+        first = keys.render_lines(crop)
+        asked = keys.asked
+        assert keys.render_lines(crop) is first and keys.asked == asked
+        keys.refresh()
+        assert keys.render_lines(crop) is first and keys.asked == asked + 1
+        await pilot.resize_terminal(24, 3)
+        await pilot.pause()
+        wider = keys.render_lines(keys.size.region)
+        assert wider[0].cell_length == 24 and keys.asked > asked + 1
+        app._filters.append(Monochrome())  # not refreshed: Textual applies it all the same
+        grey = keys.render_lines(keys.size.region)
+        assert segments(grey) != segments(wider)
+        assert segments(grey) == segments(Widget.render_lines(keys, keys.size.region))
 
 
 class MarkedApp(App):

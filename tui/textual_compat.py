@@ -180,8 +180,37 @@ def kept_lines(
     `shown()` says what the widget shows beyond its styles and size (None: keep nothing);
     it is asked again after drawing, as drawing may bring it up to date. Lines are kept
     only when Textual drew them all anew (`drawn_anew`). The last `most` results are kept,
-    the one used last kept longest.
+    the one used last kept longest. A widget not refreshed since its last lines gives
+    those again, as Textual would (a repaint of the screen around it, e.g. on a cursor
+    move, then costs a comparison).
     """
+    filters = tuple(widget.get_line_filters())
+    hover = widget.hover_style if widget.auto_links else None
+    last = getattr(widget, "_kept_last", None)
+    if last is not None and last[0] == (crop, filters, hover):
+        # Nothing made it dirty since (`forget_last`): Textual would give the lines it
+        # has, as they were (it applies the filters and a link's hover style anew on
+        # every call, so those are compared).
+        lines: list[Strip] = last[1]
+        return lines
+    lines = _kept_lines(widget, crop, shown, draw, most)
+    widget._kept_last = ((crop, filters, hover), lines)  # type: ignore[attr-defined]
+    return lines
+
+
+def forget_last(widget: Widget) -> None:
+    """`widget` was made dirty (a refresh, a new size, styles reset): its last lines are not
+    given again without a look at what it shows (called from `Widget._set_dirty`)."""
+    widget._kept_last = None  # type: ignore[attr-defined]
+
+
+def _kept_lines(
+    widget: Widget,
+    crop: Region,
+    shown: Callable[[], Hashable | None],
+    draw: Callable[[Region], list[Strip]],
+    most: int,
+) -> list[Strip]:
     what = shown()
     if what is None:
         return draw(crop)
@@ -237,6 +266,10 @@ class SameLines(_WidgetBase):
     def render_lines(self, crop: Region) -> list[Strip]:
         return kept_lines(self, crop, self.shown_key, self.draw_lines, self.LINES_KEPT)
 
+    def _set_dirty(self, *regions: Region) -> None:
+        forget_last(self)
+        super()._set_dirty(*regions)
+
 
 PIECES_KEPT = 256
 
@@ -279,9 +312,16 @@ def kept_scrollbars(most: int = 64) -> None:
 
         return kept_lines(self, crop, shown, lambda crop: _bar_from_pieces(self, crop, draw), most)
 
+    set_dirty = ScrollBar._set_dirty
+
+    def _set_dirty(self: ScrollBar, *regions: Region) -> None:
+        forget_last(self)
+        set_dirty(self, *regions)
+
     render_lines.kept = True  # type: ignore[attr-defined]
     render_lines.textuals = draw  # type: ignore[attr-defined]
     ScrollBar.render_lines = render_lines  # type: ignore[method-assign, assignment]
+    ScrollBar._set_dirty = _set_dirty  # type: ignore[method-assign, assignment]
 
 
 def _bar_from_pieces(
@@ -614,7 +654,7 @@ def uses() -> dict[str, str]:
     """The private names this module relies on, by owner: the test checks each still exists."""
     return {
         "rich.style.Style": "_color _bgcolor _attributes _set_attributes _link _meta",
-        "textual.widget.Widget": "_size_updated _dirty_regions",
+        "textual.widget.Widget": "_size_updated _dirty_regions _set_dirty",
         "textual.css.styles.RenderStyles": "_cache_key",
         "textual.css.styles.Styles": "_rules",
         "textual.dom.DOMNode": "_component_styles",
