@@ -22,11 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from rich.style import Style
+from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Tree
+from textual.widgets import Label, Tree
 from textual.widgets._tree import _TreeLine
 
 from tests.cli_helpers import SCRIPT
@@ -56,6 +59,9 @@ def test_every_private_name_still_exists() -> None:
                 "_tree_lines_cached",
                 "_pseudo_class_state",
                 *"_id _label _expanded _allow_expand _hover_ _selected_ _children".split(),
+                "_rules",
+                "_component_styles",
+                "_dirty_regions",
             ):
                 continue  # instance attributes: checked on instances below
             assert hasattr(cls, name), f"{owner}.{name} is gone"
@@ -614,3 +620,249 @@ def test_a_headless_app_given_a_terminal_paints_on_it_in_its_colours() -> None:
     assert b"8;5;" in out  # the colours of the TERM it was given: 256, not the 16 it began with
     assert b"8;2;" not in out  # and no truecolour
     assert proc.returncode == 0
+
+
+# --- lines drawn before, kept (SameLines, kept_scrollbars) ----------------------------------
+
+
+def segments(lines: list) -> list[list]:
+    """What Textual sends for lines: their pieces (text, style and what a click finds)."""
+    return [list(line) for line in lines]
+
+
+class Scrolled(App):
+    CSS = "VerticalScroll { height: 10; }"
+
+    def compose(self):
+        with VerticalScroll():
+            for n in range(40):
+                yield Label(f"regel {n}")
+
+
+async def test_a_kept_scrollbar_draws_what_textual_draws() -> None:
+    """At each position, size, thickness, hover and theme the kept lines are Textual's own; at
+    a position drawn before, the lines drawn then come back."""
+    from textual.scrollbar import ScrollBar
+
+    compat.kept_scrollbars()
+    compat.kept_scrollbars()  # once is enough: the second call changes nothing
+    textuals = ScrollBar.render_lines.textuals  # type: ignore[attr-defined]
+    assert textuals is Widget.render_lines
+    app = Scrolled()
+    async with app.run_test(size=(30, 12)) as pilot:
+        view = app.query_one(VerticalScroll)
+        bar = view.vertical_scrollbar
+
+        def drawn() -> tuple[list, list]:
+            crop = bar.size.region
+            kept = bar.render_lines(crop)
+            bar.refresh()  # Textual's own caches are dropped: it draws anew
+            return kept, textuals(bar, crop)
+
+        at: dict[int, list] = {}
+        for y in (5, 13, 0, 30, 5, 0, 30):
+            view.scroll_to(y=y, animate=False)
+            await pilot.pause()
+            kept, fresh = drawn()
+            assert segments(kept) == segments(fresh), y
+            if y in at:
+                assert kept is at[y], y  # drawn before: not drawn again
+            at[y] = kept
+        assert segments(at[0]) != segments(at[30])
+
+        # Every other position: put together from the pieces of bar drawn before, and still
+        # Textual's own lines.
+        drawing = bar._styles_cache.render_widget
+        draws = []
+        bar._styles_cache.render_widget = lambda *a: draws.append(a) or drawing(*a)
+        sweep = [y for y in range(31) if y not in at]
+        for y in sweep:
+            view.scroll_to(y=y, animate=False)
+            await pilot.pause()
+            crop = bar.size.region
+            kept = bar.render_lines(crop)
+            textual_draws = len(draws)
+            bar.refresh()
+            assert segments(kept) == segments(textuals(bar, crop)), y
+            del draws[textual_draws:]  # the comparison's own drawing
+        assert len(draws) < len(sweep) / 2, (len(draws), len(sweep))
+        del bar._styles_cache.render_widget
+
+        bar.mouse_over = True
+        await pilot.pause()
+        hovered, fresh = drawn()
+        assert segments(hovered) == segments(fresh) and segments(hovered) != segments(at[30])
+        bar.mouse_over = False
+
+        view.styles.scrollbar_color = "red"  # only the parent's rule for the thumb's colour
+        await pilot.pause()
+        red, fresh = drawn()
+        assert segments(red) == segments(fresh) and segments(red) != segments(at[30])
+
+        view.styles.scrollbar_size_vertical = 2
+        await pilot.resize_terminal(30, 16)
+        await pilot.pause()
+        kept, fresh = drawn()
+        assert bar.thickness == 2 and segments(kept) == segments(fresh)
+        assert {line.cell_length for line in kept} == {2}
+
+        dark = kept
+        app.theme = "textual-light"
+        await pilot.pause()
+        kept, fresh = drawn()
+        assert segments(kept) == segments(fresh) and segments(kept) != segments(dark)
+
+
+class Keys(compat.SameLines, Widget):
+    """A line in its component class's colours, kept by its text."""
+
+    COMPONENT_CLASSES = {"keys--key"}
+    DEFAULT_CSS = """
+    Keys { height: 1; }
+    Keys > .keys--key { color: $accent; }
+    Keys.-loud > .keys--key { color: red; }
+    """
+    text = "x"
+    renders = 0
+    asked = 0
+
+    def shown_key(self):
+        self.asked += 1
+        return self.text
+
+    def render(self) -> Text:
+        self.renders += 1
+        return Text(self.text, style=self.get_component_rich_style("keys--key"))
+
+
+class KeysApp(App):
+    def compose(self):
+        yield Keys()
+
+
+async def test_same_lines_are_drawn_once_per_text_and_look() -> None:
+    """The same text in the same look: the lines drawn before. Another text, another colour of
+    a component class, another rule of the widget, a theme or a line filter: drawn anew, as
+    Textual draws them."""
+    from textual.filter import Monochrome
+
+    app = KeysApp()
+    async with app.run_test(size=(20, 3)) as pilot:
+        keys = app.query_one(Keys)
+        crop = keys.size.region
+        rules = compat.component_rules(keys)  # Styles._rules, DOMNode._component_styles
+        assert isinstance(rules, tuple) and [name for name, *_ in rules] == ["keys--key"]
+        first = keys.render_lines(crop)
+        keys.refresh()
+        assert keys.render_lines(crop) is first and keys.renders == 1
+        keys.text = "y"
+        keys.refresh()
+        assert keys.render_lines(crop) is not first and keys.renders == 2
+        keys.text = "x"
+        keys.refresh()
+        assert keys.render_lines(crop) is first  # "x" drawn before
+        keys.add_class("-loud")  # only the component class's colour changes
+        await pilot.pause()
+        loud = keys.render_lines(crop)
+        keys.refresh()
+        assert segments(loud) != segments(first)
+        assert segments(loud) == segments(Widget.render_lines(keys, crop))
+        keys.remove_class("-loud")
+        await pilot.pause()
+        keys.styles.text_align = "right"  # a rule of the widget's own
+        await pilot.pause()
+        right = keys.render_lines(crop)
+        keys.refresh()
+        assert segments(right) != segments(first)
+        assert segments(right) == segments(Widget.render_lines(keys, crop))
+        keys.styles.text_align = "left"
+        await pilot.pause()
+        app.theme = "textual-light"  # another $accent
+        await pilot.pause()
+        light = keys.render_lines(crop)
+        keys.refresh()
+        assert segments(light) != segments(first)
+        assert segments(light) == segments(Widget.render_lines(keys, crop))
+        app._filters.append(Monochrome())  # as NO_COLOR has it
+        keys.refresh()
+        grey = keys.render_lines(crop)
+        keys.refresh()
+        assert segments(grey) != segments(light)
+        assert segments(grey) == segments(Widget.render_lines(keys, crop))
+
+
+class Marked(compat.SameLines, Widget):
+    """A text whose colour is a CSS variable of the theme, kept by its text."""
+
+    DEFAULT_CSS = "Marked { height: 1; }"
+
+    def shown_key(self):
+        return "marked"
+
+    def render(self) -> Content:
+        return Content.from_markup("[$accent]gemarkeerd")
+
+
+async def test_a_widget_not_made_dirty_gives_its_last_lines_without_a_look() -> None:
+    """Repainting the screen around it (a cursor move) asks nothing of a widget that nothing
+    made dirty; a refresh, a new size or another line filter does, as in Textual."""
+    from textual.filter import Monochrome
+
+    app = KeysApp()
+    async with app.run_test(size=(20, 3)) as pilot:
+        keys = app.query_one(Keys)
+        crop = keys.size.region
+        first = keys.render_lines(crop)
+        asked = keys.asked
+        assert keys.render_lines(crop) is first and keys.asked == asked
+        keys.refresh()
+        assert keys.render_lines(crop) is first and keys.asked == asked + 1
+        await pilot.resize_terminal(24, 3)
+        await pilot.pause()
+        wider = keys.render_lines(keys.size.region)
+        assert wider[0].cell_length == 24 and keys.asked > asked + 1
+        app._filters.append(Monochrome())  # not refreshed: Textual applies it all the same
+        grey = keys.render_lines(keys.size.region)
+        assert segments(grey) != segments(wider)
+        assert segments(grey) == segments(Widget.render_lines(keys, keys.size.region))
+
+
+class MarkedApp(App):
+    def compose(self):
+        yield Marked()
+
+
+async def test_same_lines_follow_the_css_variables_and_a_selection() -> None:
+    """Two themes that differ only in $accent: the text is drawn anew in the other accent.
+    Text selected in the widget is drawn as Textual draws a selection, not as kept."""
+    from textual.selection import Selection
+    from textual.theme import Theme
+
+    app = MarkedApp()
+    for name, accent in (("rood", "#ff0000"), ("blauw", "#0000ff")):
+        app.register_theme(Theme(name=name, primary="#888888", accent=accent, dark=True))
+    app.theme = "rood"
+    async with app.run_test(size=(20, 3)) as pilot:
+        marked = app.query_one(Marked)
+        crop = marked.size.region
+        red = marked.render_lines(crop)
+        app.theme = "blauw"
+        await pilot.pause()
+        # The widget's own rules are the same: Textual draws it anew only when it is
+        # refreshed, and what it gives before that is not kept.
+        assert segments(marked.render_lines(crop)) == segments(red)
+        marked.refresh()
+        blue = marked.render_lines(crop)
+        marked.refresh()
+        assert segments(blue) != segments(red)
+        assert segments(blue) == segments(Widget.render_lines(marked, crop))
+
+        app.screen.selections = {marked: Selection(None, None)}  # all of it
+        marked.refresh()
+        selected = marked.render_lines(crop)
+        marked.refresh()
+        assert segments(selected) != segments(blue)
+        assert segments(selected) == segments(Widget.render_lines(marked, crop))
+        app.screen.selections = {}
+        marked.refresh()
+        assert marked.render_lines(crop) is blue

@@ -13,6 +13,7 @@ import pytest
 from rich.style import Style
 from ruamel.yaml import YAML
 from textual.geometry import Region
+from textual.widgets import Static
 
 from compass.pack import load_pack
 from compass.state import StateStore, create_state
@@ -344,9 +345,93 @@ async def test_a_click_on_a_footer_key_presses_that_key(pack, state_file) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         footer = app.screen.query_one(KeyFooter)
-        start, _end, _key, _enabled = next(k for k in footer._keys if k[2] == "slash")
+        start, _end, _key, _enabled = next(k for k in footer.key_spans() if k[2] == "slash")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         assert await until(pilot, lambda: isinstance(footer.prompt, SearchPrompt))
+
+
+def pieces(lines) -> list[list]:
+    """What a widget's lines send: their pieces, text and style."""
+    return [list(line) for line in lines]
+
+
+async def test_footer_keys_come_back_after_goto_as_drawn_before_it(
+    pack, state_file, monkeypatch
+) -> None:
+    """The keys are drawn once for what they are and how they look: after go-to's question
+    the lines drawn before it come back; other keys (a command dimmed) or another theme are
+    drawn anew, as Textual draws them."""
+    from tui.textual_compat import SameLines
+
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        crop = footer.size.region
+        before = footer.render_lines(crop)
+        await press(pilot, "g", "4", "5")
+        assert footer.prompt is not None
+        assert "45" in "".join(s.text for s in footer.render_lines(crop)[0])
+        drawn = []
+        render = KeyFooter.render
+
+        def counted(self: KeyFooter):
+            drawn.append(self)
+            return render(self)
+
+        monkeypatch.setattr(KeyFooter, "render", counted)
+        await press(pilot, "enter")
+        assert await until(pilot, lambda: shown(app) == 45)
+        assert footer.prompt is None
+        assert footer.render_lines(crop) is before and not drawn
+        monkeypatch.undo()
+
+        monkeypatch.setattr(
+            NavigatorScreen,
+            "check_action",
+            lambda self, action, _: None if action == "search" else True,
+        )
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        dimmed = footer.render_lines(crop)
+        assert pieces(dimmed) != pieces(before)
+        search = next(k for k in footer.key_spans() if k[2] == "slash")
+        assert search[3] is False  # the click finds it dimmed too
+        monkeypatch.undo()
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert footer.render_lines(crop) is before
+
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = footer.render_lines(crop)
+        footer.refresh()
+        assert pieces(light) != pieces(before)
+        assert pieces(light) == pieces(SameLines.draw_lines(footer, crop))  # Textual's own
+
+
+async def test_a_record_shown_before_is_not_drawn_again(pack, state_file) -> None:
+    """Coming back to a knooppunt shows the lines its record block was drawn in; a changed
+    record is drawn anew."""
+    app = WijkkompasApp(pack, state_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        record = app.screen.query_one("#record", Static)
+
+        async def record_at(number: int) -> list:
+            await press(pilot, "g", *str(number), "enter")
+            assert await until(pilot, lambda: shown(app) == number)
+            await pilot.pause(SETTLE)
+            return record.render_lines(record.size.region)
+
+        twelve = await record_at(12)
+        forty_five = await record_at(45)
+        assert pieces(forty_five) != pieces(twelve)
+        assert await record_at(12) is twelve
+        await press(pilot, "s", "3")  # afgerond
+        await pilot.pause(SETTLE)
+        done = record.render_lines(record.size.region)
+        assert done is not twelve and pieces(done) != pieces(twelve)
 
 
 async def test_palette_jumps_to_knooppunt(pack, state_file) -> None:

@@ -31,7 +31,12 @@ from .quiet_gc import QuietGC
 from .report_command import ReportCommand
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .terminal_watch import watch_terminal
-from .textual_compat import TypeAhead, known_key_characters, lazy_strip_caches
+from .textual_compat import (
+    TypeAhead,
+    kept_scrollbars,
+    known_key_characters,
+    lazy_strip_caches,
+)
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
@@ -88,6 +93,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
         super().__init__()
         known_key_characters()  # no Unicode name table in memory for the first screen's keys
         lazy_strip_caches()  # a line of the screen makes its caches when it uses them
+        kept_scrollbars()  # a scrollbar where it was drawn before is not drawn again
         # No animations anywhere: over SSH every frame of a smooth scroll is another
         # repaint (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
         self.animation_level = "none"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -22,7 +23,7 @@ from textual.widgets.option_list import Option
 from compass.model import STATUS_MARKS, STATUS_STYLES, Knooppunt, ProcessPack, is_overdue
 
 from ..i18n import language, status_label, t
-from ..textual_compat import SizedByLayout
+from ..textual_compat import SameLines, SizedByLayout
 from .page import shown_page
 from .page_view import PageView
 from .strips import flat_strip
@@ -45,12 +46,22 @@ class LinkList(OptionList):
     """Links to related knooppunten; Enter jumps."""
 
 
-class PageText(SizedByLayout, Static):
+class PageText(SameLines, SizedByLayout, Static):
     """Text in the pane: the record block, a title, the 'more' line; each line sent in as few
-    pieces as it can be. (The page itself is a `PageView`.)"""
+    pieces as it can be. (The page itself is a `PageView`.)
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        return [flat_strip(strip) for strip in super().render_lines(crop)]
+    The lines of a text shown before (a knooppunt's record block, when the team comes back
+    to it) are not drawn again (`SameLines`).
+    """
+
+    def shown_key(self) -> Hashable | None:
+        visual = self.visual
+        if not isinstance(visual, Content):
+            return None
+        return visual.plain, tuple(visual.spans)  # Content's own equality ignores the styles
+
+    def draw_lines(self, crop: Region) -> list[Strip]:
+        return [flat_strip(strip) for strip in super().draw_lines(crop)]
 
 
 class PageScroll(SizedByLayout, VerticalScroll):

@@ -6,6 +6,7 @@ through the app's `key_grab`, without taking the focus.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.style import Style
@@ -14,6 +15,7 @@ from textual import events
 from textual.widget import Widget
 
 from ..commands import label_of
+from ..textual_compat import SameLines
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,7 +41,11 @@ class Prompt(Protocol):
 _DIM = Style(dim=True)
 
 
-class KeyFooter(Widget, can_focus=False):
+Entry = tuple[str, str, str, bool]  # key, how it is shown, description, enabled
+Shown = tuple[tuple[Entry, ...], Entry | None]  # the keys on the left, the palette key or None
+
+
+class KeyFooter(SameLines, Widget, can_focus=False):
     """The screen's shown bindings (the `Command` declarations with `footer=True`) and the palette
     key.
 
@@ -47,6 +53,9 @@ class KeyFooter(Widget, can_focus=False):
     styling those cost ~30 ms of every start, and each key is a region of its own in
     every repaint and in the bytes sent over SSH. This draws the same keys, styled with
     the same theme variables, as one Text; a click on a key presses it.
+
+    The line of keys is drawn once per set of keys, width and look (`SameLines`): when
+    go-to's question ends, the keys come back as they were drawn before it.
     """
 
     ALLOW_SELECT = False
@@ -71,17 +80,14 @@ class KeyFooter(Widget, can_focus=False):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._keys: list[tuple[int, int, str, bool]] = []  # (from x, to x, key, enabled) for clicks
-        self._shown: tuple = ()
+        self._shown: Shown | None = None  # the keys last drawn (kept up to date between)
         self.prompt: Prompt | None = None
         self._answers: Widget | None = None  # see ask
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    def _entries(
-        self,
-    ) -> tuple[tuple[tuple[str, str, str, bool], ...], tuple[str, str, str, bool] | None]:
+    def _entries(self) -> Shown:
         """(keys to show left, the palette key or None): (key, display, description, enabled)
         each."""
         app = self.app
@@ -105,6 +111,11 @@ class KeyFooter(Widget, can_focus=False):
         if entries != self._shown:  # the same keys after a dialog closes: nothing to redraw
             self._shown = entries
             self.refresh()
+
+    def shown_key(self) -> Hashable | None:
+        """The keys shown (the bindings signal keeps them up to date); the question is drawn
+        anew with each key typed."""
+        return None if self.prompt is not None else self._shown
 
     @property
     def descriptions(self) -> list[str]:
@@ -179,17 +190,31 @@ class KeyFooter(Widget, can_focus=False):
         desc_style = self.get_component_rich_style("footer--description")
         if self.prompt is not None:
             return self.prompt.render(key_style, desc_style, self.size.width)
-        shown, palette = self._shown = self._entries()
+        self._shown = self._entries()
+        return self._line(self._shown, self.size.width, key_style, desc_style)[0]
+
+    def key_spans(self) -> list[tuple[int, int, str, bool]]:
+        """Where each key shown is: (from x, to x, key, enabled)."""
+        if self._shown is None or self.prompt is not None:
+            return []
+        return self._line(self._shown, self.size.width, Style(), Style())[1]
+
+    @staticmethod
+    def _line(
+        shown: Shown, width: int, key_style: Style, desc_style: Style
+    ) -> tuple[Text, list[tuple[int, int, str, bool]]]:
+        """The line of keys at `width` cells, and where each key is in it."""
+        keys, palette = shown
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        self._keys = []
+        spans = []
 
         def add(key: str, display: str, description: str, enabled: bool) -> None:
             start = line.cell_len
             line.append(f" {display} ", style=key_style if enabled else key_style + _DIM)
             line.append(f"{description} ", style=desc_style if enabled else desc_style + _DIM)
-            self._keys.append((start, line.cell_len, key, enabled))
+            spans.append((start, line.cell_len, key, enabled))
 
-        for entry in shown:
+        for entry in keys:
             add(*entry)
         if palette is not None:
             right = Text(
@@ -197,18 +222,18 @@ class KeyFooter(Widget, can_focus=False):
             )  # compact, at the right edge, as Textual's footer has it
             right.append(palette[1], style=key_style)
             right.append(f" {palette[2]}", style=desc_style)
-            gap = self.size.width - line.cell_len - right.cell_len
+            gap = width - line.cell_len - right.cell_len
             if gap >= 1:
                 line.append(" " * (gap - 1) + "▏")
                 start = line.cell_len
                 line.append_text(right)
-                self._keys.append((start, line.cell_len, palette[0], palette[3]))
-        return line
+                spans.append((start, line.cell_len, palette[0], palette[3]))
+        return line, spans
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if self.prompt is not None:
             return
-        for start, end, key, enabled in self._keys:
+        for start, end, key, enabled in self.key_spans():
             if start <= event.x < end:
                 if enabled:
                     self.app.simulate_key(key)
