@@ -31,7 +31,7 @@ from .quiet_gc import QuietGC
 from .report_command import ReportCommand
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .terminal_watch import watch_terminal
-from .textual_compat import TypeAhead, known_key_characters, lazy_strip_caches
+from .textual_compat import TypeAhead, known_cell_widths, known_key_characters, lazy_strip_caches
 from .widgets.process_tree import Marks
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
     ) -> None:
         super().__init__()
         known_key_characters()  # no Unicode name table in memory for the first screen's keys
+        known_cell_widths()  # nor Rich's width table for the pages' dashes and bullets
         lazy_strip_caches()  # a line of the screen makes its caches when it uses them
         # No animations anywhere: over SSH every frame of a smooth scroll is another
         # repaint (Page Down was ~14 frames, ~30 KB; at once it is one, ~2 KB).
