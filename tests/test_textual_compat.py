@@ -318,6 +318,32 @@ print("looked up:", looked, file=sys.stderr)
     assert "looked up: []" in out.stderr, out.stderr[-2000:]
 
 
+def test_the_first_paint_loads_no_unicode_width_table(tmp_path) -> None:
+    """Rich's width table is ~0.15 MiB of resident memory once loaded (CELL_WIDTHS); the
+    bundled pages and the navigator use no character outside it."""
+    from compass.pack import load_pack
+    from compass.state import create_state
+
+    state = tmp_path / "wijkkompas.yaml"
+    create_state(state, load_pack(), name="Breedtes")
+    code = f"""
+import sys
+sys.argv = ["wijkkompas", {str(state)!r}]
+from tui.launcher import main
+try:
+    main()
+except SystemExit:
+    pass
+print("tables:", [m for m in sys.modules if m.startswith("rich._unicode_data.unicode")],
+      file=sys.stderr)
+"""
+    env = {**os.environ, "WIJKKOMPAS_EXIT_AFTER_PAINT": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
+    )
+    assert "tables: []" in out.stderr, out.stderr[-2000:]
+
+
 def test_the_app_ends_when_its_terminal_goes_away_without_a_hangup_signal(tmp_path: Path) -> None:
     """No controlling terminal (as under `make run`), so closing the terminal sends no SIGHUP:
     Textual's input thread would read end-of-file for ever at 100% CPU. The app ends."""
