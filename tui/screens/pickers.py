@@ -24,6 +24,7 @@ from compass.text import one_line
 
 from ..i18n import t
 from ..widgets.calm import CalmInput
+from . import DIALOG_CSS
 
 SEARCH_LIMIT = 40
 MADE_OPTIONS = 1000  # search results kept for reuse (a few KB each)
@@ -31,6 +32,8 @@ MADE_OPTIONS = 1000  # search results kept for reuse (a few KB each)
 
 class ListDialog(ModalScreen[Any]):
     """Title, optional query input, option list. Subclasses say what the options are."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [
         Binding("escape", "close", t("cancel"), show=False),
