@@ -40,7 +40,7 @@ from textual.widgets import Tree
 from .common import Row, percentile, project_file, ratio_at_most, value_at_most, within
 
 CHARS = {"enter": "\r", "escape": "\x1b", "slash": "/", "space": " "}
-QUIET = 0.2  # s, longer than tui.screens.navigator.DETAIL_DELAY
+QUIET = 0.2  # s, longer than tui.widgets.detail.DETAIL_DELAY
 GOAL_MS = {"klein": 16.0, "groot": 50.0}
 
 

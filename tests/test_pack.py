@@ -231,3 +231,17 @@ def test_bundled_pack_has_no_warnings() -> None:
     from compass.pack.lint import pack_warnings
 
     assert pack_warnings(bundled_pack_dir(), dt.date(2026, 12, 3)) == []
+
+
+def test_the_cached_pack_holds_each_equal_text_once(tmp_path: Path, monkeypatch) -> None:
+    """The bundled pages cite the same sources many times and share one check date: read
+    from the cache, each is one string object, not one per page."""
+    monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = load_pack()
+    cached = load_pack()
+    assert cached == fresh
+    sources = [s for k in cached.knooppunten for s in k.bronnen]
+    assert len({id(s) for s in sources}) == len(set(sources)) < len(sources)
+    assert len({id(k.checked) for k in cached.knooppunten}) == len(
+        {k.checked for k in fresh.knooppunten}
+    )

@@ -211,3 +211,17 @@ async def test_a_click_in_the_page_reads_it_and_a_click_on_a_link_follows_it(
         detail = app.screen.query_one(DetailPane)
         assert await until(pilot, lambda: detail._page_for == int(target))
         assert str(target) in screen_text(app)
+
+
+def test_a_rendered_page_leaves_no_words_in_richs_width_cache(pack) -> None:
+    """Wrapping measures every word of a page; the lines are kept, so Rich's cache of widths
+    (`cached_cell_len`) is let go of them."""
+    from rich.cells import cached_cell_len, cell_len
+    from rich.console import Console
+
+    console = Console(width=60, color_system=None)
+    cell_len("warm")
+    page = shown_page(pack, "k", pack.knooppunten[0].number)
+    lines = page.lines(console, console.options)
+    assert len(lines) > 20
+    assert cached_cell_len.cache_info().currsize == 0

@@ -462,6 +462,39 @@ print("ok")
     assert out.stdout.strip() == "ok", out.stderr
 
 
+def test_known_cell_widths_are_richs_own_answers() -> None:
+    """In every Unicode version Rich knows, CELL_WIDTHS and Rich's single-cell characters have
+    the width Rich's table gives; after the patch Rich measures the same, without its table."""
+    code = """
+import sys
+import rich.cells
+from rich._unicode_data._versions import VERSIONS
+from tui.textual_compat import CELL_WIDTHS, known_cell_widths
+
+def tables():
+    return [m for m in sys.modules if m.startswith("rich._unicode_data.unicode")]
+
+original = rich.cells.get_character_cell_size
+known_cell_widths(); known_cell_widths()
+assert rich.cells.get_character_cell_size.known
+texts = ["Samen — starten", " • ", "↑↓ kiezen · esc: terug", "€ 5 – 10…"]
+ours = [rich.cells.cell_len(text) for text in texts]
+assert not tables(), tables()
+assert ours == [sum(original(c) for c in text) for text in texts], ours
+assert rich.cells.cell_len("中文 ok") == 7 and tables()  # any other character: asked of Rich
+for version in VERSIONS:
+    for character, width in CELL_WIDTHS.items():
+        assert original(character, version) == width, (character, version)
+    for character in rich.cells._SINGLE_CELLS:
+        assert original(character, version) == 1, (character, version)
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+
+
 def test_lazy_strip_caches_are_the_ones_textual_makes() -> None:
     """Every slot of a Strip is set by our __init__ or is a cache of STRIP_CACHE_SIZES, made
     on first use with the size Textual gives it; a lazy Strip renders, crops and divides the
@@ -539,6 +572,32 @@ print("looked up:", looked, file=sys.stderr)
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
     )
     assert "looked up: []" in out.stderr, out.stderr[-2000:]
+
+
+def test_the_first_paint_loads_no_unicode_width_table(tmp_path) -> None:
+    """Rich's width table is ~0.15 MiB of resident memory once loaded (CELL_WIDTHS); the
+    bundled pages and the navigator use no character outside it."""
+    from compass.pack import load_pack
+    from compass.state import create_state
+
+    state = tmp_path / "wijkkompas.yaml"
+    create_state(state, load_pack(), name="Breedtes")
+    code = f"""
+import sys
+sys.argv = ["wijkkompas", {str(state)!r}]
+from tui.launcher import main
+try:
+    main()
+except SystemExit:
+    pass
+print("tables:", [m for m in sys.modules if m.startswith("rich._unicode_data.unicode")],
+      file=sys.stderr)
+"""
+    env = {**os.environ, "WIJKKOMPAS_EXIT_AFTER_PAINT": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
+    )
+    assert "tables: []" in out.stderr, out.stderr[-2000:]
 
 
 def test_the_app_ends_when_its_terminal_goes_away_without_a_hangup_signal(tmp_path: Path) -> None:

@@ -1445,3 +1445,55 @@ async def test_letters_typed_in_one_burst_after_slash_land_in_the_search_field(p
         await pilot.pause(0.2)
         await pilot.press("enter")
         assert await until(pilot, lambda: shown(app) == 42)
+
+
+async def test_dialogs_look_the_same_with_their_css_added_ahead(pack, state_file) -> None:
+    """The first paint parses no dialog rules; the dialogs then look the same whether Textual
+    adds their CSS with the first dialog (CSS_PATH) or the app added it ahead (_warm_dialogs)."""
+    from tui.screens import DIALOG_CSS
+
+    shots: dict[bool, list[str]] = {}
+    for ahead in (False, True):
+        app = WijkkompasApp(pack, state_file)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            assert not app.stylesheet.has_source(str(DIALOG_CSS), "")
+            if ahead:
+                app._add_dialog_css()
+            shots[ahead] = []
+            for key in ("s", "o", "question_mark", "ctrl+p"):
+                await press(pilot, key)
+                await pilot.pause(SETTLE)
+                shots[ahead].append(app.export_screenshot())
+                await press(pilot, "escape")
+                await pilot.pause(SETTLE)
+            assert app.stylesheet.has_source(str(DIALOG_CSS), "")
+    assert shots[True] == shots[False]
+
+
+def test_every_dialog_brings_the_dialog_css() -> None:
+    """The dialogs' rules are not in the app's stylesheet until a dialog comes: each of the
+    app's modal screens names them (the facilitator's console is another app, with its own)."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import ModalScreen
+
+    import tui.screens
+    from tui.screens import DIALOG_CSS
+
+    for info in pkgutil.iter_modules(tui.screens.__path__):
+        importlib.import_module(f"tui.screens.{info.name}")
+    importlib.import_module("tui.workshop.session")
+
+    def subclasses(cls: type) -> list[type]:
+        return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
+
+    ours = [
+        c
+        for c in subclasses(ModalScreen)
+        if c.__module__.startswith("tui.") and c.__module__ != "tui.workshop.console"
+    ]
+    assert len(ours) >= 12
+    for cls in ours:
+        assert cls.CSS_PATH == DIALOG_CSS, cls

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import events
@@ -29,11 +29,13 @@ from .i18n import t
 from .idle import IdleWork
 from .quiet_gc import QuietGC
 from .report_command import ReportCommand
+from .screens import DIALOG_CSS
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .terminal_watch import watch_terminal
 from .textual_compat import (
     TypeAhead,
     kept_scrollbars,
+    known_cell_widths,
     known_key_characters,
     lazy_strip_caches,
 )
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
     from .host import FollowMode
 
+APP_CSS = Path(__file__).parent / "wijkkompas.tcss"  # absolute: subclasses live in other packages
 POLL_SECONDS = 0.4  # outside changes show up well within a second
 WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
 
@@ -63,9 +66,7 @@ class KeyGrab(Protocol):
 
 
 class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
-    CSS_PATH = (
-        Path(__file__).parent / "wijkkompas.tcss"
-    )  # absolute: subclasses live in other packages
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = APP_CSS
     TITLE = "Wijkkompas"
     # the navigator screen declares the palette's provider
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = set()
@@ -92,6 +93,7 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
     ) -> None:
         super().__init__()
         known_key_characters()  # no Unicode name table in memory for the first screen's keys
+        known_cell_widths()  # nor Rich's width table for the pages' dashes and bullets
         lazy_strip_caches()  # a line of the screen makes its caches when it uses them
         kept_scrollbars()  # a scrollbar where it was drawn before is not drawn again
         # No animations anywhere: over SSH every frame of a smooth scroll is another
@@ -264,17 +266,27 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
         """While the first page is read: load the dialogs and register their widget types.
 
         The first time a widget type is mounted Textual parses its CSS; doing that now
-        makes the first `/` or `s` open as fast as every later one.
+        makes the first `s` or `o` open as fast as every later one.
         """
         from textual.widgets import OptionList
 
         from .screens import pickers, status  # noqa: F401
 
+        self._add_dialog_css()
         if not self.screen.is_attached:
             return
         warm = [OptionList(classes="-warm")]
         self.screen.mount_all(warm)
         self.call_after_refresh(lambda: [w.remove() for w in warm])
+
+    def _add_dialog_css(self) -> None:
+        """The dialogs' rules (each dialog's CSS_PATH), parsed now: the first dialog then finds
+        them in place. Textual would add them the same way with the first dialog, and then
+        restyle the whole app; they match nothing outside a dialog, so nothing is restyled."""
+        path = str(DIALOG_CSS)
+        if not self.stylesheet.has_source(path, ""):
+            self.stylesheet.add_source(DIALOG_CSS.read_text(encoding="utf-8"), read_from=(path, ""))
+            self.stylesheet.rules  # noqa: B018 - parsed here, not on the next key
 
     def _build_index_in_background(self) -> None:
         """The full-text index, so the first search does not wait for it (~0.5 s at 10,000

@@ -772,6 +772,37 @@ def known_key_characters() -> None:
     textual.screen.key_to_character = key_to_character  # type: ignore[assignment]
 
 
+# --- Rich's cell widths: no Unicode width table for the characters the pages use ----------
+# Why: Rich measures a character outside its single-cell ranges (an em dash, a bullet, an
+# arrow) in its width table, which it imports on the first such character (~0.15 MiB of
+# code and tuples in the resident memory of every start: the pages are full of "—"). The
+# widths of these characters are the same in every Unicode version Rich knows; the test
+# checks each against Rich's own answer. The characters Rich itself counts as one cell in a
+# string (`_SINGLE_CELLS`: Latin, box drawing...) are one cell alone too (a space next to a
+# dash is measured a character at a time). Any other character still asks Rich.
+
+CELL_WIDTHS: dict[str, int] = dict.fromkeys("—–−…•→←↑↓✗★⚠€", 1)
+
+
+def known_cell_widths() -> None:
+    """From now on, `rich.cells` measures CELL_WIDTHS' characters without its width table."""
+    import rich.cells
+
+    original = rich.cells.get_character_cell_size
+    if getattr(original, "known", False):
+        return
+    single = rich.cells._SINGLE_CELLS
+
+    def get_character_cell_size(character: str, unicode_version: str = "auto") -> int:
+        if character in single:
+            return 1
+        width = CELL_WIDTHS.get(character)
+        return original(character, unicode_version) if width is None else width
+
+    get_character_cell_size.known = True  # type: ignore[attr-defined]
+    rich.cells.get_character_cell_size = get_character_cell_size  # type: ignore[assignment]
+
+
 # --- a running app given a terminal: the workshop's spare sessions -------------------------
 # Why: a spare session (tui/workshop/spare.py) is built headless before anyone logs in, so
 # that a participant's first screen is only a paint. Textual picks its driver and the
@@ -869,6 +900,7 @@ def uses() -> dict[str, str]:
         "textual.app.App": "_on_key _check_bindings _driver",
         "rich.console.Console": "_environ _color_system _detect_color_system",
         "textual.screen": "key_to_character",
+        "rich.cells": "get_character_cell_size _cell_len _SINGLE_CELLS",
         "textual.strip.Strip": " ".join(
             [
                 "__init__ _segments _cell_length _render_cache _link_ids _cell_count",

@@ -19,13 +19,14 @@ import marshal
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..cachedir import cache_dir, write_cache_file
 from ..digest import sha256
 from ..model import ProcessPack
 from ..problems import Problem, ProblemsError
 
-CACHE_VERSION = "4"  # 4: marshal instead of JSON
+CACHE_VERSION = "5"  # 4: marshal instead of JSON; 5: equal strings written once
 
 
 def bundled_pack_dir() -> Path:
@@ -82,5 +83,19 @@ def load_pack(root: str | Path | None = None, *, use_cache: bool = True) -> Proc
 
     pack = load_uncached(root_path)
     if cache is not None:
-        write_cache_file(cache, marshal.dumps(pack.to_json()))
+        write_cache_file(cache, marshal.dumps(_shared(pack.to_json())))
     return pack
+
+
+def _shared(data: Any, seen: dict[str, str] | None = None) -> Any:
+    """`data` with each run of equal strings made one object, which marshal then writes once
+    and reads back as one: the bundled pack cites the same ~50 sources in ~240 places, and
+    every page has the same check date (~45 KiB less in every process)."""
+    seen = {} if seen is None else seen
+    if isinstance(data, str):
+        return seen.setdefault(data, data)
+    if isinstance(data, (list, tuple)):
+        return type(data)(_shared(item, seen) for item in data)
+    if isinstance(data, dict):
+        return {key: _shared(value, seen) for key, value in data.items()}
+    return data

@@ -24,6 +24,7 @@ from compass.text import one_line
 
 from ..i18n import status_label, t
 from ..widgets.knooppunt_lines import number_of, refill
+from . import DIALOG_CSS
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -67,6 +68,8 @@ def agenda_line(i: Item, width: int, today: dt.date) -> Text:
 
 class AgendaScreen(ModalScreen[int | None]):
     """Enter on a knooppunt jumps there in the navigator; esc (or a) closes."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape,a,q", "close", show=False)]
 

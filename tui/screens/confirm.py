@@ -14,10 +14,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..i18n import t
+from . import DIALOG_CSS
 
 
 class ChoiceDialog(ModalScreen[str | None]):
     """A question with a few answers (Enter picks, Esc answers None = go back)."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", show=False)]
 

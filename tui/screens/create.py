@@ -15,9 +15,11 @@ from compass.problems import InvalidInput, ProblemsError
 
 from ..i18n import t
 from ..widgets.calm import CalmInput
+from . import DIALOG_CSS
 
 
 class CreateStateScreen(ModalScreen[bool]):
+    CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape", "read_only", show=False)]
 
     def __init__(self, path: Path) -> None:

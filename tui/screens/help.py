@@ -15,6 +15,7 @@ from compass.model import STATUS_MARKS, STATUS_STYLES
 from ..commands import NAVIGATOR_COMMANDS, PALETTE_KEY
 from ..i18n import status_label, t
 from ..widgets.process_tree import OVERDUE_STYLE
+from . import DIALOG_CSS
 
 
 def key_for(app, command) -> str:
@@ -36,6 +37,7 @@ def marks_legend() -> list[tuple[Text, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape,question_mark,q", "close", show=False)]
 
     def compose(self) -> ComposeResult:

@@ -19,7 +19,7 @@ from compass.model import Knooppunt
 from ..commands import NAVIGATOR_COMMANDS, bindings
 from ..i18n import t
 from ..palette import PaletteProvider
-from ..widgets.detail import DetailPane, LinkList
+from ..widgets.detail import DETAIL_DELAY, DetailPane, LinkList
 from ..widgets.footer import KeyFooter
 from ..widgets.page import is_rendered_ahead
 from ..widgets.process_tree import NodeRef, ProcessTree
@@ -30,7 +30,6 @@ from .tree_search import SearchInPlace
 if TYPE_CHECKING:
     from ..host import Host
 
-DETAIL_DELAY = 0.12  # seconds: render the page once the cursor rests, not on every step
 JUMP_PAGE_DELAY = 0.05  # seconds: after a jump, answer the key first, then build the page
 
 

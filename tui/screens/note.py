@@ -22,6 +22,7 @@ from compass.problems import EditConflict
 
 from ..i18n import t
 from ..widgets.calm import CalmTextArea
+from . import DIALOG_CSS
 from .confirm import conflict_question, discard_question
 
 # Saves the text, expecting the file's note to still be `expected`; None when saved,
@@ -41,6 +42,8 @@ class NoteDialog(ModalScreen[bool]):
     terminal). Otherwise it is not composed, not bound and refused if asked for: a
     workshop participant must never start a program on the server.
     """
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", t("save")),

@@ -20,6 +20,7 @@ from compass.progress import count_statuses, percent_done, percent_text
 
 from ..i18n import status_label, t
 from ..widgets.knooppunt_lines import number_of, refill
+from . import DIALOG_CSS
 
 if TYPE_CHECKING:
     from ..host import Host
@@ -41,6 +42,8 @@ def progress_cell(counts: dict[str, int]) -> Text:
 
 class OverviewScreen(ModalScreen[tuple[int, str] | int | None]):
     """Enter on a cell filters the tree on that phase and track; on a listed knooppunt, jumps."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape,o,q", "close", show=False)]
     _since: str | None = None  # "sinds ...: +2 afgerond, ..." once read from git

@@ -14,9 +14,11 @@ from textual.widgets.option_list import Option
 from compass.model import STATUSES, Knooppunt, role_choices
 
 from ..i18n import status_label, t
+from . import DIALOG_CSS
 
 
 class PerspectiveDialog(ModalScreen[tuple[str, str] | None]):
+    CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(

@@ -23,10 +23,13 @@ from compass.progress import same_owner
 from compass.text import one_line
 
 from ..i18n import t
+from . import DIALOG_CSS
 
 
 class ListDialog(ModalScreen[Any]):
     """Title and option list. Subclasses say what the options are."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [
         Binding("escape", "close", t("cancel"), show=False),

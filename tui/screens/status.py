@@ -18,10 +18,13 @@ from compass.model import STATUS_MARKS, STATUSES, STUCK_PREFIX, Knooppunt
 
 from ..i18n import status_label, t
 from ..widgets.calm import CalmInput
+from . import DIALOG_CSS
 
 
 class StatusDialog(ModalScreen[dict[str, Any] | None]):
     """Enter on a status saves at once; Tab reaches owner and due date; 1-5 pick directly."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", show=False),
@@ -133,6 +136,8 @@ class StatusDialog(ModalScreen[dict[str, Any] | None]):
 
 class ReasonDialog(ModalScreen[str | None]):
     """Why is it stuck? One optional line; Enter keeps it, Esc or an empty line skips it."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "skip", show=False)]
 

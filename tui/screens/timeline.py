@@ -23,9 +23,11 @@ from compass.model import Knooppunt, ProcessPack
 from compass.text import one_line
 
 from ..i18n import t
+from . import DIALOG_CSS
 
 
 class TimelineScreen(ModalScreen[None]):
+    CSS_PATH = DIALOG_CSS
     BINDINGS = [Binding("escape,h,q", "close", show=False)]
 
     def __init__(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from ..i18n import t
-from ..widgets.detail import DetailPane
+from ..widgets.detail import DETAIL_DELAY, DetailPane
 from ..widgets.footer import KeyFooter
 from ..widgets.process_tree import ProcessTree
 from ..widgets.result_list import ResultList
@@ -76,8 +76,6 @@ class SearchInPlace(_Base):
         if k is not None and k.number != self.query_one(DetailPane).number:
             if self._pending is not None:
                 self._pending.stop()
-            from .navigator import DETAIL_DELAY  # as the tree's cursor: once the choice rests
-
             self._due = lambda: self.show_detail(k.number)
             self._pending = self.set_timer(DETAIL_DELAY, self._run_due)
 

@@ -42,6 +42,9 @@ def _views(pack: ProcessPack, perspectives: Mapping[str, str] | None) -> tuple[V
     return views(pack, perspectives)
 
 
+DETAIL_DELAY = 0.12  # seconds: render the page once the cursor (or a search choice) rests
+
+
 class LinkList(OptionList):
     """Links to related knooppunten; Enter jumps."""
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import islice
 
+from rich.cells import cached_cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
 from rich.segment import Segment
@@ -152,13 +153,22 @@ def _render_lines(
     renderable: RenderableType, console: Console, options: ConsoleOptions
 ) -> list[list[Segment]]:
     """The render cut into lines as Textual cuts a Rich renderable's (`RichVisual`): at each
-    newline, cropped to the width, not padded; as many lines as newlines."""
+    newline, cropped to the width, not padded; as many lines as newlines.
+
+    Rich remembers the width of every string it measures (`cached_cell_len`, up to 4,096),
+    and wrapping a page measures each of its words and lines: the lines are kept, so those
+    entries would only hold ~2,000 strings in memory (~0.1 MiB of the first paint's peak).
+    They are let go after each page; what the screen measures next is measured again (a
+    `len` for most).
+    """
     segments = list(console.render(renderable, options))
     height = sum(segment.text.count("\n") for segment in segments)
     split = Segment.split_and_crop_lines(
         segments, options.max_width, include_new_lines=False, pad=False
     )
-    return list(islice(split, height))
+    lines = list(islice(split, height))
+    cached_cell_len.cache_clear()
+    return lines
 
 
 class PageLines:

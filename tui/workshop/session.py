@@ -32,8 +32,9 @@ from compass.problems import InvalidInput
 from compass.state import StateStore
 from compass.text import visible
 
-from ..app import WijkkompasApp
+from ..app import APP_CSS, WijkkompasApp
 from ..i18n import t
+from ..screens import DIALOG_CSS
 from ..terminal_watch import watch_terminal
 from ..textual_compat import attach_terminal
 from ..widgets.calm import CalmInput
@@ -49,6 +50,8 @@ SPARE_SETTLE = 0.1  # s: a few of Textual's refreshes, so a spare waits with not
 
 class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
     """First thing a participant sees: who am I here (name, when unknown) and from which role."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS = [Binding("escape", "skip", show=False)]
 
@@ -121,6 +124,8 @@ class WelcomeDialog(ModalScreen[tuple[str, str | None] | None]):
 class WorkshopApp(WijkkompasApp):
     """The navigator for one workshop participant on the shared state file."""
 
+    # A session starts with its welcome dialog: the dialogs' rules are read with the app's own.
+    CSS_PATH = [APP_CSS, DIALOG_CSS]
     external_editor_allowed = False  # never start a program on the server for a participant
     personal_config = False  # the server account's config is not a participant's: roles in memory
 
