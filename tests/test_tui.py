@@ -1218,9 +1218,10 @@ async def test_search_asks_in_the_footer_and_shows_results_where_the_tree_is(pac
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         app.index.ensure_built()
-        results, tree = app.screen.query_one(ResultList), app.screen.query_one(ProcessTree)
-        assert not results.display and tree.display
+        tree = app.screen.query_one(ProcessTree)
+        assert tree.display and not app.screen.query(ResultList)  # made at the first search
         await pilot.press("slash")
+        results = app.screen.query_one(ResultList)
         assert results.display and not tree.display and app.screen.focused is tree
         assert "Typ een woord" in results.render_line(0).text  # what to do, before typing
         await pilot.press(*"netcongestie")
@@ -1241,6 +1242,18 @@ async def test_search_asks_in_the_footer_and_shows_results_where_the_tree_is(pac
         assert tree.display and tree.current_number() == expected[1]
         await pilot.press("left_square_bracket")  # a jump: history has where it came from
         assert await until(pilot, lambda: shown(app) == 3)
+
+
+async def test_the_result_list_is_made_while_the_user_reads(pack, state_file) -> None:
+    """Not in the first paint (memory, time), but before the first `/` in a process of its own."""
+    from tui.widgets.result_list import ResultList
+
+    app = WijkkompasApp(pack, state_file, start_at=1)
+    app.render_ahead = True  # as `wijkkompas` runs it (tui/run.py)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert await until(pilot, lambda: bool(app.screen.query(ResultList)), timeout=20)
+        assert not app.screen.query_one(ResultList).display
 
 
 async def test_search_repaints_only_the_chosen_line_when_typing_on_finds_the_same(pack) -> None:

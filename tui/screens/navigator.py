@@ -23,7 +23,6 @@ from ..widgets.detail import DETAIL_DELAY, DetailPane, LinkList
 from ..widgets.footer import KeyFooter
 from ..widgets.page import is_rendered_ahead
 from ..widgets.process_tree import NodeRef, ProcessTree
-from ..widgets.result_list import ResultList
 from .tree_filters import TreeFilters
 from .tree_search import SearchInPlace
 
@@ -55,7 +54,6 @@ class NavigatorScreen(TreeFilters, SearchInPlace, Screen):
         yield Static(id="title")
         with Horizontal(id="main"):
             yield ProcessTree(self.wk.pack, self.wk.marks_of, id="tree")
-            yield ResultList(self.wk.marks_of, id="results")
             yield DetailPane(self.wk.pack, id="detail")
         yield KeyFooter()
 
@@ -84,6 +82,7 @@ class NavigatorScreen(TreeFilters, SearchInPlace, Screen):
         self.history.visit(number)
         self.wk.first_paint_done(self.query_one(DetailPane).page_update)
         self._draw_tree_ahead()
+        self.wk.work_ahead("results", self.results_ahead())
 
     def _draw_tree_ahead(self) -> None:
         """The tree's lines drawn while the user reads: a jump into a closed phase finds them."""

@@ -7,7 +7,7 @@ result, and handing the answer to the navigator as a jump.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
@@ -16,12 +16,12 @@ from ..i18n import t
 from ..widgets.detail import DETAIL_DELAY, DetailPane
 from ..widgets.footer import KeyFooter
 from ..widgets.process_tree import ProcessTree
-from ..widgets.result_list import ResultList
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
     from ..host import Host
+    from ..widgets.result_list import ResultList
     from ..widgets.search_prompt import SearchPrompt
 
     class _Navigator(Screen[None]):
@@ -46,6 +46,24 @@ class SearchInPlace(_Base):
 
     _search: SearchPrompt | None = None  # while `/` asks in the footer line
 
+    def results(self) -> ResultList:
+        """The result list, beside the tree (hidden until a search). Made at the first search,
+        or while the user reads (`results_ahead`): the first paint does without it."""
+        from ..widgets.result_list import ResultList
+
+        found = self.query(ResultList)
+        if found:
+            return found.first()
+        results = ResultList(self.wk.marks_of, id="results")
+        self.query_one("#main").mount(results, after=self.query_one(ProcessTree))
+        return results
+
+    def results_ahead(self) -> Iterator[None]:
+        """One step of idle work: the result list made, so the first `/` does not wait for it."""
+        if self.is_attached:
+            self.results()
+        yield
+
     def action_search(self) -> None:
         """Asked in the footer line, the results where the tree stands (see
         tui/widgets/search_prompt.py), not in a dialog."""
@@ -56,13 +74,13 @@ class SearchInPlace(_Base):
             self._search = SearchPrompt(self.wk.index, self._search_done, self._search_changed)
             self._show_results(True)
             self._search_changed()
-            footer.ask(self._search, answers=self.query_one(ResultList))
+            footer.ask(self._search, answers=self.results())
 
     def _show_results(self, shown: bool) -> None:
         """The results in the tree's place, or the tree back. Set on the two widgets, not as a
         class of their container: a class restyles everything under it (~10 ms a time)."""
         self.query_one(ProcessTree).display = not shown
-        self.query_one(ResultList).display = shown
+        self.results().display = shown
 
     def _search_changed(self) -> None:
         """The results as they are now; the page beside them follows the chosen one once it
@@ -71,7 +89,7 @@ class SearchInPlace(_Base):
         if prompt is None:
             return
         note = t("search.none") if prompt.query.strip() else t("search.hint")
-        self.query_one(ResultList).show(prompt.hits, prompt.chosen, note)
+        self.results().show(prompt.hits, prompt.chosen, note)
         k = prompt.current
         if k is not None and k.number != self.query_one(DetailPane).number:
             if self._pending is not None:
