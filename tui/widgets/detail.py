@@ -42,6 +42,7 @@ def _views(pack: ProcessPack, perspectives: Mapping[str, str] | None) -> tuple[V
     return views(pack, perspectives)
 
 
+LINKS_KEPT = 256  # knooppunten whose link options are kept (a few hundred bytes each)
 DETAIL_DELAY = 0.12  # seconds: render the page once the cursor (or a search choice) rests
 
 
@@ -114,6 +115,7 @@ class DetailPane(Vertical):
         self.page_update: asyncio.Future | None = None
         self._page_timer: Timer | None = None
         self._more: bool | None = None
+        self._made_links: dict[int, list[Option]] = {}
         self._entry = None  # the record of the knooppunt whose page is (or is about to be) shown
 
     def compose(self) -> ComposeResult:
@@ -172,11 +174,17 @@ class DetailPane(Vertical):
             self.query_one(LinkList).display = True
             self.page_update = asyncio.get_running_loop().create_future()
             self.page_update.set_result(None)
-            links = self.query_one(LinkList)
-            links.clear_options()
+            self.query_one(LinkList).set_options(self._links(k))
+            self.query_one(PageScroll).scroll_home(animate=False)
+
+    def _links(self, k: Knooppunt) -> list[Option]:
+        """The options of `k`'s links, made once per knooppunt: an option shown before keeps
+        what the list worked out for it (its text as Textual content)."""
+        made = self._made_links.get(k.number)
+        if made is None:
             out = self.pack.links_of(k)
             back = [o for o in self.pack.linked_from(k) if o not in out]
-            links.add_options(
+            made = (
                 [
                     Option(Text(f"→ {o.number}. {o.title} (fase {o.phase})"), id=str(o.number))
                     for o in out
@@ -187,7 +195,10 @@ class DetailPane(Vertical):
                 ]
                 + ([Option(Text(t("law.link")), id="law")] if k.wetgeving and self.pack.law else [])
             )
-            self.query_one(PageScroll).scroll_home(animate=False)
+            if len(self._made_links) >= LINKS_KEPT:
+                self._made_links.clear()
+            self._made_links[k.number] = made
+        return made
 
     def show_overview_page(self, kind: str, phase: int = 0, track: str = "") -> None:
         """A phase, spoor or 'about' page in place of a knooppunt (no record, no links)."""
