@@ -1285,6 +1285,23 @@ async def test_search_repaints_only_the_chosen_line_when_typing_on_finds_the_sam
         assert results.hits == [] and "Typ een woord" in results.render_line(0).text
 
 
+async def test_a_long_search_shows_its_end_and_stops_growing(pack) -> None:
+    """The footer line shows where the typing is (the end of a long query, after "…"); markup
+    typed is text; a paste of a whole page does not make every key search all of it."""
+    from tui.widgets.typed_query import MAX_QUERY
+
+    app = WijkkompasApp(pack, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"[bold]warm", "space", *"x" * 100, "q")
+        line = str(app.screen.query_one(KeyFooter).render())
+        assert "…" in line and "xq▏" in line and len(line) <= SIZE[0]
+        await pilot.press(*"y" * (MAX_QUERY + 20))
+        assert len(searching(app).query) == MAX_QUERY
+        await pilot.press("escape", "slash", *"[bold]")
+        assert "[bold]▏" in str(app.screen.query_one(KeyFooter).render())
+
+
 async def test_a_click_on_a_result_opens_it(pack) -> None:
     from tui.widgets.result_list import ResultList
 

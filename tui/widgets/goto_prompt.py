@@ -65,7 +65,8 @@ class GotoPrompt(TypedQuery):
         dim = text_style + Style(dim=True)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         line.append(f" {t('goto.prompt')}: ", style=key_style)
-        line.append(self.query, style=text_style)
+        room = max(1, width - line.cell_len - 2)
+        line.append(self.visible_query(room), style=text_style)
         line.append("▏", style=text_style)
         k = self.current
         if k is None:

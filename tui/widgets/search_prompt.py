@@ -68,7 +68,8 @@ class SearchPrompt(TypedQuery):
         dim = text_style + Style(dim=True)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         line.append(f" {t('search.title')}: ", style=key_style)
-        line.append(self.query, style=text_style)
+        room = max(1, width - line.cell_len - 2)
+        line.append(self.visible_query(room), style=text_style)
         line.append("▏", style=text_style)
         if not self.query.strip():
             hint = f"{t('search.placeholder')} · {t('goto.cancel')}"

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
+
+MAX_QUERY = 200  # characters
+
 
 class TypedQuery:
     """The text typed so far; each change asks the subclass for matches (`_match`)."""
@@ -14,6 +18,8 @@ class TypedQuery:
         self.query = ""
 
     def type(self, text: str) -> None:
+        if len(self.query) + len(text) > MAX_QUERY:
+            return  # a paste of a whole page is not a query; every key would search it again
         self.query += text
         self._match()
 
@@ -23,3 +29,12 @@ class TypedQuery:
 
     def _match(self) -> None:
         raise NotImplementedError
+
+    def visible_query(self, room: int) -> str:
+        """The query to show in `room` cells: its end, where the typing is, when it is longer."""
+        if cell_len(self.query) <= room:
+            return self.query
+        tail = self.query[-room:]
+        while tail and cell_len(tail) > room - 1:
+            tail = tail[1:]
+        return "…" + tail
