@@ -63,11 +63,7 @@ class GotoPrompt(TypedQuery):
         """One line: `Ga naar: 42▏ → 42. Titel  1/3 ↑↓  enter: ga · esc: terug`; the title gives
         way first."""
         dim = text_style + Style(dim=True)
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(f" {t('goto.prompt')}: ", style=key_style)
-        room = max(1, width - line.cell_len - 2)
-        line.append(self.visible_query(room), style=text_style)
-        line.append("▏", style=text_style)
+        line = self.asked(t("goto.prompt"), key_style, text_style, width)
         k = self.current
         if k is None:
             hint = (

@@ -81,9 +81,6 @@ class ResultList(ScrollView, can_focus=False):
         else:
             self.refresh()
 
-    def refresh_line(self, line: int) -> None:
-        self.refresh(Region(0, line - round(self.scroll_y), self.size.width, 1))
-
     def _scroll_to_chosen(self) -> None:
         height = self.scrollable_content_region.height
         top = round(self.scroll_y)
@@ -153,7 +150,7 @@ class ResultList(ScrollView, can_focus=False):
             self._notes = {key: kept}
         return kept
 
-    _notes: dict[tuple[Any, ...], list[Strip]] = {}
+    _notes: dict[tuple[Any, ...], list[Strip]]  # the note's lines, at one width and look
 
     def _draw(
         self,

@@ -66,11 +66,7 @@ class SearchPrompt(TypedQuery):
     def render(self, key_style: Style, text_style: Style, width: int = 80) -> Text:
         """One line: `Zoeken: warmte▏  3/40 ↑↓  enter: open · esc: terug`; hints give way first."""
         dim = text_style + Style(dim=True)
-        line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(f" {t('search.title')}: ", style=key_style)
-        room = max(1, width - line.cell_len - 2)
-        line.append(self.visible_query(room), style=text_style)
-        line.append("▏", style=text_style)
+        line = self.asked(t("search.title"), key_style, text_style, width)
         if not self.query.strip():
             hint = f"{t('search.placeholder')} · {t('goto.cancel')}"
         elif not self.hits:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
 
 MAX_QUERY = 200  # characters
 
@@ -29,6 +31,14 @@ class TypedQuery:
 
     def _match(self) -> None:
         raise NotImplementedError
+
+    def asked(self, label: str, key_style: Style, text_style: Style, width: int) -> Text:
+        """The start of the footer line: ` Label: query▏`, the query's end when it is long."""
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(f" {label}: ", style=key_style)
+        line.append(self.visible_query(max(1, width - line.cell_len - 2)), style=text_style)
+        line.append("▏", style=text_style)
+        return line
 
     def visible_query(self, room: int) -> str:
         """The query to show in `room` cells: its end, where the typing is, when it is longer."""
