@@ -1177,6 +1177,23 @@ async def test_goto_into_a_closed_phase_finds_the_tree_lines_drawn_ahead(pack, s
         assert [label for _y, label, _cursor in drawn] in ([], [str(tree.cursor_node.label)])
 
 
+async def test_long_titles_do_not_make_the_tree_wider_than_its_pane(pack) -> None:
+    """A knooppunt's line is cut to the pane (title with "…", owner and "!" at the right), so
+    its title is not measured when the tree numbers its lines (10,000 titles per open phase)."""
+    app = WijkkompasApp(pack, None, start_at=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.screen.query_one(ProcessTree)
+        longest = max(pack.knooppunten, key=lambda k: len(k.title))
+        assert len(longest.title) + 8 > tree.size.width  # the case worth testing
+        tree.select_knooppunt(longest.number)
+        await pilot.pause()
+        assert tree.virtual_size.width <= tree.size.width
+        line = tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))
+        shown = [strip.text for strip in line if f" {longest.number} " in strip.text]
+        assert shown and "…" in shown[0]
+
+
 async def test_a_jump_into_a_closed_phase_has_cursor_and_scroll_right_at_once(pack) -> None:
     """Opening the phase numbers the tree's lines anew; the cursor and the scroll must use the
     new numbers in the same call, not a frame later (that was a second repaint of the tree)."""
