@@ -1,4 +1,4 @@
-"""Every reach into Textual's or Rich's private API (tui/textual_compat.py), checked.
+"""Every reach into Textual's or Rich's private API (the package tui/textual_compat), checked.
 
 When the pinned Textual changes a name, a signature or a behaviour relied on,
 one of these fails, instead of a workshop quietly sending twice the bytes.

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import gc
 import os
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -24,12 +22,12 @@ from compass.problems import EditConflict, InvalidInput, ProblemsError
 from compass.state.models import default_user
 from compass.text import one_line
 
+from .after_paint import AfterFirstPaint
 from .commands import load_keymap
 from .i18n import t
 from .idle import IdleWork
 from .quiet_gc import QuietGC
 from .report_command import ReportCommand
-from .screens import DIALOG_CSS
 from .screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen, too_small
 from .terminal_watch import watch_terminal
 from .textual_compat import (
@@ -49,7 +47,6 @@ if TYPE_CHECKING:
 
 APP_CSS = Path(__file__).parent / "wijkkompas.tcss"  # absolute: subclasses live in other packages
 POLL_SECONDS = 0.4  # outside changes show up well within a second
-WARM_AFTER = 0.3  # seconds after the first paint: register the dialogs' widgets (see _warm_dialogs)
 
 
 def _enable_gc() -> None:
@@ -65,7 +62,7 @@ class KeyGrab(Protocol):
     def cancel(self) -> None: ...
 
 
-class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
+class WijkkompasApp(TypeAhead, QuietGC, AfterFirstPaint, ReportCommand, App):
     CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = APP_CSS
     TITLE = "Wijkkompas"
     # the navigator screen declares the palette's provider
@@ -209,90 +206,6 @@ class WijkkompasApp(TypeAhead, QuietGC, ReportCommand, App):
             self.store is not None
         ):  # the next start then skips parsing the file (compass.state.cache)
             self.store.keep_for_next_start()
-
-    def first_paint_done(self, page: Awaitable | None = None) -> None:
-        """The navigator is composed and `page` (its detail page update) is under way.
-
-        With WIJKKOMPAS_EXIT_AFTER_PAINT=1: wait until the page's blocks are mounted,
-        then exit after the next refresh, i.e. right after the first complete paint.
-        """
-        if self.freeze_gc:
-            self.collect_when_idle()  # tui/quiet_gc.py
-
-        def painted() -> None:
-            if self.exit_after_paint:
-                self.call_after_refresh(self.exit)
-            # one app per process (run_app); not in workshop sessions, where it would cost each
-            # session its own copy
-            elif self.freeze_gc:
-                # after the next refresh: `painted` can run before the first frame (the page
-                # is often in place already), and the index thread (~30 ms of CPU for the
-                # bundled pack) would share the GIL with that frame
-                self.call_after_refresh(self._build_index_in_background)
-                self.set_timer(WARM_AFTER, self._warm_dialogs)
-            if not self.exit_after_paint:
-                # queued now (`idle_work.running` says so), stepped from the frame after the
-                # first paint on: a step before it held that paint up by up to a slice
-                self.idle_work.held = True
-                self.render_pages_ahead()
-                self.call_after_refresh(self.idle_work.release)
-
-        if page is None or (isinstance(page, asyncio.Future) and page.done()):
-            painted()  # the page is already in place: the next frame is the complete first paint
-            return
-
-        async def after_page() -> None:
-            await page
-            painted()
-
-        self.run_worker(after_page(), name="after-first-paint", exit_on_error=True)
-
-    def render_pages_ahead(self) -> None:
-        """Render every page at the pane's width while the user reads (`tui.idle`), so a jump
-        shows its page in the frame that answers the key. Only in a process that runs one
-        app: a workshop's sessions share the pages their zygote rendered before the fork."""
-        if self.render_ahead and not self.idle_work.running("pages"):
-            from .widgets.page import prerender_steps
-
-            self.idle_work.add("pages", prerender_steps(self.pack))
-
-    def work_ahead(self, name: str, steps: Iterator[None]) -> None:
-        """Queue work that makes a later key cheaper (`tui.idle`), under the same rule as the
-        pages rendered ahead: only in a process that runs one app."""
-        if self.render_ahead:
-            self.idle_work.add(name, steps)
-
-    def _warm_dialogs(self) -> None:
-        """While the first page is read: load the dialogs and register their widget types.
-
-        The first time a widget type is mounted Textual parses its CSS; doing that now
-        makes the first `s` or `o` open as fast as every later one.
-        """
-        from textual.widgets import OptionList
-
-        from .screens import pickers, status  # noqa: F401
-
-        self._add_dialog_css()
-        if not self.screen.is_attached:
-            return
-        warm = [OptionList(classes="-warm")]
-        self.screen.mount_all(warm)
-        self.call_after_refresh(lambda: [w.remove() for w in warm])
-
-    def _add_dialog_css(self) -> None:
-        """The dialogs' rules (each dialog's CSS_PATH), parsed now: the first dialog then finds
-        them in place. Textual would add them the same way with the first dialog, and then
-        restyle the whole app; they match nothing outside a dialog, so nothing is restyled."""
-        path = str(DIALOG_CSS)
-        if not self.stylesheet.has_source(path, ""):
-            self.stylesheet.add_source(DIALOG_CSS.read_text(encoding="utf-8"), read_from=(path, ""))
-            self.stylesheet.rules  # noqa: B018 - parsed here, not on the next key
-
-    def _build_index_in_background(self) -> None:
-        """The full-text index, so the first search does not wait for it (~0.5 s at 10,000
-        pages)."""
-        index = self.index
-        threading.Thread(target=index.ensure_built, name="search-index", daemon=True).start()
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its placeholder in the UI's language."""
